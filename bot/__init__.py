@@ -1,0 +1,1 @@
+"""The application: services, delivery, scheduling, the text catalogue and the composition root."""

@@ -1,0 +1,153 @@
+"""The composition root: builds settings-driven services, the PTB Application and its jobs."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.clock import Clock
+from bot.crisis import load_crisis_matcher
+from bot.directory import load_directory
+from bot.forum import load_forum
+from bot.services.contact import ContactService
+from bot.services.members import MemberService
+from bot.services.registry import Services
+from bot.services.reports import ReportService
+from bot.services.roles import RoleService
+from bot.services.safety import SafetyNet
+from bot.texts import load_texts
+from config.errors import ConfigError
+from config.settings import Settings
+from handlers import register_all
+from handlers.common import ForumContext
+from storage.audit import AuditRepository
+from storage.contact_requests import ContactRequestRepository
+from storage.db import Database, open_database
+from storage.members import MemberRepository
+from storage.roles import RoleRepository
+from storage.stats import StatsRepository
+
+logger = logging.getLogger(__name__)
+
+PAUSE_CHECK_SECONDS = 60
+
+
+def load_data_files(settings: Settings, show_keys: bool = False):
+    """Read and check every editable data file; any mistake stops start-up whole."""
+    forum = load_forum(settings.forum_file)
+    directory = load_directory(settings.directory_file, forum.region_ids())
+    matcher = load_crisis_matcher(settings.crisis_phrases_file)
+    texts = load_texts(settings.texts_dir, show_keys=show_keys)
+    return forum, directory, matcher, texts
+
+
+async def build_services(settings: Settings, clock: Clock, show_keys: bool = False) -> Services:
+    """Load data files, open the database and build every service."""
+    forum, directory, matcher, texts = load_data_files(settings, show_keys)
+    db = await open_database(settings.database_path)
+    try:
+        return await _wire(settings, clock, db, forum, directory, matcher, texts)
+    except BaseException:
+        await db.close()
+        raise
+
+
+async def _wire(settings, clock, db: Database, forum, directory, matcher, texts) -> Services:
+    """Connect repositories to services."""
+    members = MemberRepository(db)
+    roles_repo = RoleRepository(db)
+    audit = AuditRepository(db)
+    contacts = ContactRequestRepository(db)
+    stats = StatsRepository(db)
+    roles = RoleService(roles_repo, audit, clock, set(settings.coordinator_ids))
+    await roles.bootstrap()
+    return Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        texts=texts,
+        forum=forum,
+        directory=directory,
+        members=MemberService(db, members, roles_repo, audit, contacts, forum, clock),
+        roles=roles,
+        contact=ContactService(contacts, members, roles, audit, clock),
+        reports=ReportService(members, stats, audit, roles, forum, clock),
+        safety=SafetyNet(matcher, stats, clock),
+    )
+
+
+async def build_application(
+    settings: Settings, *, clock: Clock | None = None, show_keys: bool = False
+) -> Application:
+    """Build the whole bot: services, the PTB Application, handlers and scheduled jobs."""
+    if settings.bot_token is None:
+        raise ConfigError("settings", "BOT_TOKEN is missing. Get one from @BotFather.")
+    services = await build_services(settings, clock or Clock(), show_keys)
+    try:
+        app = (
+            ApplicationBuilder()
+            .token(settings.bot_token.get_secret_value())
+            .base_url(settings.bot_api_base_url)
+            .base_file_url(settings.bot_api_base_file_url)
+            .context_types(ContextTypes(context=ForumContext))
+            .defaults(Defaults(parse_mode=ParseMode.HTML))
+            .concurrent_updates(True)
+            .post_init(_post_init)
+            .post_shutdown(_post_shutdown)
+            .build()
+        )
+        app.bot_data["services"] = services
+        register_all(app)
+        app.job_queue.run_repeating(
+            _end_pauses, interval=PAUSE_CHECK_SECONDS, first=1, name="end-pauses"
+        )
+    except BaseException:
+        await services.db.close()
+        raise
+    return app
+
+
+async def _post_init(app: Application) -> None:
+    """Register the command menus; a failure here is not essential and is only logged."""
+    services: Services = app.bot_data["services"]
+    texts = services.texts
+    member_commands = [
+        BotCommand(name, texts.plain(f"commands.{name}"))
+        for name in ("menu", "support", "settings", "mydata", "leave", "help")
+    ]
+    coordinator_commands = member_commands + [
+        BotCommand(name, texts.plain(f"commands.{name}"))
+        for name in ("members", "grant", "revoke", "audit")
+    ]
+    try:
+        await app.bot.set_my_commands(member_commands, scope=BotCommandScopeDefault())
+    except TelegramError as exc:
+        logger.warning("could not register the command menu: %s", type(exc).__name__)
+    for coordinator_id in await services.roles.coordinators():
+        try:
+            await app.bot.set_my_commands(
+                coordinator_commands, scope=BotCommandScopeChat(coordinator_id)
+            )
+        except TelegramError as exc:
+            # A coordinator who has not opened a chat with the bot yet: not essential.
+            logger.info("coordinator command menu not set: %s", type(exc).__name__)
+
+
+async def _post_shutdown(app: Application) -> None:
+    """Close the database when the application stops."""
+    services: Services = app.bot_data["services"]
+    await services.db.close()
+
+
+async def _end_pauses(context: ForumContext) -> None:
+    """End pauses whose time is up and tell each member."""
+    services = context.services
+    for member_id in await services.members.end_expired_pauses():
+        try:
+            await context.bot.send_message(member_id, services.texts.get("settings.pause_ended"))
+        except TelegramError as exc:
+            logger.info("pause-ended message not delivered: %s", type(exc).__name__)

@@ -1,0 +1,129 @@
+"""The forum's regions and hubs, read from config/forum.yaml and checked whole."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from config.errors import ConfigError
+
+_ID = re.compile(r"^[a-z0-9_]{1,24}$")
+
+
+@dataclass(frozen=True)
+class Hub:
+    """One hub within a region."""
+
+    id: str
+    name: str
+    region_id: str
+
+
+@dataclass(frozen=True)
+class Region:
+    """One region and its hubs, in file order."""
+
+    id: str
+    name: str
+    hubs: tuple[Hub, ...]
+
+
+@dataclass(frozen=True)
+class Forum:
+    """The whole structure: regions, hubs and the membership targets."""
+
+    regions: tuple[Region, ...]
+    target_members: int
+    target_hubs_per_region: int
+
+    def region(self, region_id: str | None) -> Region | None:
+        """The region with this id, or None."""
+        return next((r for r in self.regions if r.id == region_id), None)
+
+    def hub(self, hub_id: str | None) -> Hub | None:
+        """The hub with this id, or None."""
+        for region in self.regions:
+            for hub in region.hubs:
+                if hub.id == hub_id:
+                    return hub
+        return None
+
+    def region_ids(self) -> set[str]:
+        """All region ids."""
+        return {r.id for r in self.regions}
+
+    def region_name(self, region_id: str | None) -> str | None:
+        """The region's display name, or None when unknown or unset."""
+        region = self.region(region_id)
+        return region.name if region else None
+
+    def hub_name(self, hub_id: str | None) -> str | None:
+        """The hub's display name, or None when unknown or unset."""
+        hub = self.hub(hub_id)
+        return hub.name if hub else None
+
+
+def load_forum(path: Path) -> Forum:
+    """Read and check the forum file; any mistake raises ConfigError naming it."""
+    source = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(source, f"cannot read the file ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(source, f"the file is not valid YAML: {exc}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("regions"), list) or not raw["regions"]:
+        raise ConfigError(source, "the file needs a 'regions:' list with at least one region")
+    targets = raw.get("targets") or {}
+    if not isinstance(targets, dict):
+        raise ConfigError(source, "'targets' must have 'members' and 'hubs_per_region'")
+    target_members = targets.get("members", 200)
+    target_hubs = targets.get("hubs_per_region", 2)
+    for name, value in (("members", target_members), ("hubs_per_region", target_hubs)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(source, "must be a whole number above 0", entry=f"targets.{name}")
+    regions: list[Region] = []
+    seen: set[str] = set()
+    for position, item in enumerate(raw["regions"], start=1):
+        regions.append(_region(source, position, item, seen))
+    return Forum(tuple(regions), target_members, target_hubs)
+
+
+def _region(source: str, position: int, item: object, seen: set[str]) -> Region:
+    """Check one region entry and its hubs."""
+    label = f"region {position}"
+    if not isinstance(item, dict):
+        raise ConfigError(source, "each region needs id, name and hubs", entry=label)
+    region_id = _checked_id(source, label, item.get("id"), seen)
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(source, "the region needs a name", entry=region_id)
+    hubs_raw = item.get("hubs")
+    if not isinstance(hubs_raw, list) or not hubs_raw:
+        raise ConfigError(source, "the region needs a 'hubs:' list", entry=region_id)
+    hubs = []
+    for hub_position, hub in enumerate(hubs_raw, start=1):
+        hub_label = f"{region_id} hub {hub_position}"
+        if not isinstance(hub, dict):
+            raise ConfigError(source, "each hub needs id and name", entry=hub_label)
+        hub_id = _checked_id(source, hub_label, hub.get("id"), seen)
+        hub_name = hub.get("name")
+        if not isinstance(hub_name, str) or not hub_name.strip():
+            raise ConfigError(source, "the hub needs a name", entry=hub_id)
+        hubs.append(Hub(hub_id, hub_name.strip(), region_id))
+    return Region(region_id, name.strip(), tuple(hubs))
+
+
+def _checked_id(source: str, label: str, value: object, seen: set[str]) -> str:
+    """Check that an id is short, lower case and unique in the file."""
+    if not isinstance(value, str) or not _ID.match(value):
+        raise ConfigError(
+            source, "the id must be 1 to 24 lower-case letters, digits or _", entry=label
+        )
+    if value in seen:
+        raise ConfigError(source, "this id is used twice; ids must be unique", entry=value)
+    seen.add(value)
+    return value

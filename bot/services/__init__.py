@@ -1,0 +1,1 @@
+"""Domain services: plain values in, plain values out, never a telegram.Update."""

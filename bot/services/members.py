@@ -1,0 +1,174 @@
+"""Joining, choosing region, hub and messages, pausing, seeing and erasing one's own data."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.clock import Clock
+from bot.forum import Forum
+from bot.services.errors import InvalidChoice, NotAMember
+from bot.services.roles import LastCoordinator
+from storage.audit import AuditRepository
+from storage.contact_requests import ContactRequestRepository
+from storage.db import Database
+from storage.erasure import erase_person
+from storage.members import PREFERENCE_COLUMNS, Member, MemberRepository
+from storage.roles import COORDINATOR, RoleRepository
+
+PAUSE_WEEKS = (2, 4)
+PREFERENCES = tuple(PREFERENCE_COLUMNS)
+
+
+class MemberService:
+    """Everything a member does with their own membership."""
+
+    def __init__(
+        self,
+        db: Database,
+        members: MemberRepository,
+        roles: RoleRepository,
+        audit: AuditRepository,
+        contacts: ContactRequestRepository,
+        forum: Forum,
+        clock: Clock,
+    ) -> None:
+        self._db = db
+        self._members = members
+        self._roles = roles
+        self._audit = audit
+        self._contacts = contacts
+        self._forum = forum
+        self._clock = clock
+
+    async def get(self, telegram_id: int) -> Member | None:
+        """The member, or None for someone who has not joined."""
+        return await self._members.get(telegram_id)
+
+    async def require(self, telegram_id: int) -> Member:
+        """The member, or NotAMember."""
+        member = await self._members.get(telegram_id)
+        if member is None:
+            raise NotAMember
+        return member
+
+    async def join(self, telegram_id: int, first_name: str) -> Member:
+        """Record consent, with its time, and start the member's setup."""
+        name = (first_name or "").strip()[:64] or "Member"
+        return await self._members.add(telegram_id, name, self._clock.now())
+
+    async def choose_region(self, telegram_id: int, region_id: str | None) -> Member:
+        """Set the region (None for national only); the hub is cleared when it no longer fits."""
+        member = await self.require(telegram_id)
+        if region_id is not None and self._forum.region(region_id) is None:
+            raise InvalidChoice
+        hub = self._forum.hub(member.hub_id)
+        hub_id = member.hub_id if hub is not None and hub.region_id == region_id else None
+        await self._members.set_place(telegram_id, region_id, hub_id, self._clock.now())
+        return await self.require(telegram_id)
+
+    async def choose_hub(self, telegram_id: int, hub_id: str | None) -> Member:
+        """Set the hub, which must be in the member's region (None for not sure)."""
+        member = await self.require(telegram_id)
+        if hub_id is not None:
+            hub = self._forum.hub(hub_id)
+            if hub is None or hub.region_id != member.region_id:
+                raise InvalidChoice
+        await self._members.set_place(telegram_id, member.region_id, hub_id, self._clock.now())
+        return await self.require(telegram_id)
+
+    async def toggle_preference(self, telegram_id: int, preference: str) -> Member:
+        """Switch one kind of message on or off."""
+        member = await self.require(telegram_id)
+        if preference not in PREFERENCE_COLUMNS:
+            raise InvalidChoice
+        current = getattr(member, PREFERENCE_COLUMNS[preference])
+        await self._members.set_preference(telegram_id, preference, not current, self._clock.now())
+        return await self.require(telegram_id)
+
+    async def finish_setup(self, telegram_id: int) -> Member:
+        """Mark setup as finished."""
+        await self.require(telegram_id)
+        await self._members.mark_setup_done(telegram_id, self._clock.now())
+        return await self.require(telegram_id)
+
+    async def pause(self, telegram_id: int, weeks: int) -> Member:
+        """Pause every message for 2 or 4 weeks; it ends by itself."""
+        await self.require(telegram_id)
+        if weeks not in PAUSE_WEEKS:
+            raise InvalidChoice
+        now = self._clock.now()
+        await self._members.set_pause(telegram_id, now + timedelta(weeks=weeks), now)
+        return await self.require(telegram_id)
+
+    async def resume(self, telegram_id: int) -> Member:
+        """End a pause now."""
+        await self.require(telegram_id)
+        await self._members.set_pause(telegram_id, None, self._clock.now())
+        return await self.require(telegram_id)
+
+    async def end_expired_pauses(self) -> list[int]:
+        """End every pause whose time is up; return the members to tell."""
+        return await self._members.end_expired_pauses(self._clock.now())
+
+    async def mark_reachable(self, telegram_id: int, reachable: bool) -> None:
+        """Record whether Telegram delivers to this person (they blocked or came back)."""
+        await self._members.set_reachable(telegram_id, reachable, self._clock.now())
+
+    async def export(self, telegram_id: int) -> dict[str, Any]:
+        """Everything stored about this person, as plain data for reading and JSON."""
+        member = await self._members.get(telegram_id)
+        roles = sorted(await self._roles.roles_of(telegram_id))
+        requests = await self._contacts.by_person(telegram_id)
+        audit = await self._audit.about(telegram_id)
+        return {
+            "telegram_id": telegram_id,
+            "member": None
+            if member is None
+            else {
+                "first_name": member.first_name,
+                "consented_at": _iso(member.consented_at),
+                "region": self._forum.region_name(member.region_id),
+                "hub": self._forum.hub_name(member.hub_id),
+                "receives": {
+                    "meeting_reminders": member.wants_meetings,
+                    "consultations": member.wants_consultations,
+                    "forum_news": member.wants_news,
+                },
+                "paused_until": _iso(member.paused_until),
+                "last_updated": _iso(member.updated_at),
+            },
+            "roles": roles,
+            "contact_requests": [
+                {
+                    "asked_at": _iso(request.created_at),
+                    "message": request.message,
+                    "handled": request.handled_at is not None,
+                }
+                for request in requests
+            ],
+            "coordinator_records": [
+                {
+                    "at": _iso(entry.at),
+                    "action": entry.action,
+                    "by_you": entry.actor_id == telegram_id,
+                    "detail": entry.detail,
+                }
+                for entry in audit
+            ],
+        }
+
+    async def erase(self, telegram_id: int) -> bool:
+        """Erase everything about this person; refuse if they are the last coordinator."""
+        if await self._roles.has(telegram_id, COORDINATOR):
+            coordinators = await self._roles.holders(COORDINATOR)
+            if len(coordinators) <= 1:
+                raise LastCoordinator
+        was_member = await erase_person(self._db, telegram_id)
+        await self._audit.record(None, "member.erased", self._clock.now())
+        return was_member
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """A time as ISO text for the export."""
+    return moment.isoformat() if moment else None

@@ -1,0 +1,34 @@
+"""The set of services the composition root builds and handlers use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.directory import Directory
+from bot.forum import Forum
+from bot.services.contact import ContactService
+from bot.services.members import MemberService
+from bot.services.reports import ReportService
+from bot.services.roles import RoleService
+from bot.services.safety import SafetyNet
+from bot.texts import Texts
+from config.settings import Settings
+from storage.db import Database
+
+
+@dataclass
+class Services:
+    """Everything handlers need, built once in bot/app.py."""
+
+    settings: Settings
+    clock: Clock
+    db: Database
+    texts: Texts
+    forum: Forum
+    directory: Directory
+    members: MemberService
+    roles: RoleService
+    contact: ContactService
+    reports: ReportService
+    safety: SafetyNet

@@ -1,0 +1,131 @@
+"""The text catalogue: every sentence a person reads, by key, rendered as safe Telegram HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+import string
+from pathlib import Path
+
+import yaml
+
+from config.errors import ConfigError
+
+_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+_FORMATTER = string.Formatter()
+
+
+class Texts:
+    """Looks up catalogue entries and fills in values, escaping anything that came from people."""
+
+    def __init__(self, entries: dict[str, str], source: str = "texts", show_keys: bool = False):
+        self._entries = entries
+        self._fields = {key: _fields_of(source, key, text) for key, text in entries.items()}
+        self.show_keys = show_keys
+
+    def keys(self) -> list[str]:
+        """Every key in the catalogue."""
+        return list(self._entries)
+
+    def fields(self, key: str) -> set[str]:
+        """The placeholders an entry expects."""
+        return self._fields[key]
+
+    def raw(self, key: str) -> str:
+        """The entry exactly as written in the catalogue."""
+        return self._entries[key]
+
+    def get(self, key: str, /, **values: object) -> str:
+        """The entry with values filled in; values are HTML-escaped unless wrapped in Markup."""
+        template = self._entries[key]
+        expected = self._fields[key]
+        missing = expected - values.keys()
+        if missing:
+            raise KeyError(f"text {key!r} needs values for {sorted(missing)}")
+        safe = {name: _escaped(value) for name, value in values.items() if name in expected}
+        text = template.format(**safe) if expected else template
+        if self.show_keys:
+            text = f"{text}\n\n<code>[{key}]</code>"
+        return text
+
+    def plain(self, key: str, /, **values: object) -> str:
+        """The entry for places without HTML (button labels, file names); values not escaped."""
+        template = self._entries[key]
+        expected = self._fields[key]
+        return template.format(**{k: v for k, v in values.items() if k in expected})
+
+
+class Markup(str):
+    """A value that is already safe HTML (built from catalogue entries), so it is not escaped."""
+
+
+def _escaped(value: object) -> str:
+    """HTML-escape a value unless it is Markup."""
+    if isinstance(value, Markup):
+        return str(value)
+    return html.escape(str(value), quote=False)
+
+
+def _fields_of(source: str, key: str, text: str) -> set[str]:
+    """The named placeholders in an entry; positional or odd ones are refused."""
+    names = set()
+    try:
+        parsed = list(_FORMATTER.parse(text))
+    except ValueError as exc:
+        raise ConfigError(
+            source, f"braces do not match: {exc}. Use {{{{ and }}}} for a brace.", key
+        ) from None
+    for _, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if not field.isidentifier() or spec or conversion:
+            raise ConfigError(
+                source, f"placeholder {{{field}}} must be a plain name like {{name}}", key
+            )
+        names.add(field)
+    return names
+
+
+def load_texts(folder: Path, show_keys: bool = False) -> Texts:
+    """Read every *.yaml file in the catalogue folder; any mistake raises ConfigError."""
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        raise ConfigError(str(folder), "the text catalogue folder has no .yaml files")
+    entries: dict[str, str] = {}
+    for path in files:
+        _load_file(path, entries)
+    return Texts(entries, str(folder), show_keys)
+
+
+def _load_file(path: Path, entries: dict[str, str]) -> None:
+    """Add one catalogue file's entries; a key defined twice is a mistake."""
+    source = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(source, f"cannot read the file ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(source, f"the file is not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(source, "the file must be a list of key: text lines")
+    found: dict[str, str] = {}
+    _flatten(source, "", raw, found)
+    for key in found:
+        if key in entries:
+            raise ConfigError(source, "this key is already used in another catalogue file", key)
+        _fields_of(source, key, found[key])
+    entries.update(found)
+
+
+def _flatten(source: str, prefix: str, node: dict, out: dict[str, str]) -> None:
+    """Turn nested sections into dotted keys."""
+    for name, value in node.items():
+        key = f"{prefix}{name}"
+        if not isinstance(name, str) or not _KEY.match(key):
+            raise ConfigError(source, "keys use lower-case letters, digits and _", str(key))
+        if isinstance(value, dict):
+            _flatten(source, key + ".", value, out)
+        elif isinstance(value, str) and value.strip():
+            out[key] = value.strip()
+        else:
+            raise ConfigError(source, "each entry needs some text", key)

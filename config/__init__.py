@@ -1,0 +1,1 @@
+"""Settings and the editable data files: forum, support directory, crisis phrases, texts."""

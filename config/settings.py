@@ -1,0 +1,113 @@
+"""Settings read from the environment and a .env file, checked before anything starts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from config.errors import ConfigError
+
+CONFIG_DIR = Path(__file__).resolve().parent
+
+_TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_PLACEHOLDER_TOKENS = {"changeme", "change-me", "your-token-here", "token", "xxx", "replace-me"}
+
+# How each setting can be fixed, shown when it is wrong.
+_FIXES = {
+    "bot_token": "Get a token from @BotFather in Telegram and put BOT_TOKEN=<token> in .env.",
+    "bot_api_base_url": "Leave BOT_API_BASE_URL unset to use Telegram, or give a full http(s) URL.",
+    "database_path": "Set DATABASE_PATH to a file path, for example data/forum.db.",
+    "coordinator_ids": "Set COORDINATOR_IDS to Telegram ids separated by commas, e.g. 12345,67890.",
+    "timezone": "Set TIMEZONE to a name like Europe/London.",
+    "quiet_hours_start": "Use a whole hour from 0 to 23.",
+    "quiet_hours_end": "Use a whole hour from 0 to 23.",
+}
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    bot_api_base_url: str = "https://api.telegram.org/bot"
+    bot_api_base_file_url: str = "https://api.telegram.org/file/bot"
+    database_path: Path = Path("data/forum.db")
+    coordinator_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    timezone: str = "Europe/London"
+    forum_file: Path = CONFIG_DIR / "forum.yaml"
+    directory_file: Path = CONFIG_DIR / "support_directory.yaml"
+    crisis_phrases_file: Path = CONFIG_DIR / "crisis_phrases.yaml"
+    texts_dir: Path = CONFIG_DIR / "texts"
+    quiet_hours_start: int = Field(default=21, ge=0, le=23)
+    quiet_hours_end: int = Field(default=8, ge=0, le=23)
+    log_level: str = "INFO"
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_is_real(cls, value: SecretStr | None) -> SecretStr | None:
+        """Refuse placeholder tokens and anything that cannot be a bot token."""
+        if value is None:
+            return None
+        raw = value.get_secret_value().strip()
+        if not raw:
+            return None
+        if raw.lower() in _PLACEHOLDER_TOKENS or not _TOKEN_PATTERN.match(raw):
+            raise ValueError("this does not look like a bot token from @BotFather")
+        return SecretStr(raw)
+
+    @field_validator("coordinator_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Read a comma-separated list of Telegram ids."""
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            ids = []
+            for part in parts:
+                if not part.lstrip("-").isdigit():
+                    raise ValueError(f"{part!r} is not a Telegram id (a whole number)")
+                ids.append(int(part))
+            return ids
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        """Accept only time zones that zoneinfo knows."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("bot_api_base_url", "bot_api_base_file_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        """Accept only http(s) addresses."""
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The local time zone for showing and reading times."""
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning any mistake into a ConfigError that names the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "settings"
+            message = error["msg"].removeprefix("Value error, ")
+            fix = _FIXES.get(name, "")
+            problems.append(f"{name.upper()}: {message}. {fix}".strip())
+        raise ConfigError("settings", "; ".join(problems)) from None

@@ -1,0 +1,181 @@
+"""Coordinator commands: /grant, /revoke, /members, /audit and listing a hub by name."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from bot.localtime import local_datetime
+from bot.role_args import RoleArgsError, parse_role_args
+from bot.services.reports import MembersReport
+from bot.texts import Texts
+from handlers import awaiting
+from handlers.callbacks import decode, pattern
+from handlers.common import ForumApp, ForumContext, answer, keyboard, labelled, say, send
+from storage.roles import COORDINATOR
+
+
+def _role_name(texts: Texts, role: str) -> str:
+    """A role in words."""
+    return texts.plain("roles.coordinator" if role == COORDINATOR else "roles.decision_maker")
+
+
+async def _change_role(update: Update, context: ForumContext, grant: bool) -> None:
+    """Shared body of /grant and /revoke; the service checks the caller's role first."""
+    awaiting.clear(context)
+    services = context.services
+    actor = update.effective_user.id
+    await services.roles.require_coordinator(actor, "grant" if grant else "revoke")
+    try:
+        args = parse_role_args(context.args or [])
+    except RoleArgsError:
+        await say(update, context, "roles.usage")
+        return
+    target = args.telegram_id
+    if args.request_id is not None:
+        request = await services.contact.get_for_coordinator(actor, args.request_id)
+        target = request.telegram_id
+    assert target is not None
+    if grant:
+        change = await services.roles.grant(actor, target, args.role)
+        key = "roles.granted" if change.changed else "roles.already_had"
+    else:
+        change = await services.roles.revoke(actor, target, args.role)
+        key = "roles.revoked" if change.changed else "roles.did_not_have"
+    await say(
+        update, context, key, None, user_id=target, role=_role_name(services.texts, args.role)
+    )
+
+
+async def grant(update: Update, context: ForumContext) -> None:
+    """/grant <telegram id | request N> <coordinator | decision-maker>."""
+    await _change_role(update, context, grant=True)
+
+
+async def revoke(update: Update, context: ForumContext) -> None:
+    """/revoke <telegram id | request N> <coordinator | decision-maker>."""
+    await _change_role(update, context, grant=False)
+
+
+async def members(update: Update, context: ForumContext) -> None:
+    """/members: counts by region and hub against the targets, with hub-list buttons."""
+    awaiting.clear(context)
+    services = context.services
+    report = await services.reports.members_report(update.effective_user.id)
+    text = render_members_report(context, report)
+    rows = [
+        [
+            labelled(
+                context.services.texts.plain("members.list_button", hub=hub.name), "hubl", hub.id
+            )
+        ]
+        for region in services.forum.regions
+        for hub in region.hubs
+    ]
+    await send(context, update.effective_chat.id, text, keyboard(rows))
+
+
+def render_members_report(context: ForumContext, report: MembersReport) -> str:
+    """The members report as HTML from catalogue texts."""
+    texts = context.services.texts
+    forum = context.services.forum
+    lines = [
+        texts.get(
+            "members.heading",
+            members=report.members,
+            target=report.target_members,
+            active=report.active,
+            paused=report.paused,
+            left=report.left,
+        )
+    ]
+    for region in report.regions:
+        name = forum.region_name(region.region_id) or texts.plain("settings.national")
+        lines.append("")
+        if region.region_id is None:
+            lines.append(
+                texts.get(
+                    "members.national_line",
+                    region=name,
+                    active=region.active,
+                    paused=region.paused,
+                    left=region.left,
+                )
+            )
+            continue
+        lines.append(
+            texts.get(
+                "members.region_line",
+                region=name,
+                active=region.active,
+                paused=region.paused,
+                left=region.left,
+                hubs=region.hubs_running,
+                hub_target=report.target_hubs_per_region,
+            )
+        )
+        for line in region.lines:
+            hub = forum.hub_name(line.hub_id) or texts.plain("settings.no_hub")
+            lines.append(
+                texts.get(
+                    "members.hub_line",
+                    hub=hub,
+                    active=line.active,
+                    paused=line.paused,
+                    left=line.left,
+                )
+            )
+    return "\n".join(lines)
+
+
+async def on_hub_list(update: Update, context: ForumContext) -> None:
+    """List a hub's members by first name (checked and recorded in the service)."""
+    await answer(update, context)
+    services = context.services
+    hub_id = decode(update.callback_query.data, "hubl").arg(0)
+    listed = await services.reports.hub_members(update.effective_user.id, hub_id)
+    hub = services.forum.hub_name(hub_id)
+    if not listed:
+        await say(update, context, "members.hub_empty", None, hub=hub)
+        return
+    names = "\n".join(
+        services.texts.get("members.hub_member", name=m.first_name, user_id=m.telegram_id)
+        for m in listed
+    )
+    text = services.texts.get("members.hub_list", hub=hub, count=len(listed)) + "\n" + names
+    await send(context, update.effective_chat.id, text)
+
+
+async def audit(update: Update, context: ForumContext) -> None:
+    """/audit: the latest recorded coordinator actions."""
+    awaiting.clear(context)
+    services = context.services
+    entries = await services.reports.audit_log(update.effective_user.id)
+    if not entries:
+        await say(update, context, "audit.empty")
+        return
+    texts = services.texts
+    nobody = texts.plain("audit.nobody")
+    lines = [texts.get("audit.heading", count=len(entries))]
+    for entry in entries:
+        lines.append(
+            texts.get(
+                "audit.line",
+                at=local_datetime(entry.at, services.settings.zone),
+                actor=entry.actor_id if entry.actor_id is not None else nobody,
+                action=entry.action,
+                target=entry.target_id if entry.target_id is not None else "-",
+                detail=entry.detail or "-",
+            )
+        )
+    await send(context, update.effective_chat.id, "\n".join(lines))
+
+
+def register(app: ForumApp) -> None:
+    """Add the coordinator commands and the hub-list button."""
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("grant", grant, private))
+    app.add_handler(CommandHandler("revoke", revoke, private))
+    app.add_handler(CommandHandler("members", members, private))
+    app.add_handler(CommandHandler("audit", audit, private))
+    app.add_handler(CallbackQueryHandler(on_hub_list, pattern("hubl")))

@@ -1,0 +1,36 @@
+"""No wrong door: text for a waiting step goes there; anything else gets a kind reply."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import MessageHandler, filters
+
+from handlers import awaiting
+from handlers.common import ForumApp, ForumContext, say
+from handlers.keyboards import main_menu
+
+
+async def on_anything(update: Update, context: ForumContext) -> None:
+    """Give free text to a waiting step, or say what the bot can do, with the menu."""
+    message = update.effective_message
+    if (
+        message.text
+        and not message.text.startswith("/")
+        and await awaiting.take_text(update, context, message.text)
+    ):
+        return
+    member = await context.services.members.get(update.effective_user.id)
+    is_member = member is not None and member.setup_done
+    key = "fallback.member" if is_member else "fallback.visitor"
+    await say(update, context, key, main_menu(context, is_member))
+
+
+async def in_group(update: Update, context: ForumContext) -> None:
+    """Commands in a group: point people to a private chat, where the bot works."""
+    await say(update, context, "fallback.group")
+
+
+def register(app: ForumApp) -> None:
+    """Add the catch-alls; registered last so every other handler goes first."""
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE, on_anything))
+    app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, in_group))

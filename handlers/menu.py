@@ -1,0 +1,62 @@
+"""/menu and its buttons: meetings, have your say, support, settings, contact, help now."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
+
+from handlers import awaiting, settings, support
+from handlers.callbacks import decode, pattern
+from handlers.common import ForumApp, ForumContext, answer, say, show_key
+from handlers.keyboards import back_to_menu, main_menu
+
+
+async def show_menu(update: Update, context: ForumContext, edit: bool = True) -> None:
+    """The main menu: the full one for members, a smaller one for others."""
+    member = await context.services.members.get(update.effective_user.id)
+    is_member = member is not None and member.setup_done
+    key = "menu.member" if is_member else "menu.visitor"
+    markup = main_menu(context, is_member)
+    if edit:
+        await show_key(update, context, key, markup)
+    else:
+        await say(update, context, key, markup)
+
+
+async def menu_command(update: Update, context: ForumContext) -> None:
+    """/menu: show the main menu."""
+    awaiting.clear(context)
+    await show_menu(update, context, edit=False)
+
+
+async def on_menu(update: Update, context: ForumContext) -> None:
+    """Route a main-menu button."""
+    await answer(update, context)
+    choice = decode(update.callback_query.data, "menu").arg(0)
+    if choice == "home":
+        awaiting.clear(context)
+        await show_menu(update, context)
+    elif choice == "support":
+        await support.show_needs(update, context)
+    elif choice == "settings":
+        await settings.show_settings(update, context)
+    elif choice in ("meetings", "say"):
+        await show_coming_soon(update, context, choice)
+    else:
+        await say(update, context, "errors.stale_choice")
+
+
+async def show_coming_soon(update: Update, context: ForumContext, choice: str) -> None:
+    """Meetings and consultations are not built yet: say so honestly, with what to do now."""
+    member = await context.services.members.get(update.effective_user.id)
+    if member is None:
+        await show_key(update, context, "menu.join_first", main_menu(context, is_member=False))
+        return
+    key = "menu.meetings_soon" if choice == "meetings" else "menu.say_soon"
+    await show_key(update, context, key, back_to_menu(context))
+
+
+def register(app: ForumApp) -> None:
+    """Add /menu and the menu buttons."""
+    app.add_handler(CommandHandler("menu", menu_command, filters.ChatType.PRIVATE))
+    app.add_handler(CallbackQueryHandler(on_menu, pattern("menu")))

@@ -1,0 +1,1 @@
+"""aiosqlite storage: one connection, numbered migrations, one repository module per aggregate."""

@@ -1,0 +1,36 @@
+"""Erasure: the one place that knows every table holding a person's data."""
+
+from __future__ import annotations
+
+from storage.db import Database
+
+
+async def erase_person(db: Database, telegram_id: int) -> bool:
+    """Delete everything stored about a person in one transaction; True if they were a member.
+
+    Their audit entries stay as anonymous history (actor and target cleared), and a member's
+    leaving is kept only as a count for their region and hub.
+    """
+    async with db.transaction() as tx:
+        row = await tx.fetch_one(
+            "SELECT region_id, hub_id FROM members WHERE telegram_id = ?", (telegram_id,)
+        )
+        if row is not None:
+            await tx.execute(
+                "INSERT INTO leaver_counts (region_id, hub_id, count) VALUES (?, ?, 1) "
+                "ON CONFLICT (region_id, hub_id) DO UPDATE SET count = count + 1",
+                (row["region_id"] or "", row["hub_id"] or ""),
+            )
+        await tx.execute("DELETE FROM members WHERE telegram_id = ?", (telegram_id,))
+        await tx.execute("DELETE FROM roles WHERE telegram_id = ?", (telegram_id,))
+        await tx.execute("DELETE FROM contact_requests WHERE telegram_id = ?", (telegram_id,))
+        await tx.execute(
+            "UPDATE contact_requests SET handled_by = NULL WHERE handled_by = ?", (telegram_id,)
+        )
+        await tx.execute("UPDATE roles SET granted_by = NULL WHERE granted_by = ?", (telegram_id,))
+        await tx.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (telegram_id,))
+        await tx.execute(
+            "UPDATE audit_log SET target_id = NULL WHERE target_id = ?", (telegram_id,)
+        )
+    await db.scrub()
+    return row is not None
