@@ -6,7 +6,10 @@ import asyncio
 import signal
 import sys
 
+from telegram.error import InvalidToken, NetworkError
+
 from bot.app import build_application
+from bot.lifecycle import polling
 from bot.logging_setup import configure_logging
 from config.errors import ConfigError
 from config.settings import Settings, load_settings
@@ -24,6 +27,11 @@ The bot needs a token from Telegram before it can start.
 See README.md, "Getting a bot token", for more.
 """
 
+TOKEN_REFUSED = (
+    "Telegram refused BOT_TOKEN. Check it is the token @BotFather gave you: in @BotFather, "
+    "send /mybots, pick your bot and press API Token. Put it in .env as BOT_TOKEN=<token>."
+)
+
 
 async def serve(settings: Settings) -> None:
     """Run the bot until a stop signal, then shut down cleanly."""
@@ -32,14 +40,10 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with app:
-        await app.start()
-        await app.updater.start_polling(allowed_updates=["message", "callback_query"])
+    async with polling(app):
         print("The bot is running. Press Ctrl+C to stop.", flush=True)
         await stop.wait()
         print("Stopping…", flush=True)
-        await app.updater.stop()
-        await app.stop()
 
 
 def main() -> int:
@@ -61,6 +65,18 @@ def main() -> int:
     except DatabaseError as exc:
         print(f"The bot cannot start. {exc}", file=sys.stderr)
         return 3
+    except InvalidToken:
+        # PTB's message holds the whole token: never print it.
+        print(f"The bot cannot start. {TOKEN_REFUSED}", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(
+            f"The bot cannot start. It could not reach the Bot API at "
+            f"{settings.bot_api_base_url} ({type(exc).__name__}). Check the internet "
+            "connection, and BOT_API_BASE_URL (leave it unset to use Telegram).",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -11,8 +11,11 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock
 from bot.crisis import load_crisis_matcher
+from bot.delivery import AudienceResolver, build_delivery, quiet_hours
 from bot.directory import load_directory
+from bot.flood import opt_in_to_timedeltas
 from bot.forum import load_forum
+from bot.services.broadcasts import BroadcastService
 from bot.services.contact import ContactService
 from bot.services.members import MemberService
 from bot.services.registry import Services
@@ -24,6 +27,7 @@ from config.errors import ConfigError
 from config.settings import Settings
 from handlers import register_all
 from handlers.common import ForumContext
+from storage.audience import AudienceRepository
 from storage.audit import AuditRepository
 from storage.contact_requests import ContactRequestRepository
 from storage.db import Database, open_database
@@ -65,6 +69,9 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
     stats = StatsRepository(db)
     roles = RoleService(roles_repo, audit, clock, set(settings.coordinator_ids))
     await roles.bootstrap()
+    delivery = build_delivery(settings, db, clock, audit=audit)
+    audiences = AudienceResolver(AudienceRepository(db), forum, clock)
+    broadcasts = BroadcastService(delivery, audiences, roles, audit, quiet_hours(settings), clock)
     return Services(
         settings=settings,
         clock=clock,
@@ -76,7 +83,9 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         roles=roles,
         contact=ContactService(contacts, members, roles, audit, clock),
         reports=ReportService(members, stats, audit, roles, forum, clock),
-        safety=SafetyNet(matcher, stats, clock),
+        delivery=delivery,
+        broadcasts=broadcasts,
+        safety=SafetyNet(matcher, stats, clock, settings.zone),
     )
 
 
@@ -86,6 +95,7 @@ async def build_application(
     """Build the whole bot: services, the PTB Application, handlers and scheduled jobs."""
     if settings.bot_token is None:
         raise ConfigError("settings", "BOT_TOKEN is missing. Get one from @BotFather.")
+    opt_in_to_timedeltas()
     services = await build_services(settings, clock or Clock(), show_keys)
     try:
         app = (
@@ -112,8 +122,10 @@ async def build_application(
 
 
 async def _post_init(app: Application) -> None:
-    """Register the command menus; a failure here is not essential and is only logged."""
+    """Start the delivery worker (rows mid-send at a crash become uncertain first), then
+    register the command menus; a menu failure is not essential and is only logged."""
     services: Services = app.bot_data["services"]
+    await services.delivery.start()
     texts = services.texts
     member_commands = [
         BotCommand(name, texts.plain(f"commands.{name}"))
@@ -121,7 +133,7 @@ async def _post_init(app: Application) -> None:
     ]
     coordinator_commands = member_commands + [
         BotCommand(name, texts.plain(f"commands.{name}"))
-        for name in ("members", "grant", "revoke", "audit")
+        for name in ("members", "grant", "revoke", "audit", "broadcast", "broadcasts")
     ]
     try:
         await app.bot.set_my_commands(member_commands, scope=BotCommandScopeDefault())
@@ -138,8 +150,9 @@ async def _post_init(app: Application) -> None:
 
 
 async def _post_shutdown(app: Application) -> None:
-    """Close the database when the application stops."""
+    """Stop the delivery worker (sends in the air finish), then close the database."""
     services: Services = app.bot_data["services"]
+    await services.delivery.stop()
     await services.db.close()
 
 

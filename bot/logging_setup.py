@@ -13,16 +13,32 @@ class RedactSecrets(logging.Filter):
         self._secrets = [secret for secret in secrets if secret]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message without secrets."""
+        """Rewrite the record's message and traceback without secrets."""
         if not self._secrets:
             return True
-        message = record.getMessage()
-        cleaned = message
-        for secret in self._secrets:
-            cleaned = cleaned.replace(secret, "[redacted]")
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            # A malformed log call: keep it unformatted rather than crash the caller.
+            message = f"{record.msg} {record.args!r}"
+            record.msg, record.args = message, ()
+        cleaned = self._clean(message)
         if cleaned != message:
             record.msg, record.args = cleaned, ()
+        # A traceback's exception message can hold a URL with the token in it.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._clean(record.stack_info)
         return True
+
+    def _clean(self, text: str) -> str:
+        """The text with every secret replaced."""
+        for secret in self._secrets:
+            text = text.replace(secret, "[redacted]")
+        return text
 
 
 def configure_logging(level: str, secrets: list[str]) -> None:

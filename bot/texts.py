@@ -43,7 +43,7 @@ class Texts:
         if missing:
             raise KeyError(f"text {key!r} needs values for {sorted(missing)}")
         safe = {name: _escaped(value) for name, value in values.items() if name in expected}
-        text = template.format(**safe) if expected else template
+        text = template.format(**safe)
         if self.show_keys:
             text = f"{text}\n\n<code>[{key}]</code>"
         return text
@@ -63,7 +63,7 @@ def _escaped(value: object) -> str:
     """HTML-escape a value unless it is Markup."""
     if isinstance(value, Markup):
         return str(value)
-    return html.escape(str(value), quote=False)
+    return html.escape(str(value), quote=True)
 
 
 def _fields_of(source: str, key: str, text: str) -> set[str]:

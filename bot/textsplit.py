@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 TELEGRAM_LIMIT = 4096
-_TAG = re.compile(r"<(/?)([a-z\-]+)[^>]*>")
+
+
+def units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji counts as two)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def split_text(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
@@ -17,12 +19,14 @@ def split_text(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """
     if limit < 16:
         raise ValueError("limit too small")
+    if units(text) <= limit:
+        return [text]
     parts: list[str] = []
     current = ""
     for piece in _pieces(text, limit):
         if not current:
             current = piece
-        elif len(current) + len(piece) <= limit:
+        elif units(current) + units(piece) <= limit:
             current += piece
         else:
             parts.append(current)
@@ -30,20 +34,30 @@ def split_text(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     if current or not parts:
         parts.append(current)
     cleaned = [part.strip("\n") for part in parts]
-    return [part for part in cleaned if part.strip()] or [text[:limit]]
+    return [part for part in cleaned if part.strip()] or [text[: _chars_within(text, limit)]]
 
 
 def _pieces(text: str, limit: int) -> list[str]:
     """Lines (with their newline) small enough to fit, breaking long lines at spaces."""
     pieces: list[str] = []
     for line in text.splitlines(keepends=True):
-        while len(line) > limit:
-            cut = _safe_cut(line, limit)
+        while units(line) > limit:
+            cut = _safe_cut(line, _chars_within(line, limit))
             pieces.append(line[:cut])
             line = line[cut:]
         if line:
             pieces.append(line)
     return pieces
+
+
+def _chars_within(line: str, limit: int) -> int:
+    """How many leading characters of the line fit in `limit` UTF-16 units."""
+    total = 0
+    for index, char in enumerate(line):
+        total += 2 if ord(char) > 0xFFFF else 1
+        if total > limit:
+            return index
+    return len(line)
 
 
 def _safe_cut(line: str, limit: int) -> int:

@@ -21,11 +21,27 @@ _PLACEHOLDER_TOKENS = {"changeme", "change-me", "your-token-here", "token", "xxx
 _FIXES = {
     "bot_token": "Get a token from @BotFather in Telegram and put BOT_TOKEN=<token> in .env.",
     "bot_api_base_url": "Leave BOT_API_BASE_URL unset to use Telegram, or give a full http(s) URL.",
+    "bot_api_base_file_url": (
+        "Leave BOT_API_BASE_FILE_URL unset to use Telegram, or give a full http(s) URL."
+    ),
     "database_path": "Set DATABASE_PATH to a file path, for example data/forum.db.",
     "coordinator_ids": "Set COORDINATOR_IDS to Telegram ids separated by commas, e.g. 12345,67890.",
     "timezone": "Set TIMEZONE to a name like Europe/London.",
     "quiet_hours_start": "Use a whole hour from 0 to 23.",
     "quiet_hours_end": "Use a whole hour from 0 to 23.",
+    "delivery_rate_per_second": (
+        "Set DELIVERY_RATE_PER_SECOND to a number from 1 to 30 (Telegram allows about 30)."
+    ),
+    "delivery_max_attempts": "Set DELIVERY_MAX_ATTEMPTS to a whole number from 1 to 20.",
+    "delivery_retry_base_seconds": (
+        "Set DELIVERY_RETRY_BASE_SECONDS to a number of seconds above 0 and at most 60."
+    ),
+    "delivery_send_timeout_seconds": (
+        "Set DELIVERY_SEND_TIMEOUT_SECONDS to a number of seconds above 0 and at most 120."
+    ),
+    "delivery_progress_seconds": (
+        "Set DELIVERY_PROGRESS_SECONDS to a number of seconds from 1 to 300."
+    ),
 }
 
 
@@ -46,6 +62,12 @@ class Settings(BaseSettings):
     texts_dir: Path = CONFIG_DIR / "texts"
     quiet_hours_start: int = Field(default=21, ge=0, le=23)
     quiet_hours_end: int = Field(default=8, ge=0, le=23)
+    # The delivery engine: sends to many people, leaving room under Telegram's ~30/s for replies.
+    delivery_rate_per_second: float = Field(default=25, ge=1, le=30)
+    delivery_max_attempts: int = Field(default=5, ge=1, le=20)
+    delivery_retry_base_seconds: float = Field(default=1.0, gt=0, le=60)
+    delivery_send_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
+    delivery_progress_seconds: float = Field(default=5.0, ge=1, le=300)
     log_level: str = "INFO"
 
     @field_validator("bot_token")
@@ -69,7 +91,7 @@ class Settings(BaseSettings):
             parts = [part.strip() for part in value.split(",") if part.strip()]
             ids = []
             for part in parts:
-                if not part.lstrip("-").isdigit():
+                if not (part.isascii() and part.isdigit()):
                     raise ValueError(f"{part!r} is not a Telegram id (a whole number)")
                 ids.append(int(part))
             return ids

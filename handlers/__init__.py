@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from handlers import (
+    broadcast,
+    broadcasts,
     contact,
     coordinators,
     crisis,
+    delivery_reports,
     errors,
     fallback,
     help,
@@ -34,6 +37,11 @@ MODULES = (
     leave,
     help,
     coordinators,
+    # /broadcast's media catcher hands anything not for a draft to the fallback, so it must
+    # come before it; its draft-keeping hook runs in a group before the crisis net's.
+    broadcast,
+    broadcasts,
+    delivery_reports,
     fallback,
     errors,
 )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, RetryAfter
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.flood import retry_after_seconds
 from bot.services.registry import Services
 from bot.textsplit import split_text
 from handlers.callbacks import encode
@@ -27,6 +30,22 @@ class ForumContext(CallbackContext[ExtBot, dict, dict, dict]):
 ForumApp = Application[ExtBot, ForumContext, dict, dict, dict, object]
 
 Row = Sequence[InlineKeyboardButton]
+T = TypeVar("T")
+
+# A reply held back by Telegram's flood control waits this long at most before one retry.
+MAX_REPLY_WAIT_SECONDS = 5.0
+
+
+async def _patiently(call: Callable[[], Awaitable[T]]) -> T:
+    """Make a call; if Telegram says 'slow down' briefly, wait and try once more."""
+    try:
+        return await call()
+    except RetryAfter as exc:
+        wait = retry_after_seconds(exc)
+        if wait > MAX_REPLY_WAIT_SECONDS:
+            raise
+        await asyncio.sleep(wait)
+        return await call()
 
 
 def button(context: ForumContext, key: str, action: str, *args: object) -> InlineKeyboardButton:
@@ -56,12 +75,14 @@ async def send(
     message: Message | None = None
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        message = await context.bot.send_message(
-            chat_id,
-            part,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup if last else None,
-            disable_web_page_preview=True,
+        message = await _patiently(
+            lambda part=part, last=last: context.bot.send_message(
+                chat_id,
+                part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if last else None,
+                disable_web_page_preview=True,
+            )
         )
     assert message is not None
     return message
@@ -90,8 +111,13 @@ async def show(
     query = update.callback_query
     if query is not None and query.message is not None and len(text) <= 4096:
         try:
-            await query.edit_message_text(
-                text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+            await _patiently(
+                lambda: query.edit_message_text(
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    disable_web_page_preview=True,
+                )
             )
             return
         except BadRequest as exc:

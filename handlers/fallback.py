@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from handlers import awaiting
-from handlers.common import ForumApp, ForumContext, say
+from handlers.common import ForumApp, ForumContext, answer, say
 from handlers.keyboards import main_menu
 
 
@@ -25,6 +25,12 @@ async def on_anything(update: Update, context: ForumContext) -> None:
     await say(update, context, key, main_menu(context, is_member))
 
 
+async def on_unknown_button(update: Update, context: ForumContext) -> None:
+    """A button no handler knows (old, or forged): answer it and say it is out of date."""
+    await answer(update, context)
+    await say(update, context, "errors.stale_choice")
+
+
 async def in_group(update: Update, context: ForumContext) -> None:
     """Commands in a group: point people to a private chat, where the bot works."""
     await say(update, context, "fallback.group")
@@ -34,3 +40,4 @@ def register(app: ForumApp) -> None:
     """Add the catch-alls; registered last so every other handler goes first."""
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE, on_anything))
     app.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, in_group))
+    app.add_handler(CallbackQueryHandler(on_unknown_button))

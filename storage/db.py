@@ -122,9 +122,12 @@ class Database:
     async def scrub(self) -> None:
         """Push the write-ahead log into the file and rebuild it, so erased data leaves the disk."""
         async with self._mutex:
-            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            await self._conn.execute("VACUUM")
-            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            checkpoint = "PRAGMA wal_checkpoint(TRUNCATE)"
+            for sql in (checkpoint, "VACUUM", checkpoint):
+                # Close each cursor: an unread checkpoint row makes VACUUM fail with
+                # "SQL statements in progress".
+                cursor = await self._conn.execute(sql)
+                await cursor.close()
 
     async def schema_version(self) -> int:
         """The number of the last migration applied."""

@@ -28,6 +28,16 @@ async def erase_person(db: Database, telegram_id: int) -> bool:
             "UPDATE contact_requests SET handled_by = NULL WHERE handled_by = ?", (telegram_id,)
         )
         await tx.execute("UPDATE roles SET granted_by = NULL WHERE granted_by = ?", (telegram_id,))
+        # Delivery rows name the recipient; broadcasts keep their text but not who wrote them.
+        await tx.execute("DELETE FROM deliveries WHERE recipient_id = ?", (telegram_id,))
+        await tx.execute(
+            "UPDATE broadcasts SET created_by = NULL WHERE created_by = ?", (telegram_id,)
+        )
+        await tx.execute(
+            "UPDATE broadcasts SET report_chat_id = NULL, progress_message_id = NULL "
+            "WHERE report_chat_id = ?",
+            (telegram_id,),
+        )
         await tx.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (telegram_id,))
         await tx.execute(
             "UPDATE audit_log SET target_id = NULL WHERE target_id = ?", (telegram_id,)

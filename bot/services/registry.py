@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.delivery import DeliveryService
 from bot.directory import Directory
 from bot.forum import Forum
+from bot.services.broadcasts import BroadcastService
 from bot.services.contact import ContactService
 from bot.services.members import MemberService
 from bot.services.reports import ReportService
@@ -32,3 +34,5 @@ class Services:
     contact: ContactService
     reports: ReportService
     safety: SafetyNet
+    delivery: DeliveryService
+    broadcasts: BroadcastService

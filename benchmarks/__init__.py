@@ -1,0 +1,1 @@
+"""Benchmarks for the delivery engine, run by `make bench` (`python -m benchmarks`)."""

@@ -1,0 +1,227 @@
+"""Coordinators' broadcasts: a draft, its audience and preview count, sending, listing, stopping."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.delivery import Audience, AudienceResolver, BroadcastStatus, DeliveryService, Media
+from bot.delivery.audience import UnknownPlace
+from bot.delivery.quiet import QuietHours
+from bot.services.errors import InvalidChoice, ServiceError
+from bot.services.roles import RoleService
+from bot.timeparse import TimeDoesNotExist, TimeNotUnderstood, parse_local_time
+from storage.audit import AuditRepository
+
+KIND = "broadcast"
+MAX_HTML_LENGTH = 4096
+MAX_DAYS_AHEAD = 60
+RECENT = 8
+
+
+class NoRecipients(ServiceError):
+    """Nobody in the chosen audience would receive it."""
+
+    reason = "broadcast.nobody"
+
+
+class MessageTooLong(ServiceError):
+    """The message (with its formatting) is longer than one Telegram message."""
+
+    reason = "broadcast.too_long"
+
+
+class NoMessage(ServiceError):
+    """The draft has no text and no photo or file yet."""
+
+    reason = "broadcast.no_message"
+
+
+class TimeUnclear(ServiceError):
+    """The typed time could not be read."""
+
+    reason = "broadcast.time_unclear"
+
+
+class TimeSkipped(ServiceError):
+    """The typed time does not exist: the clocks go forward then."""
+
+    reason = "broadcast.time_skipped"
+
+
+class TimePassed(ServiceError):
+    """The typed time is already past."""
+
+    reason = "broadcast.time_passed"
+
+
+class TimeTooFar(ServiceError):
+    """The typed time is too far ahead."""
+
+    reason = "broadcast.time_too_far"
+
+
+class AlreadyFinished(ServiceError):
+    """The broadcast has already finished or been stopped."""
+
+    reason = "broadcast.already_finished"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A broadcast being written: who it is for, what it says, when, and how urgent."""
+
+    id: str = field(default_factory=lambda: secrets.token_hex(4))
+    audience: Audience | None = None
+    text_html: str = ""
+    media: Media | None = None
+    urgent: bool = False
+    send_at: datetime | None = None
+
+    def with_changes(self, **changes: object) -> Draft:
+        """A copy with some fields changed (same draft id)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def has_content(self) -> bool:
+        """True once there is text or a photo or file."""
+        return bool(self.text_html.strip()) or self.media is not None
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A broadcast that has been queued."""
+
+    broadcast_id: int
+    recipients: int
+    starts_at: datetime | None  # None: straight away
+
+
+class BroadcastService:
+    """Everything a coordinator does with broadcasts; every step checks the role first."""
+
+    def __init__(
+        self,
+        delivery: DeliveryService,
+        audiences: AudienceResolver,
+        roles: RoleService,
+        audit: AuditRepository,
+        quiet: QuietHours,
+        clock: Clock,
+    ) -> None:
+        self._delivery = delivery
+        self._audiences = audiences
+        self._roles = roles
+        self._audit = audit
+        self._quiet = quiet
+        self._clock = clock
+
+    async def begin(self, actor_id: int) -> Draft:
+        """A new, empty draft (coordinators only)."""
+        await self._roles.require_coordinator(actor_id, "broadcast")
+        return Draft()
+
+    async def count(self, actor_id: int, audience: Audience) -> int:
+        """How many people the audience reaches now: chose forum news, not paused, reachable."""
+        await self._roles.require_coordinator(actor_id, "broadcast")
+        try:
+            return await self._audiences.count(audience)
+        except UnknownPlace:
+            raise InvalidChoice from None
+
+    @staticmethod
+    def check_text(text_html: str) -> str:
+        """The message text, or MessageTooLong when it will not fit in one message."""
+        if len(text_html) > MAX_HTML_LENGTH:
+            raise MessageTooLong
+        return text_html
+
+    def read_time(self, text: str) -> datetime:
+        """A typed local time as UTC: in the future and at most 60 days ahead."""
+        now = self._clock.now()
+        try:
+            moment = parse_local_time(text, now, self._quiet.zone)
+        except TimeDoesNotExist:
+            raise TimeSkipped from None
+        except TimeNotUnderstood:
+            raise TimeUnclear from None
+        if moment <= now:
+            raise TimePassed
+        if moment > now + timedelta(days=MAX_DAYS_AHEAD):
+            raise TimeTooFar
+        return moment
+
+    def starts_at(self, draft: Draft) -> datetime | None:
+        """When sending would really begin: the chosen time, moved past quiet hours unless
+        urgent; None for straight away."""
+        now = self._clock.now()
+        start = draft.send_at if draft.send_at and draft.send_at > now else now
+        if not draft.urgent:
+            start = self._quiet.ends_at(start)
+        return start if start > now else None
+
+    async def send(self, actor_id: int, draft: Draft) -> Queued:
+        """Queue the broadcast for its audience, with progress and a report for the sender."""
+        await self._roles.require_coordinator(actor_id, "broadcast")
+        if draft.audience is None:
+            raise InvalidChoice
+        if not draft.has_content:
+            raise NoMessage
+        self.check_text(draft.text_html)
+        try:
+            recipients = await self._audiences.recipients(draft.audience)
+        except UnknownPlace:
+            raise InvalidChoice from None
+        if not recipients:
+            raise NoRecipients
+        send_at = draft.send_at if draft.send_at and draft.send_at > self._clock.now() else None
+        broadcast_id = await self._delivery.enqueue(
+            KIND,
+            draft.text_html,
+            recipients,
+            created_by=actor_id,
+            urgent=draft.urgent,
+            not_before=send_at,
+            media=draft.media,
+            preference=draft.audience.preference,
+            audience=draft.audience.label,
+            report_to=actor_id,
+        )
+        detail = f"broadcast {broadcast_id} to {draft.audience.label}, {len(recipients)} people"
+        if draft.urgent:
+            detail += ", urgent"
+        if send_at is not None:
+            detail += f", from {send_at.isoformat(timespec='minutes')}"
+        await self._audit.record(actor_id, "broadcast.created", self._clock.now(), detail=detail)
+        return Queued(broadcast_id, len(recipients), self.starts_at(draft))
+
+    async def recent(self, actor_id: int) -> list[BroadcastStatus]:
+        """The newest messages to many people, of every kind, with their state."""
+        await self._roles.require_coordinator(actor_id, "list broadcasts")
+        return await self._delivery.recent(RECENT)
+
+    async def get(self, actor_id: int, broadcast_id: int) -> BroadcastStatus:
+        """One broadcast's state, or InvalidChoice."""
+        await self._roles.require_coordinator(actor_id, "read broadcast")
+        status = await self._delivery.status(broadcast_id)
+        if status is None:
+            raise InvalidChoice
+        return status
+
+    async def cancel(self, actor_id: int, broadcast_id: int) -> int:
+        """Stop a broadcast: rows not sent yet are cancelled; return how many."""
+        await self._roles.require_coordinator(actor_id, "cancel broadcast")
+        if await self._delivery.status(broadcast_id) is None:
+            raise InvalidChoice
+        cancelled = await self._delivery.cancel(broadcast_id)
+        if cancelled is None:
+            raise AlreadyFinished
+        await self._audit.record(
+            actor_id,
+            "broadcast.cancelled",
+            self._clock.now(),
+            detail=f"broadcast {broadcast_id}, {cancelled} not sent",
+        )
+        return cancelled

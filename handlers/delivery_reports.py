@@ -1,0 +1,166 @@
+"""Showing coordinators how a broadcast goes: a progress message, then the delivery report."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot.delivery import BroadcastStatus, DeliveryListener
+from bot.localtime import local_datetime
+from bot.services.registry import Services
+from handlers.common import ForumApp
+
+logger = logging.getLogger(__name__)
+
+# Failure reasons with their own words in the catalogue; any other reads "other".
+KNOWN_REASONS = (
+    "deactivated",
+    "chat_not_found",
+    "chat_moved",
+    "refused",
+    "server_error",
+    "no_connection",
+)
+KNOWN_SKIPS = ("paused", "unreachable", "opted_out")
+
+
+def number(value: int) -> str:
+    """A count with thousands separators, like 1,200."""
+    return f"{value:,}"
+
+
+def audience_words(services: Services, label: str) -> str:
+    """A stored audience label ('region:north_west') in words ('North West')."""
+    texts = services.texts
+    scope, _, place = label.partition(":")
+    if scope == "everyone":
+        return texts.plain("broadcast.audience_everyone")
+    if scope == "region" and services.forum.region_name(place):
+        return texts.plain("broadcast.audience_region", region=services.forum.region_name(place))
+    if scope == "hub" and services.forum.hub_name(place):
+        return texts.plain("broadcast.audience_hub", hub=services.forum.hub_name(place))
+    return texts.plain("broadcast.audience_other")
+
+
+def local_time(services: Services, moment: datetime) -> str:
+    """A UTC moment in the forum's local time, in words."""
+    return local_datetime(moment, services.settings.zone)
+
+
+def duration_words(services: Services, span: timedelta) -> str:
+    """A length of time like '3 minutes 20 seconds'."""
+    texts = services.texts
+    seconds = max(0, round(span.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = []
+    for value, unit in ((hours, "hour"), (minutes, "minute"), (seconds, "second")):
+        if value or (unit == "second" and not parts):
+            suffix = "one" if value == 1 else "many"
+            parts.append(texts.plain(f"broadcast.time_{unit}_{suffix}", n=value))
+    return " ".join(parts)
+
+
+def progress_text(services: Services, status: BroadcastStatus) -> str:
+    """'Sending broadcast 12: 1,200 of 5,000 done', or what it is waiting for."""
+    texts = services.texts
+    counts = status.counts
+    if status.waiting_until is not None:
+        return texts.get(
+            "broadcast.progress_waiting",
+            id=status.id,
+            done=number(counts.settled),
+            total=number(counts.total),
+            time=local_time(services, status.waiting_until),
+        )
+    key = "broadcast.progress_done" if status.finished else "broadcast.progress"
+    return texts.get(key, id=status.id, done=number(counts.settled), total=number(counts.total))
+
+
+def report_text(services: Services, status: BroadcastStatus) -> str:
+    """The delivery report: delivered, blocked, failed with reasons, uncertain, time taken."""
+    texts = services.texts
+    counts = status.counts
+    heading = (
+        "broadcast.report_stopped" if status.state == "cancelled" else "broadcast.report_heading"
+    )
+    lines = [
+        texts.get(heading, id=status.id),
+        texts.get("broadcast.report_delivered", n=number(counts.delivered)),
+        texts.get("broadcast.report_blocked", n=number(counts.blocked)),
+        texts.get("broadcast.report_failed", n=number(counts.failed_total)),
+    ]
+    for reason, count in sorted(counts.failed.items()):
+        name = reason if reason in KNOWN_REASONS else "other"
+        lines.append(texts.get(f"broadcast.reason_{name}", n=number(count)))
+    lines.append(texts.get("broadcast.report_uncertain", n=number(counts.uncertain)))
+    if counts.skipped_total:
+        lines.append(texts.get("broadcast.report_skipped", n=number(counts.skipped_total)))
+    if counts.cancelled:
+        lines.append(texts.get("broadcast.report_cancelled", n=number(counts.cancelled)))
+    if status.duration is not None:
+        lines.append(
+            texts.get("broadcast.report_duration", time=duration_words(services, status.duration))
+        )
+    if counts.uncertain:
+        lines += ["", texts.get("broadcast.report_uncertain_note")]
+    return "\n".join(lines)
+
+
+class CoordinatorUpdates(DeliveryListener):
+    """Sends and edits progress messages, and sends the report, through the Application's bot."""
+
+    def __init__(self, app: ForumApp) -> None:
+        self._app = app
+
+    @property
+    def _services(self) -> Services:
+        """The services built by the composition root."""
+        return self._app.bot_data["services"]
+
+    async def progress(self, status: BroadcastStatus) -> int | None:
+        """Show progress in one message, edited as it goes."""
+        chat_id = status.broadcast.report_chat_id
+        if chat_id is None:
+            return None
+        text = progress_text(self._services, status)
+        return await self._edit_or_send(chat_id, status.broadcast.progress_message_id, text)
+
+    async def finished(self, status: BroadcastStatus) -> None:
+        """Bring the progress message to its end and send the report."""
+        chat_id = status.broadcast.report_chat_id
+        if chat_id is None:
+            return
+        message_id = status.broadcast.progress_message_id
+        if message_id is not None:
+            try:
+                await self._edit_or_send(chat_id, message_id, progress_text(self._services, status))
+            except BadRequest:
+                logger.info("progress message for %d not updated", status.id)
+        await self._app.bot.send_message(
+            chat_id, report_text(self._services, status), parse_mode=ParseMode.HTML
+        )
+
+    async def _edit_or_send(self, chat_id: int, message_id: int | None, text: str) -> int:
+        """Edit the message if there is one (and it can be edited), else send a new one."""
+        bot = self._app.bot
+        if message_id is not None:
+            try:
+                await bot.edit_message_text(
+                    text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
+                )
+                return message_id
+            except BadRequest as exc:
+                if "not modified" in str(exc).lower():
+                    return message_id
+        message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        return message.message_id
+
+
+def register(app: ForumApp) -> None:
+    """Tell the delivery engine to keep coordinators informed through this bot."""
+    services: Services = app.bot_data["services"]
+    services.delivery.add_listener(CoordinatorUpdates(app))

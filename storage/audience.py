@@ -1,0 +1,62 @@
+"""Who receives a message: members who chose that kind, are not paused and can be reached."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.db import Database
+from storage.members import PREFERENCE_COLUMNS
+from storage.timefmt import to_db
+
+
+class AudienceRepository:
+    """Finds the members in an audience, by preference and by place."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @staticmethod
+    def _where(
+        preference: str | None, now: datetime, region_id: str | None, hub_id: str | None
+    ) -> tuple[str, list[object]]:
+        """The WHERE clause and its values for one audience."""
+        clauses = ["reachable = 1", "(paused_until IS NULL OR paused_until <= ?)"]
+        values: list[object] = [to_db(now)]
+        if preference is not None:
+            # The column name comes from a fixed table, never from input.
+            clauses.append(f"{PREFERENCE_COLUMNS[preference]} = 1")
+        if region_id is not None:
+            clauses.append("region_id = ?")
+            values.append(region_id)
+        if hub_id is not None:
+            clauses.append("hub_id = ?")
+            values.append(hub_id)
+        return " AND ".join(clauses), values
+
+    async def recipients(
+        self,
+        preference: str | None,
+        now: datetime,
+        region_id: str | None = None,
+        hub_id: str | None = None,
+    ) -> list[int]:
+        """Telegram ids of the members in the audience, in joining order."""
+        where, values = self._where(preference, now, region_id, hub_id)
+        rows = await self._db.fetch_all(
+            f"SELECT telegram_id FROM members WHERE {where} ORDER BY consented_at, telegram_id",
+            values,
+        )
+        return [row["telegram_id"] for row in rows]
+
+    async def count(
+        self,
+        preference: str | None,
+        now: datetime,
+        region_id: str | None = None,
+        hub_id: str | None = None,
+    ) -> int:
+        """How many members are in the audience."""
+        where, values = self._where(preference, now, region_id, hub_id)
+        return int(
+            await self._db.fetch_value(f"SELECT COUNT(*) FROM members WHERE {where}", values)
+        )

@@ -1,0 +1,166 @@
+"""Delivery rows for the worker: what is due, claiming rows, and settling them in batches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from storage.db import Database
+from storage.timefmt import to_db
+
+PENDING, SENDING, SENT, FAILED, UNCERTAIN, CANCELLED = (
+    "pending",
+    "sending",
+    "sent",
+    "failed",
+    "uncertain",
+    "cancelled",
+)
+
+# Why a due row is skipped instead of sent: the member changed something since it was queued.
+SKIP_PAUSED, SKIP_UNREACHABLE, SKIP_OPTED_OUT = "paused", "unreachable", "opted_out"
+
+
+def precise(moment: datetime | None) -> str | None:
+    """A time as UTC ISO text to the millisecond; it sorts correctly against to_db's text."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pending row that is due, with a reason to skip it if the member no longer wants it."""
+
+    id: int
+    broadcast_id: int
+    recipient_id: int
+    part: int
+    attempts: int
+    skip: str | None
+
+
+@dataclass(frozen=True)
+class RowUpdate:
+    """The new state of a row after a send attempt."""
+
+    id: int
+    state: str
+    part: int
+    attempts: int
+    due_at: datetime | None = None
+    message_id: int | None = None
+    reason: str | None = None
+
+
+_CANDIDATES = """
+SELECT d.id, d.broadcast_id, d.recipient_id, d.part, d.attempts,
+       CASE
+         WHEN m.telegram_id IS NULL THEN NULL
+         WHEN m.paused_until IS NOT NULL AND m.paused_until > :now THEN 'paused'
+         WHEN m.reachable = 0 THEN 'unreachable'
+         WHEN b.preference = 'news' AND m.wants_news = 0 THEN 'opted_out'
+         WHEN b.preference = 'meetings' AND m.wants_meetings = 0 THEN 'opted_out'
+         WHEN b.preference = 'consultations' AND m.wants_consultations = 0 THEN 'opted_out'
+       END AS skip
+FROM deliveries d
+JOIN broadcasts b ON b.id = d.broadcast_id
+LEFT JOIN members m ON m.telegram_id = d.recipient_id
+WHERE d.state = 'pending'
+  AND (d.due_at IS NULL OR d.due_at <= :now)
+  AND b.state IN ('queued', 'sending')
+  AND (b.not_before IS NULL OR b.not_before <= :now)
+  AND (:quiet = 0 OR b.urgent = 1)
+ORDER BY b.urgent DESC, d.broadcast_id, d.id
+LIMIT :limit
+"""
+
+
+class DeliveryRepository:
+    """The worker's view of the outbox."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def recover(self, now: datetime) -> int:
+        """After a crash or restart, rows that were mid-send may have arrived: mark uncertain."""
+        return await self._db.execute(
+            "UPDATE deliveries SET state = 'uncertain', reason = 'interrupted', updated_at = ? "
+            "WHERE state = 'sending'",
+            (to_db(now),),
+        )
+
+    async def candidates(self, now: datetime, quiet: bool, limit: int) -> list[Candidate]:
+        """Due pending rows, urgent broadcasts first, then oldest first (none in quiet hours)."""
+        rows = await self._db.fetch_all(
+            _CANDIDATES, {"now": precise(now), "quiet": int(quiet), "limit": limit}
+        )
+        return [
+            Candidate(
+                row["id"],
+                row["broadcast_id"],
+                row["recipient_id"],
+                row["part"],
+                row["attempts"],
+                row["skip"],
+            )
+            for row in rows
+        ]
+
+    async def settle_and_claim(
+        self,
+        now: datetime,
+        updates: Sequence[RowUpdate],
+        claims: Sequence[int],
+        skips: Sequence[tuple[int, str]],
+    ) -> list[int]:
+        """In one transaction: record finished sends, skip rows, and claim rows for sending.
+
+        A row is claimed only if it is still pending (a cancel may have got there first);
+        the ids actually claimed are returned.
+        """
+        stamp = to_db(now)
+        async with self._db.transaction() as tx:
+            if updates:
+                await tx.execute_many(
+                    "UPDATE deliveries SET state = ?, part = ?, attempts = ?, due_at = ?, "
+                    "message_id = COALESCE(?, message_id), reason = ?, updated_at = ? "
+                    "WHERE id = ? AND state = 'sending'",
+                    [
+                        (
+                            u.state,
+                            u.part,
+                            u.attempts,
+                            precise(u.due_at),
+                            u.message_id,
+                            u.reason,
+                            stamp,
+                            u.id,
+                        )
+                        for u in updates
+                    ],
+                )
+            if skips:
+                await tx.execute_many(
+                    "UPDATE deliveries SET state = 'cancelled', reason = ?, updated_at = ? "
+                    "WHERE id = ? AND state = 'pending'",
+                    [(reason, stamp, row_id) for row_id, reason in skips],
+                )
+            if not claims:
+                return []
+            marks = ",".join("?" * len(claims))
+            rows = await tx.fetch_all(
+                f"UPDATE deliveries SET state = 'sending', updated_at = ? "
+                f"WHERE state = 'pending' AND id IN ({marks}) RETURNING id, broadcast_id",
+                (stamp, *claims),
+            )
+            started = sorted({row["broadcast_id"] for row in rows})
+            if started:
+                marks = ",".join("?" * len(started))
+                await tx.execute(
+                    "UPDATE broadcasts SET state = 'sending', started_at = COALESCE(started_at, ?) "
+                    f"WHERE state = 'queued' AND id IN ({marks})",
+                    (stamp, *started),
+                )
+            return [row["id"] for row in rows]

@@ -1,0 +1,1 @@
+"""Tests for the delivery engine and coordinator broadcasts."""

@@ -1,0 +1,269 @@
+"""The shipped text catalogue: every text renders, is valid Telegram HTML, fits, and reads easily.
+
+If a test here fails after you changed config/texts/*.yaml, the message says which key to fix.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import statistics
+from html.parser import HTMLParser
+
+import pytest
+import textstat
+
+from bot.texts import Texts, load_texts
+from config.settings import CONFIG_DIR
+
+TELEGRAM_LIMIT = 4096
+READING_EASE_TARGET = 70
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "s",
+    "a",
+    "code",
+    "pre",
+    "blockquote",
+    "tg-spoiler",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "code": {"class"}, "blockquote": {"expandable"}}
+ALLOWED_ENTITIES = {"lt", "gt", "amp", "quot"}
+
+# A sample value for every placeholder the catalogue uses, like the bot fills in.
+SAMPLES: dict[str, object] = {
+    "action": "role.granted",
+    "active": 12,
+    "actor": "Sam",
+    "at": "Thursday 10 December 2026, 2:30pm",
+    "checked": "1 November 2026",
+    "consented": "Thursday 10 December 2026",
+    "consultations": "Yes",
+    "count": 12,
+    "covers": "England",
+    "date": "Thursday 10 December 2026",
+    "detail": "coordinator",
+    "helps": "Free support for anyone who is struggling.",
+    "hub": "North West hub 1",
+    "hub_target": 2,
+    "hubs": 1,
+    "left": 12,
+    "limit": 1000,
+    "meetings": "Yes",
+    "members": 12,
+    "message": "Please call me after 5pm.",
+    "name": "Sam",
+    "need": "Mental health",
+    "news": "No",
+    "open": "Any time",
+    "pause": "Messages are on.",
+    "paused": 12,
+    "phone": "116 123",
+    "records": 12,
+    "region": "North West",
+    "request_id": 7,
+    "requests": 12,
+    "role": "coordinator",
+    "roles": "coordinator",
+    "target": 200,
+    "text": "SHOUT to 85258",
+    "user_id": 123456789,
+    "web": "https://www.samaritans.org",
+    # Broadcasts (config/texts/broadcasts.yaml).
+    "audience": "members in North West",
+    "created": "10 Dec 2026, 14:05",
+    "delivered": "4,950",
+    "done": "1,200",
+    "id": 12,
+    "kind": "Message",
+    "n": 3,
+    "state": "Sending now: 1,200 of 5,000 done.",
+    "time": "11 Dec 2026, 18:30",
+    "total": "5,000",
+    "urgent": "(urgent)",
+    "when": "It will start as soon as you press Send.",
+}
+
+_TAG = re.compile(r"<[^>]*>")
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+@pytest.fixture(scope="module")
+def texts() -> Texts:
+    return load_texts(CONFIG_DIR / "texts")
+
+
+@pytest.fixture(scope="module")
+def rendered(texts: Texts) -> dict[str, str]:
+    """Every entry rendered with sample values (needs every placeholder to have a sample)."""
+    return {
+        key: texts.get(key, **{name: SAMPLES[name] for name in texts.fields(key)})
+        for key in sorted(texts.keys())
+        if texts.fields(key) <= SAMPLES.keys()
+    }
+
+
+class TelegramHtmlChecker(HTMLParser):
+    """Collects what Telegram's HTML parser would refuse ("can't parse entities")."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.problems.append(f"tag <{tag}> is not allowed")
+        for name, _ in attrs:
+            if name not in ALLOWED_ATTRIBUTES.get(tag, set()):
+                self.problems.append(f"attribute {name!r} on <{tag}> is not allowed")
+        if tag == "a" and not dict(attrs).get("href"):
+            self.problems.append("<a> needs an href")
+        self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.problems.append(f"self-closing <{tag}/> is not allowed")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.problems.append(f"</{tag}> does not close the last open tag")
+        else:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for char in "<>&":
+            if char in data:
+                self.problems.append(f"a bare {char!r}: write it as an entity")
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in ALLOWED_ENTITIES:
+            self.problems.append(f"&{name}; is not an entity Telegram knows")
+
+    def handle_comment(self, data: str) -> None:
+        self.problems.append("comments are not allowed")
+
+    def handle_decl(self, decl: str) -> None:
+        self.problems.append("declarations are not allowed")
+
+    def handle_pi(self, data: str) -> None:
+        self.problems.append("processing instructions are not allowed")
+
+    def unknown_decl(self, data: str) -> None:
+        self.problems.append("declarations are not allowed")
+
+
+def telegram_html_problems(text: str) -> list[str]:
+    checker = TelegramHtmlChecker()
+    checker.feed(text)
+    checker.close()
+    if checker.rawdata:
+        checker.problems.append(f"unfinished markup: {checker.rawdata[:20]!r}")
+    problems = checker.problems
+    problems += [f"<{tag}> is never closed" for tag in checker.open]
+    return problems
+
+
+def plain_text(rendered_text: str) -> str:
+    """What a person reads: tags removed, entities turned back into characters."""
+    return html.unescape(_TAG.sub("", rendered_text))
+
+
+def is_label(texts: Texts, key: str) -> bool:
+    """Command descriptions, and short labels (under 4 words of their own, not a sentence)."""
+    if key.startswith("commands."):
+        return True
+    own_words = _PLACEHOLDER.sub("", _TAG.sub("", texts.raw(key)))
+    return len(own_words.split()) < 4 and not re.search(r"[.?!]", own_words)
+
+
+def test_every_placeholder_has_a_sample_value(texts: Texts) -> None:
+    missing = {
+        f"{key}: {{{name}}}"
+        for key in sorted(texts.keys())
+        for name in texts.fields(key)
+        if name not in SAMPLES
+    }
+    assert not missing, (
+        "These placeholders are new: if one is a typo, fix the text; if it is real, "
+        f"add a sample value to SAMPLES in this test: {sorted(missing)}"
+    )
+
+
+def test_every_entry_renders(texts: Texts, rendered: dict[str, str]) -> None:
+    assert set(rendered) == set(texts.keys())
+    leftovers = [key for key, text in rendered.items() if "{" in text or "}" in text]
+    assert not leftovers, f"texts with a brace left after filling in: {leftovers}"
+
+
+def test_every_entry_is_valid_telegram_html(rendered: dict[str, str]) -> None:
+    problems = {
+        key: found for key, text in rendered.items() if (found := telegram_html_problems(text))
+    }
+    assert not problems, f"texts Telegram would refuse: {problems}"
+
+
+def test_the_html_check_catches_mistakes() -> None:
+    assert telegram_html_problems('<b>ok</b> <a href="tg://user?id=1">x</a> &amp;') == []
+    assert telegram_html_problems("<b>open")
+    assert telegram_html_problems("<b><i>x</b></i>")
+    assert telegram_html_problems("<div>x</div>")
+    assert telegram_html_problems("<br/>")
+    assert telegram_html_problems("Tom & Jerry")
+    assert telegram_html_problems("1 < 2")
+    assert telegram_html_problems("&nbsp;")
+    assert telegram_html_problems("<a>no link</a>")
+    assert telegram_html_problems('<b class="x">x</b>')
+
+
+def test_no_entry_is_longer_than_telegram_allows(rendered: dict[str, str]) -> None:
+    too_long = {key: len(text) for key, text in rendered.items() if len(text) > TELEGRAM_LIMIT}
+    assert not too_long, f"texts over {TELEGRAM_LIMIT} characters: {too_long}"
+
+
+def test_buttons_and_commands_are_plain_text(texts: Texts) -> None:
+    """Button labels and command descriptions are shown as written: no tags, no entities."""
+    marked = [
+        key
+        for key in sorted(texts.keys())
+        if key.startswith(("buttons.", "commands.")) and re.search(r"[<>&]", texts.raw(key))
+    ]
+    assert not marked, f"HTML would show as typed in these labels: {marked}"
+
+
+def test_command_descriptions_fit_telegram(texts: Texts) -> None:
+    wrong = [
+        key
+        for key in sorted(texts.keys())
+        if key.startswith("commands.") and not 3 <= len(texts.plain(key)) <= 256
+    ]
+    assert not wrong, f"command descriptions must be 3 to 256 characters: {wrong}"
+
+
+def test_texts_are_easy_to_read(texts: Texts, rendered: dict[str, str]) -> None:
+    scores = {
+        key: textstat.flesch_reading_ease(plain_text(text))
+        for key, text in rendered.items()
+        if not is_label(texts, key)
+    }
+    assert len(scores) > 40  # the sentence-like texts are all scored
+    mean = statistics.mean(scores.values())
+    worst = sorted(scores.items(), key=lambda item: item[1])[:5]
+    worst_text = ", ".join(f"{key} ({score:.0f})" for key, score in worst)
+    assert mean >= READING_EASE_TARGET, (
+        f"Mean Flesch reading ease is {mean:.1f}; it must be at least {READING_EASE_TARGET}. "
+        f"Shorter sentences and shorter words help. Hardest to read first: {worst_text}"
+    )
+
+
+def test_labels_are_the_only_texts_left_out_of_the_reading_score(texts: Texts) -> None:
+    left_out = {key for key in sorted(texts.keys()) if is_label(texts, key)}
+    # Every sentence someone reads is scored, even a short one.
+    assert "settings.not_paused" not in left_out
+    assert "start.agreed" not in left_out
+    assert "buttons.ask_coordinator" not in left_out
+    assert {"buttons.done", "settings.answer_yes", "commands.help"} <= left_out
+    assert all(key.startswith("commands.") or len(texts.raw(key).split()) < 4 for key in left_out)

@@ -1,0 +1,140 @@
+"""The database: migrations, WAL and foreign keys, the one-instance lock, rollbacks."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storage.db import (
+    MIGRATIONS_DIR,
+    AlreadyRunningError,
+    Database,
+    DatabaseTooNewError,
+    open_database,
+)
+
+EXPECTED_TABLES = {
+    "members",
+    "roles",
+    "audit_log",
+    "contact_requests",
+    "crisis_daily_counts",
+    "leaver_counts",
+}
+
+
+async def test_every_migration_is_applied(db: Database) -> None:
+    migrations = list(MIGRATIONS_DIR.glob("*.sql"))
+
+    assert migrations
+    assert await db.fetch_value("PRAGMA user_version") == len(migrations)
+    assert await db.schema_version() == len(migrations)
+    tables = {
+        row["name"]
+        for row in await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    assert tables >= EXPECTED_TABLES
+
+
+async def test_wal_mode_and_foreign_keys_are_on(db: Database) -> None:
+    assert await db.fetch_value("PRAGMA journal_mode") == "wal"
+    assert await db.fetch_value("PRAGMA foreign_keys") == 1
+
+
+async def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path: Path) -> None:
+    path = tmp_path / "forum.db"
+    first = await open_database(path)
+    await first.execute("INSERT INTO crisis_daily_counts (day, count) VALUES ('2026-12-10', 3)")
+    await first.close()
+
+    second = await open_database(path)
+    try:
+        assert await second.fetch_value("SELECT count FROM crisis_daily_counts") == 3
+        assert await second.schema_version() == len(list(MIGRATIONS_DIR.glob("*.sql")))
+    finally:
+        await second.close()
+
+
+async def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "forum.db"
+    await (await open_database(path)).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    conn.close()
+
+    with pytest.raises(DatabaseTooNewError) as caught:
+        await open_database(path)
+
+    message = str(caught.value)
+    assert "newer version" in message
+    assert "999" in message
+    assert "DATABASE_PATH" in message
+    # The refusal let go of the lock: trying again gives the same clear answer, not "running".
+    with pytest.raises(DatabaseTooNewError):
+        await open_database(path)
+
+
+async def test_a_second_copy_on_the_same_file_is_refused_until_the_first_closes(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "forum.db"
+    first = await open_database(path)
+    try:
+        with pytest.raises(AlreadyRunningError) as caught:
+            await open_database(path)
+        assert str(path) in str(caught.value)
+        assert "DATABASE_PATH" in str(caught.value)
+    finally:
+        await first.close()
+
+    again = await open_database(path)
+    await again.close()
+
+
+async def test_different_files_do_not_block_each_other(tmp_path: Path) -> None:
+    one = await open_database(tmp_path / "one.db")
+    two = await open_database(tmp_path / "two.db")
+    await one.close()
+    await two.close()
+
+
+async def test_the_parent_folder_is_created(tmp_path: Path) -> None:
+    database = await open_database(tmp_path / "data" / "nested" / "forum.db")
+    await database.close()
+
+    assert (tmp_path / "data" / "nested" / "forum.db").is_file()
+
+
+async def test_a_transaction_that_raises_is_rolled_back(db: Database) -> None:
+    with pytest.raises(RuntimeError, match="half way"):
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO crisis_daily_counts (day, count) VALUES ('d1', 1)")
+            await tx.execute("INSERT INTO crisis_daily_counts (day, count) VALUES ('d2', 1)")
+            raise RuntimeError("half way")
+
+    assert await db.fetch_value("SELECT COUNT(*) FROM crisis_daily_counts") == 0
+    # The connection is still usable afterwards.
+    await db.execute("INSERT INTO crisis_daily_counts (day, count) VALUES ('d3', 1)")
+    assert await db.fetch_value("SELECT COUNT(*) FROM crisis_daily_counts") == 1
+
+
+async def test_a_failing_statement_rolls_back_the_whole_transaction(db: Database) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO crisis_daily_counts (day, count) VALUES ('d1', 1)")
+            await tx.execute("INSERT INTO crisis_daily_counts (day, count) VALUES ('d1', 2)")
+
+    assert await db.fetch_value("SELECT COUNT(*) FROM crisis_daily_counts") == 0
+
+
+async def test_a_committed_transaction_is_kept(db: Database) -> None:
+    async with db.transaction() as tx:
+        row_id = await tx.insert(
+            "INSERT INTO audit_log (at, actor_id, action) VALUES (?, 1, 'x')",
+            ("2026-12-10T14:30:00+00:00",),
+        )
+
+    assert row_id > 0
+    assert await db.fetch_value("SELECT action FROM audit_log WHERE id = ?", (row_id,)) == "x"
