@@ -15,6 +15,7 @@ from bot.delivery import AudienceResolver, build_delivery, quiet_hours
 from bot.directory import load_directory
 from bot.flood import opt_in_to_timedeltas
 from bot.forum import load_forum
+from bot.logging_setup import quiet_libraries_that_log_private_data
 from bot.services.broadcasts import BroadcastService
 from bot.services.contact import ContactService
 from bot.services.members import MemberService
@@ -96,6 +97,7 @@ async def build_application(
     if settings.bot_token is None:
         raise ConfigError("settings", "BOT_TOKEN is missing. Get one from @BotFather.")
     opt_in_to_timedeltas()
+    quiet_libraries_that_log_private_data()
     services = await build_services(settings, clock or Clock(), show_keys)
     try:
         app = (

@@ -50,7 +50,23 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     redact = RedactSecrets(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    quiet_libraries_that_log_private_data()
+
+
+# Loggers that, below the level given, write the token (request URLs) or what members wrote
+# (PTB's request parameters and returned updates, aiosqlite's SQL parameters).
+_PRIVATE_AT_DEBUG_OR_INFO = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "telegram": logging.INFO,
+    "aiosqlite": logging.INFO,
+    "apscheduler": logging.WARNING,
+}
+
+
+def quiet_libraries_that_log_private_data() -> None:
+    """Raise chatty libraries' log levels so no token or member text reaches any log."""
+    for name, level in _PRIVATE_AT_DEBUG_OR_INFO.items():
+        logger = logging.getLogger(name)
+        if logger.level < level:
+            logger.setLevel(level)

@@ -1,0 +1,196 @@
+"""The sandbox's web app: the chat page and a small JSON API that drives the emulator in-process."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from sandbox.runtime import Sandbox
+
+STATIC = Path(__file__).resolve().parent / "static"
+SANDBOX_KEY = web.AppKey("sandbox", Sandbox)
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost"}
+MAX_ADVANCE = timedelta(days=60)
+MAX_TEXT = 4096
+MAX_NAME = 40
+
+
+@web.middleware
+async def loopback_only(request: web.Request, handler):
+    """Refuse other Host names (DNS rebinding) and non-JSON POSTs (cross-site forms)."""
+    host = (request.host or "").rsplit(":", 1)[0].strip("[]")
+    if host not in LOOPBACK_HOSTS:
+        raise web.HTTPForbidden(text="The sandbox only answers on 127.0.0.1.")
+    if request.method == "POST" and request.content_type != "application/json":
+        raise web.HTTPUnsupportedMediaType(text="Send JSON.")
+    return await handler(request)
+
+
+def build_web_app(sandbox: Sandbox) -> web.Application:
+    """The page, its static files and the JSON API, all bound to one sandbox."""
+    app = web.Application(middlewares=[loopback_only], client_max_size=64 * 1024)
+    app[SANDBOX_KEY] = sandbox
+    app.router.add_get("/", index)
+    app.router.add_static("/static/", STATIC)
+    app.router.add_get("/api/state", state)
+    app.router.add_post("/api/people", add_person)
+    app.router.add_get("/api/chat/{user_id}", chat)
+    app.router.add_post("/api/send", send)
+    app.router.add_post("/api/press", press)
+    app.router.add_get("/api/files/{file_id}", file)
+    app.router.add_post("/api/clock", advance)
+    app.router.add_post("/api/show_keys", show_keys)
+    app.router.add_post("/api/reset", reset)
+    return app
+
+
+def _sandbox(request: web.Request) -> Sandbox:
+    """The sandbox behind this web app."""
+    return request.app[SANDBOX_KEY]
+
+
+def _bad(message: str) -> web.HTTPBadRequest:
+    """A 400 answer with a JSON error."""
+    return web.HTTPBadRequest(
+        text=json.dumps({"ok": False, "error": message}), content_type="application/json"
+    )
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    """The JSON object in the request body."""
+    try:
+        body = await request.json()
+    except ValueError:
+        raise _bad("the body is not JSON") from None
+    if not isinstance(body, dict):
+        raise _bad("the body must be a JSON object")
+    return body
+
+
+def _user_id(sandbox: Sandbox, value: object) -> int:
+    """A known person's id from the request."""
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool) or value not in sandbox.personas:
+        raise _bad("unknown person")
+    return value
+
+
+def _state(sandbox: Sandbox) -> dict[str, Any]:
+    """What the page needs to draw its controls."""
+    now = sandbox.clock.now()
+    local = now.astimezone(sandbox.services.settings.zone) if sandbox.app else now
+    return {
+        "ok": True,
+        "people": [p.as_dict() for p in sandbox.personas.values()],
+        "show_keys": sandbox.show_keys,
+        "clock": local.strftime("%a %d %b %Y, %H:%M"),
+        "bot_name": sandbox.emu.state.bot_first_name,
+        "database": str(sandbox.database_path),
+    }
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    """The chat page."""
+    return web.FileResponse(STATIC / "index.html")
+
+
+async def state(request: web.Request) -> web.Response:
+    """People, the clock and the toggles."""
+    return web.json_response(_state(_sandbox(request)))
+
+
+async def add_person(request: web.Request) -> web.Response:
+    """Add a person by first name."""
+    body = await _body(request)
+    name = body.get("first_name")
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME:
+        raise _bad(f"give a first name of 1 to {MAX_NAME} characters")
+    persona = _sandbox(request).add_person(name.strip())
+    return web.json_response({"ok": True, "person": persona.as_dict()})
+
+
+async def chat(request: web.Request) -> web.Response:
+    """A person's chat with the bot."""
+    sandbox = _sandbox(request)
+    user_id = _user_id(sandbox, request.match_info["user_id"])
+    return web.json_response({"ok": True, **sandbox.chat(user_id)})
+
+
+async def send(request: web.Request) -> web.Response:
+    """A person sends text to the bot."""
+    sandbox = _sandbox(request)
+    body = await _body(request)
+    user_id = _user_id(sandbox, body.get("user_id"))
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        raise _bad(f"write 1 to {MAX_TEXT} characters")
+    async with sandbox.lock:
+        await sandbox.send_text(user_id, text)
+    return web.json_response({"ok": True})
+
+
+async def press(request: web.Request) -> web.Response:
+    """A person presses an inline button."""
+    sandbox = _sandbox(request)
+    body = await _body(request)
+    user_id = _user_id(sandbox, body.get("user_id"))
+    message_id, data = body.get("message_id"), body.get("data")
+    if not isinstance(message_id, int) or not isinstance(data, str):
+        raise _bad("give message_id and data")
+    try:
+        async with sandbox.lock:
+            answer = await sandbox.press(user_id, message_id, data)
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
+    return web.json_response({"ok": True, "answer": answer})
+
+
+async def file(request: web.Request) -> web.Response:
+    """A document or picture the bot sent, as a download."""
+    found = _sandbox(request).file(request.match_info["file_id"])
+    if found is None:
+        raise web.HTTPNotFound()
+    data, name, mime = found
+    headers = {}
+    if name:
+        safe = "".join(c for c in name if c.isalnum() or c in "._- ") or "file"
+        headers["Content-Disposition"] = f'attachment; filename="{safe}"'
+    return web.Response(
+        body=data, content_type=mime or "application/octet-stream", headers=headers
+    )
+
+
+async def advance(request: web.Request) -> web.Response:
+    """Move the bot's clock on by ``seconds`` and run what became due."""
+    sandbox = _sandbox(request)
+    body = await _body(request)
+    seconds = body.get("seconds")
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds <= 0:
+        raise _bad("give a positive number of seconds")
+    delta = timedelta(seconds=seconds)
+    if delta > MAX_ADVANCE:
+        raise _bad("move on at most 60 days at a time")
+    async with sandbox.lock:
+        ran = await sandbox.advance(delta)
+    return web.json_response({**_state(sandbox), "ran": ran})
+
+
+async def show_keys(request: web.Request) -> web.Response:
+    """Turn the catalogue keys beside each message on or off."""
+    sandbox = _sandbox(request)
+    body = await _body(request)
+    sandbox.set_show_keys(bool(body.get("on")))
+    return web.json_response(_state(sandbox))
+
+
+async def reset(request: web.Request) -> web.Response:
+    """Delete the sandbox database and start again."""
+    sandbox = _sandbox(request)
+    async with sandbox.lock:
+        await sandbox.reset()
+    return web.json_response(_state(sandbox))
