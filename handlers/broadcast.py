@@ -11,7 +11,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import LinkPreviewOptions, Message, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -39,6 +45,7 @@ from handlers.delivery_reports import audience_words, local_time, number
 
 logger = logging.getLogger(__name__)
 
+Args = tuple[str, ...]  # a button's arguments after the draft id and the action
 DRAFT = "broadcast_draft"
 STEP_AUDIENCE = "broadcast_audience"
 STEP_MESSAGE = "broadcast_message"
@@ -72,7 +79,9 @@ def _keep(context: ForumContext, draft: Draft) -> None:
     context.user_data[DRAFT] = draft
 
 
-def _bc(context: ForumContext, key: str, draft: Draft, what: str, *more: str):
+def _bc(
+    context: ForumContext, key: str, draft: Draft, what: str, *more: str
+) -> InlineKeyboardButton:
     """A draft button with its label from the catalogue."""
     return button(context, key, ACTION, draft.id, what, *more)
 
@@ -177,7 +186,7 @@ async def show_preview(update: Update, context: ForumContext) -> None:
     await send(context, update.effective_chat.id, text, _preview_buttons(context, draft))
 
 
-def _preview_buttons(context: ForumContext, draft: Draft):
+def _preview_buttons(context: ForumContext, draft: Draft) -> InlineKeyboardMarkup:
     """Send now or at the chosen time, choose a time, urgent, remove media, change, cancel."""
     texts = context.services.texts
     rows = []
@@ -325,7 +334,7 @@ async def ask_time(update: Update, context: ForumContext) -> None:
     await say(update, context, "broadcast.ask_time", _time_buttons(context, draft))
 
 
-def _time_buttons(context: ForumContext, draft: Draft):
+def _time_buttons(context: ForumContext, draft: Draft) -> InlineKeyboardMarkup:
     """Back to the preview, or cancel."""
     return keyboard(
         [
@@ -350,7 +359,7 @@ async def on_time_text(update: Update, context: ForumContext, text: str) -> None
     await show_preview(update, context)
 
 
-def _prompt(step: str):
+def _prompt(step: str) -> Callable[[Update, ForumContext], Awaitable[None]]:
     """The function that asks again for a step."""
     return {STEP_AUDIENCE: ask_audience, STEP_MESSAGE: show_preview, STEP_TIME: ask_time}[step]
 
@@ -371,12 +380,12 @@ async def on_button(update: Update, context: ForumContext) -> None:
     await handler(update, context, draft, callback.args[2:])
 
 
-async def _everyone(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _everyone(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Audience: every member who chose forum news."""
     await _set_audience(update, context, draft, Audience(EVERYONE))
 
 
-async def _regions(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _regions(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """List the regions."""
     forum = context.services.forum
     rows = [[labelled(r.name, ACTION, draft.id, "r", r.id)] for r in forum.regions]
@@ -384,7 +393,7 @@ async def _regions(update: Update, context: ForumContext, draft: Draft, args) ->
     await show_key(update, context, "broadcast.pick_region", keyboard(rows))
 
 
-async def _hubs(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _hubs(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """List the hubs, by region."""
     forum = context.services.forum
     texts = context.services.texts
@@ -405,7 +414,7 @@ async def _hubs(update: Update, context: ForumContext, draft: Draft, args) -> No
     await show_key(update, context, "broadcast.pick_hub", keyboard(rows))
 
 
-async def _region(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _region(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Audience: one region (checked against the forum file)."""
     place = args[0] if args else ""
     if context.services.forum.region(place) is None:
@@ -413,7 +422,7 @@ async def _region(update: Update, context: ForumContext, draft: Draft, args) -> 
     await _set_audience(update, context, draft, Audience(REGION, place))
 
 
-async def _hub(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _hub(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Audience: one hub (checked against the forum file)."""
     place = args[0] if args else ""
     if context.services.forum.hub(place) is None:
@@ -432,57 +441,57 @@ async def _set_audience(
         await ask_message(update, context)
 
 
-async def _change_audience(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _change_audience(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Back to choosing who gets it."""
     await ask_audience(update, context)
 
 
-async def _toggle_urgent(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _toggle_urgent(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Urgent on or off, then the preview again."""
     _keep(context, draft.with_changes(urgent=not draft.urgent))
     await show_preview(update, context)
 
 
-async def _remove_media(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _remove_media(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Take the photo or file off, then the preview again."""
     _keep(context, draft.with_changes(media=None))
     await show_preview(update, context)
 
 
-async def _choose_time(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _choose_time(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Ask when it should go out."""
     await ask_time(update, context)
 
 
-async def _back(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _back(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Back to the preview from the time step."""
     await show_preview(update, context)
 
 
-async def _resume(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _resume(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Carry on with the draft from where it was."""
     await show_preview(update, context)
 
 
-async def _fresh(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _fresh(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Drop the old draft and start again."""
     _keep(context, await context.services.broadcasts.begin(update.effective_user.id))
     await ask_audience(update, context)
 
 
-async def _cancel(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _cancel(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Throw the draft away; nothing is sent."""
     context.user_data.pop(DRAFT, None)
     awaiting.clear(context)
     await show_key(update, context, "broadcast.cancelled")
 
 
-async def _send_now(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _send_now(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Send straight away (or after quiet hours, unless urgent)."""
     await _send(update, context, draft.with_changes(send_at=None))
 
 
-async def _send_at(update: Update, context: ForumContext, draft: Draft, args) -> None:
+async def _send_at(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Send at the chosen time."""
     await _send(update, context, draft)
 

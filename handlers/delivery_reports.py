@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 
 from bot.delivery import BroadcastStatus, DeliveryListener
 from bot.localtime import local_datetime
@@ -127,7 +127,11 @@ class CoordinatorUpdates(DeliveryListener):
         if chat_id is None:
             return None
         text = progress_text(self._services, status)
-        return await self._edit_or_send(chat_id, status.broadcast.progress_message_id, text)
+        try:
+            return await self._edit_or_send(chat_id, status.broadcast.progress_message_id, text)
+        except (BadRequest, Forbidden) as exc:
+            logger.info("progress for %d not shown: %s", status.id, type(exc).__name__)
+            return None
 
     async def finished(self, status: BroadcastStatus) -> None:
         """Bring the progress message to its end and send the report."""
@@ -138,11 +142,15 @@ class CoordinatorUpdates(DeliveryListener):
         if message_id is not None:
             try:
                 await self._edit_or_send(chat_id, message_id, progress_text(self._services, status))
-            except BadRequest:
+            except (BadRequest, Forbidden):
                 logger.info("progress message for %d not updated", status.id)
-        await self._app.bot.send_message(
-            chat_id, report_text(self._services, status), parse_mode=ParseMode.HTML
-        )
+        try:
+            await self._app.bot.send_message(
+                chat_id, report_text(self._services, status), parse_mode=ParseMode.HTML
+            )
+        except (BadRequest, Forbidden) as exc:
+            # The coordinator cannot be reached (no chat, blocked): trying again will not help.
+            logger.info("report for %d not delivered: %s", status.id, type(exc).__name__)
 
     async def _edit_or_send(self, chat_id: int, message_id: int | None, text: str) -> int:
         """Edit the message if there is one (and it can be edited), else send a new one."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import signal
 import sys
@@ -13,6 +14,7 @@ from bot.logging_setup import configure_logging
 from config.errors import ConfigError
 from sandbox.runtime import SANDBOX_TOKEN, Sandbox
 from sandbox.web import build_web_app
+from storage.db import DatabaseError
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -68,9 +70,14 @@ def main() -> int:
     except ConfigError as exc:
         print(f"The sandbox cannot start. {exc}", file=sys.stderr)
         return 2
+    except DatabaseError as exc:
+        print(f"The sandbox cannot start. {exc}", file=sys.stderr)
+        return 3
     except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
         print(
-            f"The sandbox cannot start: port {port} on {HOST} is not free ({exc.strerror}). "
+            f"The sandbox cannot start: port {port} on {HOST} is already in use. "
             "Set SANDBOX_PORT to another port, e.g. SANDBOX_PORT=8090 make run.",
             file=sys.stderr,
         )

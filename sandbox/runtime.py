@@ -1,4 +1,4 @@
-"""The sandbox's world: the emulator and the real bot in one event loop, with reset and fast-forward."""
+"""The sandbox's world: the emulator and the real bot in one event loop; reset and fast-forward."""
 
 from __future__ import annotations
 
@@ -109,8 +109,7 @@ class Sandbox:
     async def reset(self) -> None:
         """Stop the bot, delete the sandbox database, clear the emulator and start again."""
         await self._stop_bot()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.database_path}{suffix}").unlink(missing_ok=True)
+        await asyncio.to_thread(_delete_database, self.database_path)
         self.emu.reset()
         self.clock = Clock(self._clock_start)
         self._next_id = FIRST_ADDED_ID
@@ -190,6 +189,12 @@ class Sandbox:
                     job.schedule_removal()
             self.services.delivery.wake()
         return ran
+
+
+def _delete_database(path: Path) -> None:
+    """Delete the sandbox database and SQLite's side files."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _message_view(message: MessageRecord) -> dict[str, Any]:

@@ -160,9 +160,7 @@ async def file(request: web.Request) -> web.Response:
     if name:
         safe = "".join(c for c in name if c.isalnum() or c in "._- ") or "file"
         headers["Content-Disposition"] = f'attachment; filename="{safe}"'
-    return web.Response(
-        body=data, content_type=mime or "application/octet-stream", headers=headers
-    )
+    return web.Response(body=data, content_type=mime or "application/octet-stream", headers=headers)
 
 
 async def advance(request: web.Request) -> web.Response:

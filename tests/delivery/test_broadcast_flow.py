@@ -12,8 +12,7 @@ import pytest
 from bot.clock import Clock
 from emulator import BotApiEmulator
 from emulator.records import MessageRecord
-from tests.delivery.harness import running_app
-from tests.e2e.harness import RunningBot
+from tests.e2e.harness import RunningBot, running_bot
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -39,7 +38,7 @@ async def start_bot(tmp_path: Path, emu: BotApiEmulator, moment: datetime, **set
     """The running bot with Casey as coordinator, on a clock fixed at ``moment``."""
     emu.add_user(CASEY, "Casey")
     emu.chat(CASEY).started = True
-    return running_app(
+    return running_bot(
         tmp_path,
         emu,
         clock=Clock(moment),
@@ -169,6 +168,9 @@ async def test_a_file_goes_with_the_message_and_can_be_taken_off(
     async with await start_bot(tmp_path, emu, DAYTIME) as bot:
         await seed_members(bot)
         ask = await said(bot, CASEY, "/broadcast", "Who should get it?")
+        await bot.emu.send_document(CASEY, "early.pdf", b"%PDF-1.4 too soon", "application/pdf")
+        await wait_text(bot, CASEY, "when you write the message")
+        ask = await wait_text(bot, CASEY, "Who should get it?")
         write = await pressed(bot, CASEY, ask, "Everyone", "write your message")
         assert "all members who want forum news" in write.text
         assert "7 people" in write.text  # North West, Midlands and Sam
@@ -364,3 +366,27 @@ async def test_the_coordinator_sees_progress_then_the_report(
         await bot.emu.send_text(NW[0], "/start")
         await wait_text(bot, NW[0], "Welcome back")
         assert (await bot.services.members.get(NW[0])).reachable
+
+
+async def test_a_coordinator_who_blocks_the_bot_does_not_hold_anything_up(
+    tmp_path: Path, emu: BotApiEmulator
+) -> None:
+    async with await start_bot(tmp_path, emu, DAYTIME, delivery_rate_per_second=4) as bot:
+        await seed_members(bot)
+        ask = await said(bot, CASEY, "/broadcast", "Who should get it?")
+        await pressed(bot, CASEY, ask, "Everyone", "write your message")
+        summary = await said(bot, CASEY, "Hello: going out anyway", "Above is how")
+        await pressed(bot, CASEY, summary, "✅ Send now", "is on its way to 7 people")
+        bot.emu.block_user(CASEY)
+
+        async def reported() -> bool:
+            row = await bot.services.db.fetch_one("SELECT reported FROM broadcasts")
+            return bool(row["reported"])
+
+        deadline = asyncio.get_running_loop().time() + 15
+        while not await reported():
+            assert asyncio.get_running_loop().time() < deadline, "the report was never settled"
+            await asyncio.sleep(0.1)
+        assert all(copies(bot, m, "going out anyway") == 1 for m in [*NW, *MIDLANDS, SAM])
+        refused = bot.emu.requests(chat_id=CASEY, status=403)
+        assert 1 <= len(refused) <= 5  # a few tries, then it stops trying

@@ -11,9 +11,10 @@ import pytest
 from bot.clock import Clock
 from bot.delivery import PHOTO, Media
 from bot.delivery.status import BroadcastStatus
+from emulator import BotApiEmulator
 from storage.erasure import erase_person
 from storage.members import MemberRepository
-from tests.delivery.conftest import TEXT, Engine, wait_for
+from tests.delivery.conftest import FIRST_MEMBER, TEXT, Engine, wait_for
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -387,3 +388,15 @@ async def test_stopping_lets_sends_in_the_air_finish_and_records_them(make_engin
 
     rows = await engine.rows(broadcast_id)
     assert {row["state"] for row in rows.values()} == {"sent"}
+
+
+async def test_a_refused_token_holds_sending_and_fails_no_one(make_engine) -> None:
+    async with BotApiEmulator(token="999:only-this-token-is-accepted") as strict:
+        engine: Engine = await make_engine(rate=None, bot_api_base_url=strict.base_url)
+        strict.add_user(FIRST_MEMBER, "Member")
+        broadcast_id = await engine.delivery.enqueue("broadcast", TEXT, [FIRST_MEMBER])
+        await asyncio.sleep(0.5)
+        status = await engine.delivery.status(broadcast_id)
+        assert status.counts.waiting == 1 and status.counts.failed_total == 0
+        rows = await engine.rows(broadcast_id)
+        assert rows[FIRST_MEMBER]["state"] == "pending" and rows[FIRST_MEMBER]["due_at"]

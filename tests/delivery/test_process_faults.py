@@ -22,7 +22,7 @@ from storage.db import open_database
 from storage.members import MemberRepository
 from tests.conftest import make_settings
 from tests.delivery.processes import EmulatorProcess, read_rows
-from tests.e2e.process import TOKEN, BotProcess, bot_env
+from tests.e2e.process import TOKEN, TOKEN_SECRET, BotProcess, bot_env
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -127,8 +127,12 @@ async def test_sigkill_mid_broadcast_then_restart_loses_nothing_and_sends_nothin
     try:
         await second.wait_until_running()
         text = await until(lambda: report(emulator), 30, "the delivery report")
+        assert await second.stop() == 0  # SIGTERM: a clean stop
     finally:
-        await second.stop()
+        second.kill()
+    for run in (first, second):
+        assert TOKEN_SECRET not in run.output and TEXT not in run.output
+    assert "now uncertain" in second.output  # the recovery is logged (as a count)
 
     rows = read_rows(
         database,
@@ -184,8 +188,10 @@ async def test_a_429_storm_server_errors_and_blocked_people(
     try:
         await bot.wait_until_running()
         text = await until(lambda: report(emulator), 60, "the delivery report")
+        assert await bot.stop() == 0
     finally:
-        await bot.stop()
+        bot.kill()
+    assert TOKEN_SECRET not in bot.output and TEXT not in bot.output
 
     got = await copies(emulator)
     for member_id in members:

@@ -1,0 +1,255 @@
+// The sandbox's web chat: pick a person, talk to the bot, press its buttons.
+// The bot's HTML is Telegram's small subset; it is rebuilt here from an allow-list, never
+// inserted as it came, so nothing in a message can run script or load anything.
+"use strict";
+
+const ALLOWED = new Set(["B", "STRONG", "I", "EM", "U", "INS", "S", "STRIKE", "DEL", "A", "CODE", "PRE", "BLOCKQUOTE"]);
+const SAFE_LINK = /^(https?:|tg:|mailto:)/i;
+const POLL_MS = 700;
+
+const state = { people: [], current: null, version: null, busy: false };
+const $ = (id) => document.getElementById(id);
+
+async function api(path, body) {
+  const options = body === undefined ? {} : {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  };
+  const response = await fetch(path, options);
+  const data = await response.json().catch(() => ({ ok: false, error: response.statusText }));
+  if (!response.ok || data.ok === false) throw new Error(data.error || response.statusText);
+  return data;
+}
+
+function safeHtml(html) {
+  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html");
+  const out = document.createDocumentFragment();
+  copyChildren(parsed.body, out);
+  return out;
+}
+
+function copyChildren(from, to) {
+  for (const node of from.childNodes) {
+    if (node.nodeType === Node.TEXT_NODE) {
+      to.appendChild(document.createTextNode(node.textContent));
+    } else if (node.nodeType === Node.ELEMENT_NODE) {
+      if (ALLOWED.has(node.tagName)) {
+        const element = document.createElement(node.tagName.toLowerCase());
+        if (node.tagName === "A") {
+          const href = node.getAttribute("href") || "";
+          if (SAFE_LINK.test(href)) element.href = href;
+          element.target = "_blank";
+          element.rel = "noopener noreferrer";
+        }
+        copyChildren(node, element);
+        to.appendChild(element);
+      } else {
+        copyChildren(node, to); // keep the words, drop the tag
+      }
+    }
+  }
+}
+
+function initial(name) { return (name || "?").trim().charAt(0).toUpperCase(); }
+
+function drawPeople() {
+  const list = $("people");
+  list.replaceChildren();
+  for (const person of state.people) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.userId = person.user_id;
+    button.setAttribute("aria-pressed", String(person.user_id === state.current));
+    const avatar = document.createElement("span");
+    avatar.className = "avatar";
+    avatar.textContent = initial(person.first_name);
+    const words = document.createElement("span");
+    words.textContent = `${person.first_name} (${person.role})`;
+    const hint = document.createElement("small");
+    hint.textContent = person.hint;
+    words.appendChild(hint);
+    button.append(avatar, words);
+    button.addEventListener("click", () => choose(person.user_id));
+    item.appendChild(button);
+    list.appendChild(item);
+  }
+  const me = state.people.find((p) => p.user_id === state.current);
+  $("who").textContent = me ? `You are ${me.first_name} (${me.role})` : "Pick a person";
+}
+
+function applyState(data) {
+  state.people = data.people;
+  $("clock").textContent = data.clock;
+  $("show-keys").checked = data.show_keys;
+  $("bot-name").textContent = data.bot_name;
+  $("database").textContent = data.database;
+  if (!state.people.some((p) => p.user_id === state.current)) {
+    state.current = state.people.length ? state.people[0].user_id : null;
+  }
+  drawPeople();
+}
+
+function choose(userId) {
+  state.current = userId;
+  state.version = null;
+  drawPeople();
+  refresh();
+  $("text").focus();
+}
+
+function drawMessage(message) {
+  const wrap = document.createElement("div");
+  wrap.className = `msg ${message.from_bot ? "bot" : "me"}`;
+  wrap.dataset.messageId = message.id;
+  const bubble = document.createElement("div");
+  bubble.className = "bubble";
+  if (message.photo) {
+    const img = document.createElement("img");
+    img.src = message.photo.url;
+    img.alt = "Picture from the bot";
+    bubble.appendChild(img);
+  }
+  if (message.document) {
+    const link = document.createElement("a");
+    link.className = "doc";
+    link.href = message.document.url;
+    link.download = message.document.name;
+    link.textContent = `${message.document.name} (${Math.max(1, Math.round(message.document.size / 1024))} KB)`;
+    bubble.appendChild(link);
+  }
+  const body = document.createElement("div");
+  body.className = "text";
+  body.appendChild(safeHtml(message.html || message.caption || ""));
+  bubble.appendChild(body);
+  const meta = document.createElement("span");
+  meta.className = "meta";
+  const time = new Date(message.date * 1000).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
+  meta.textContent = message.edited ? `edited ${time}` : time;
+  bubble.appendChild(meta);
+  wrap.appendChild(bubble);
+  if (message.buttons.length) {
+    const rows = document.createElement("div");
+    rows.className = "buttons";
+    for (const row of message.buttons) {
+      const line = document.createElement("div");
+      line.className = "row";
+      for (const button of row) {
+        const press = document.createElement("button");
+        press.type = "button";
+        press.textContent = button.text + (button.url ? " ↗" : "");
+        if (button.url) {
+          press.addEventListener("click", () => { if (SAFE_LINK.test(button.url)) window.open(button.url, "_blank", "noopener"); });
+        } else {
+          press.addEventListener("click", () => pressButton(message.id, button.data));
+        }
+        line.appendChild(press);
+      }
+      rows.appendChild(line);
+    }
+    wrap.appendChild(rows);
+  }
+  if (message.keyboard.length) {
+    const note = document.createElement("div");
+    note.className = "keyboard-note";
+    note.textContent = `Suggested replies: ${message.keyboard.flat().join(" · ")}`;
+    wrap.appendChild(note);
+  }
+  return wrap;
+}
+
+async function refresh() {
+  if (state.current === null) return;
+  const userId = state.current;
+  let data;
+  try {
+    data = await api(`/api/chat/${userId}`);
+  } catch (error) {
+    return;
+  }
+  if (userId !== state.current || data.version === state.version) return;
+  state.version = data.version;
+  const box = $("messages");
+  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+  box.replaceChildren();
+  if (!data.messages.length) {
+    const empty = document.createElement("div");
+    empty.className = "empty";
+    empty.textContent = "No messages yet. Send /start to begin.";
+    box.appendChild(empty);
+  }
+  for (const message of data.messages) box.appendChild(drawMessage(message));
+  if (atBottom || data.messages.length) box.scrollTop = box.scrollHeight;
+}
+
+function toast(text) {
+  const box = $("toast");
+  box.textContent = text;
+  box.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { box.hidden = true; }, 3500);
+}
+
+async function pressButton(messageId, data) {
+  try {
+    const result = await api("/api/press", { user_id: state.current, message_id: messageId, data });
+    if (result.answer) toast(result.answer);
+  } catch (error) {
+    toast(`That button did not work: ${error.message}`);
+  }
+  refresh();
+}
+
+async function loadState() { applyState(await api("/api/state")); }
+
+$("composer").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const input = $("text");
+  const text = input.value;
+  if (!text.trim() || state.current === null) return;
+  input.value = "";
+  try {
+    await api("/api/send", { user_id: state.current, text });
+  } catch (error) {
+    input.value = text;
+    toast(`Not sent: ${error.message}`);
+  }
+  refresh();
+});
+
+$("add-person").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const name = $("new-name").value.trim();
+  if (!name) return;
+  try {
+    const result = await api("/api/people", { first_name: name });
+    $("new-name").value = "";
+    await loadState();
+    choose(result.person.user_id);
+  } catch (error) {
+    toast(error.message);
+  }
+});
+
+for (const button of document.querySelectorAll(".ff")) {
+  button.addEventListener("click", async () => {
+    const result = await api("/api/clock", { seconds: Number(button.dataset.seconds) });
+    applyState(result);
+    toast(`Moved on ${button.textContent.slice(1)}. Checked: ${result.ran.join(", ") || "nothing due"}.`);
+    refresh();
+  });
+}
+
+$("show-keys").addEventListener("change", async (event) => {
+  applyState(await api("/api/show_keys", { on: event.target.checked }));
+});
+
+$("reset").addEventListener("click", async () => {
+  if (!window.confirm("Delete everything in the sandbox and start again?")) return;
+  applyState(await api("/api/reset", {}));
+  state.version = null;
+  refresh();
+  toast("The sandbox starts afresh.");
+});
+
+loadState().then(refresh);
+setInterval(refresh, POLL_MS);
