@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from config.errors import ConfigError
+from config.yamlfile import read_yaml
 
 _ID = re.compile(r"^[a-z0-9_]{1,24}$")
 
@@ -69,12 +68,7 @@ class Forum:
 def load_forum(path: Path) -> Forum:
     """Read and check the forum file; any mistake raises ConfigError naming it."""
     source = str(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(source, f"cannot read the file ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(source, f"the file is not valid YAML: {exc}") from None
+    raw = read_yaml(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("regions"), list) or not raw["regions"]:
         raise ConfigError(source, "the file needs a 'regions:' list with at least one region")
     targets = raw.get("targets") or {}

@@ -7,9 +7,8 @@ import re
 import string
 from pathlib import Path
 
-import yaml
-
 from config.errors import ConfigError
+from config.yamlfile import read_yaml
 
 _KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _FORMATTER = string.Formatter()
@@ -100,12 +99,7 @@ def load_texts(folder: Path, show_keys: bool = False) -> Texts:
 def _load_file(path: Path, entries: dict[str, str]) -> None:
     """Add one catalogue file's entries; a key defined twice is a mistake."""
     source = str(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(source, f"cannot read the file ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(source, f"the file is not valid YAML: {exc}") from None
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise ConfigError(source, "the file must be a list of key: text lines")
     found: dict[str, str] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, Session
+from storage.db import Database, Row, Session
 from storage.timefmt import from_db, to_db
 
 
@@ -19,6 +19,18 @@ class AuditEntry:
     action: str
     target_id: int | None
     detail: str
+
+
+def _entry(row: Row) -> AuditEntry:
+    """Turn a row into an AuditEntry."""
+    return AuditEntry(
+        row["id"],
+        from_db(row["at"]),  # type: ignore[arg-type]
+        row["actor_id"],
+        row["action"],
+        row["target_id"],
+        row["detail"],
+    )
 
 
 class AuditRepository:
@@ -51,17 +63,7 @@ class AuditRepository:
             "ORDER BY id DESC LIMIT ?",
             (limit,),
         )
-        return [
-            AuditEntry(
-                row["id"],
-                from_db(row["at"]),  # type: ignore[arg-type]
-                row["actor_id"],
-                row["action"],
-                row["target_id"],
-                row["detail"],
-            )
-            for row in rows
-        ]
+        return [_entry(row) for row in rows]
 
     async def about(self, telegram_id: int) -> list[AuditEntry]:
         """Entries where this person acted or was acted on (for their own data export)."""
@@ -70,14 +72,4 @@ class AuditRepository:
             "WHERE actor_id = ? OR target_id = ? ORDER BY id",
             (telegram_id, telegram_id),
         )
-        return [
-            AuditEntry(
-                row["id"],
-                from_db(row["at"]),  # type: ignore[arg-type]
-                row["actor_id"],
-                row["action"],
-                row["target_id"],
-                row["detail"],
-            )
-            for row in rows
-        ]
+        return [_entry(row) for row in rows]

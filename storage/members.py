@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, Row, Session
+from storage.db import Database, Row
 from storage.timefmt import from_db, to_db
 
 
@@ -173,11 +173,3 @@ class MemberRepository:
             (hub_id,),
         )
         return [_member(row) for row in rows]
-
-    async def delete(self, tx: Session, telegram_id: int) -> Member | None:
-        """Delete the member inside an erasure transaction; return what was removed."""
-        row = await tx.fetch_one(
-            f"SELECT {_COLUMNS} FROM members WHERE telegram_id = ?", (telegram_id,)
-        )
-        await tx.execute("DELETE FROM members WHERE telegram_id = ?", (telegram_id,))
-        return _member(row) if row else None
