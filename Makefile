@@ -30,7 +30,7 @@ test: install chromium
 # The browser tests drive Debian's Chromium; install it when we can, never fail when we cannot.
 chromium:
 	@[ -x /usr/bin/chromium ] || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
-		apt-get update -qq && apt-get install -y -qq chromium; } || \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
 		echo "Chromium not installed: browser tests will be skipped"
 
 lint: install
