@@ -3,7 +3,8 @@
 BENCH_RECIPIENTS (default 5000) sets the broadcast size. Phases:
 1. the real bot (engine at 30/s) broadcasts through an emulator enforcing 30/s, while members
    press a button; 2. the same with the emulator's limits lifted and the engine uncapped;
-3. a plain sequential PTB send loop; 4. PTB's AIORateLimiter against the engine's limiter.
+3. a plain sequential PTB send loop; 4. meeting reminders for BENCH_REMINDER_MEMBERS (default
+1000) members due in the same minute; 5. PTB's AIORateLimiter against the engine's limiter.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from benchmarks.emulator_process import EmulatorProcess
 from benchmarks.limiters import compare
 from benchmarks.naive import naive_per_second
 from benchmarks.presses import Pressers, percentile
+from benchmarks.reminders import run_reminders
 from bot.app import build_application
 from bot.clock import Clock
 from config.settings import Settings
@@ -104,6 +106,15 @@ async def main() -> dict:
         naive = await naive_per_second(emu.base_url, TOKEN, recipients, "Bench: naive loop")
         line(f"naive sequential PTB send_message loop: {naive:.0f}/s")
 
+        reminder_members = int(os.environ.get("BENCH_REMINDER_MEMBERS", "1000"))
+        line(f"reminders: {reminder_members} members with reminders due in one minute ...")
+        reminders = await run_reminders(app, recipients[:reminder_members])
+        line(
+            f"reminders: {reminders.reminders} reminders, due to queued p99 "
+            f"{percentile(reminders.latencies_ms, 0.99):.1f} ms over "
+            f"{len(reminders.latencies_ms)} members, sent twice {reminders.sent_twice}"
+        )
+
         for run in await compare(emu, TOKEN, recipients[:300]):
             reply = (
                 "" if run.reply_wait_ms is None else f", a reply waited {run.reply_wait_ms:.0f} ms"
@@ -133,6 +144,8 @@ async def main() -> dict:
         "uncapped_per_s": round(uncapped.per_second, 1),
         "naive_per_s": round(naive, 1),
         "callback_p99_ms": round(press_p99, 1),
+        "reminder_enqueue_p99_ms": round(percentile(reminders.latencies_ms, 0.99), 1),
+        "reminders_sent_twice": reminders.sent_twice,
     }
 
 

@@ -16,8 +16,10 @@ from bot.directory import load_directory
 from bot.flood import opt_in_to_timedeltas
 from bot.forum import load_forum
 from bot.logging_setup import quiet_libraries_that_log_private_data
+from bot.meeting_jobs import arm_meeting_reminders, schedule_meeting_jobs
 from bot.services.broadcasts import BroadcastService
 from bot.services.contact import ContactService
+from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
 from bot.services.registry import Services
 from bot.services.reports import ReportService
@@ -28,10 +30,12 @@ from config.errors import ConfigError
 from config.settings import Settings
 from handlers import register_all
 from handlers.common import ForumContext
+from handlers.meeting_messages import MeetingMessages
 from storage.audience import AudienceRepository
 from storage.audit import AuditRepository
 from storage.contact_requests import ContactRequestRepository
 from storage.db import Database, open_database
+from storage.meetings import MeetingRepository
 from storage.members import MemberRepository
 from storage.roles import RoleRepository
 from storage.stats import StatsRepository
@@ -73,6 +77,19 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
     delivery = build_delivery(settings, db, clock, audit=audit)
     audiences = AudienceResolver(AudienceRepository(db), forum, clock)
     broadcasts = BroadcastService(delivery, audiences, roles, audit, quiet_hours(settings), clock)
+    meetings = MeetingService(
+        db,
+        MeetingRepository(db),
+        members,
+        delivery,
+        audiences,
+        roles,
+        audit,
+        quiet_hours(settings),
+        clock,
+        MeetingMessages(texts, settings.zone),
+        settings.meeting_reminder_hours,
+    )
     return Services(
         settings=settings,
         clock=clock,
@@ -86,6 +103,7 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         reports=ReportService(members, stats, audit, roles, forum, clock),
         delivery=delivery,
         broadcasts=broadcasts,
+        meetings=meetings,
         safety=SafetyNet(matcher, stats, clock, settings.zone),
     )
 
@@ -117,6 +135,7 @@ async def build_application(
         app.job_queue.run_repeating(
             _end_pauses, interval=PAUSE_CHECK_SECONDS, first=1, name="end-pauses"
         )
+        schedule_meeting_jobs(app)
     except BaseException:
         await services.db.close()
         raise
@@ -128,14 +147,15 @@ async def _post_init(app: Application) -> None:
     register the command menus; a menu failure is not essential and is only logged."""
     services: Services = app.bot_data["services"]
     await services.delivery.start()
+    await arm_meeting_reminders(app)
     texts = services.texts
     member_commands = [
         BotCommand(name, texts.plain(f"commands.{name}"))
-        for name in ("menu", "support", "settings", "mydata", "leave", "help")
+        for name in ("menu", "meetings", "support", "settings", "mydata", "leave", "help")
     ]
     coordinator_commands = member_commands + [
         BotCommand(name, texts.plain(f"commands.{name}"))
-        for name in ("members", "grant", "revoke", "audit", "broadcast", "broadcasts")
+        for name in ("members", "grant", "revoke", "audit", "broadcast", "broadcasts", "newmeeting")
     ]
     try:
         await app.bot.set_my_commands(member_commands, scope=BotCommandScopeDefault())

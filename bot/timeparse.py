@@ -63,6 +63,25 @@ class TimeDoesNotExist(ValueError):
     """A local time skipped when the clocks go forward (for example 01:30 on that night)."""
 
 
+class TimeAmbiguous(ValueError):
+    """A local time that happens twice: the hour the clocks go back (01:30 that night)."""
+
+
+def happens_twice(moment: datetime, zone: ZoneInfo) -> bool:
+    """True when the moment's local clock time is shown twice that night (clocks go back)."""
+    local = moment.astimezone(zone)
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+def parse_unambiguous_time(text: str, now: datetime, zone: ZoneInfo) -> datetime:
+    """Like parse_local_time, but a clock time that happens twice raises TimeAmbiguous
+    instead of taking the first (for meetings, where an hour out matters)."""
+    moment = parse_local_time(text, now, zone)
+    if happens_twice(moment, zone):
+        raise TimeAmbiguous
+    return moment
+
+
 def parse_local_time(text: str, now: datetime, zone: ZoneInfo) -> datetime:
     """The UTC moment meant by ``text``, read in ``zone``; the time of day is required.
 

@@ -42,6 +42,9 @@ _FIXES = {
     "delivery_progress_seconds": (
         "Set DELIVERY_PROGRESS_SECONDS to a number of seconds from 1 to 300."
     ),
+    "meeting_reminder_hours": (
+        "Set MEETING_REMINDER_HOURS to hours before a meeting, separated by commas, e.g. 24,2."
+    ),
 }
 
 
@@ -68,6 +71,8 @@ class Settings(BaseSettings):
     delivery_retry_base_seconds: float = Field(default=1.0, gt=0, le=60)
     delivery_send_timeout_seconds: float = Field(default=20.0, gt=0, le=120)
     delivery_progress_seconds: float = Field(default=5.0, ge=1, le=300)
+    # Meeting reminders go out this many hours before the start (whole hours, 1 to 168).
+    meeting_reminder_hours: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [24, 2])
     log_level: str = "INFO"
 
     @field_validator("bot_token")
@@ -95,6 +100,22 @@ class Settings(BaseSettings):
                     raise ValueError(f"{part!r} is not a Telegram id (a whole number)")
                 ids.append(int(part))
             return ids
+        return value
+
+    @field_validator("meeting_reminder_hours", mode="before")
+    @classmethod
+    def _split_hours(cls, value: object) -> object:
+        """Read hours like '24,2': whole numbers from 1 to 168, largest first, no repeats."""
+        if isinstance(value, str):
+            value = [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, list | tuple):
+            hours = set()
+            for part in value:
+                text = str(part)
+                if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 168:
+                    raise ValueError(f"{text!r} is not a whole number of hours from 1 to 168")
+                hours.add(int(text))
+            return sorted(hours, reverse=True)
         return value
 
     @field_validator("timezone")

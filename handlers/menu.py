@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from handlers import awaiting, settings, support
+from handlers import awaiting, meetings, settings, support
 from handlers.callbacks import decode, pattern
 from handlers.common import ForumApp, ForumContext, answer, say, show_key
 from handlers.keyboards import back_to_menu, main_menu
@@ -40,20 +40,29 @@ async def on_menu(update: Update, context: ForumContext) -> None:
         await support.show_needs(update, context)
     elif choice == "settings":
         await settings.show_settings(update, context)
-    elif choice in ("meetings", "say"):
+    elif choice == "meetings":
+        await show_meetings(update, context)
+    elif choice == "say":
         await show_coming_soon(update, context, choice)
     else:
         await say(update, context, "errors.stale_choice")
 
 
+async def show_meetings(update: Update, context: ForumContext) -> None:
+    """The member's upcoming meetings (joining first for anyone else)."""
+    if await context.services.members.get(update.effective_user.id) is None:
+        await show_key(update, context, "menu.join_first", main_menu(context, is_member=False))
+        return
+    await meetings.show_member_list(update, context)
+
+
 async def show_coming_soon(update: Update, context: ForumContext, choice: str) -> None:
-    """Meetings and consultations are not built yet: say so honestly, with what to do now."""
+    """Consultations are not built yet: say so honestly, with what to do now."""
     member = await context.services.members.get(update.effective_user.id)
     if member is None:
         await show_key(update, context, "menu.join_first", main_menu(context, is_member=False))
         return
-    key = "menu.meetings_soon" if choice == "meetings" else "menu.say_soon"
-    await show_key(update, context, key, back_to_menu(context))
+    await show_key(update, context, "menu.say_soon", back_to_menu(context))
 
 
 def register(app: ForumApp) -> None:

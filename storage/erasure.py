@@ -38,6 +38,14 @@ async def erase_person(db: Database, telegram_id: int) -> bool:
             "WHERE report_chat_id = ?",
             (telegram_id,),
         )
+        # Meeting answers are the member's; meetings keep their details but not who made them.
+        await tx.execute("DELETE FROM meeting_rsvps WHERE member_id = ?", (telegram_id,))
+        await tx.execute(
+            "UPDATE meetings SET created_by = NULL WHERE created_by = ?", (telegram_id,)
+        )
+        await tx.execute(
+            "UPDATE meeting_series SET created_by = NULL WHERE created_by = ?", (telegram_id,)
+        )
         await tx.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (telegram_id,))
         await tx.execute(
             "UPDATE audit_log SET target_id = NULL WHERE target_id = ?", (telegram_id,)

@@ -10,6 +10,7 @@ from bot.directory import Directory
 from bot.forum import Forum
 from bot.services.broadcasts import BroadcastService
 from bot.services.contact import ContactService
+from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
 from bot.services.reports import ReportService
 from bot.services.roles import RoleService
@@ -36,3 +37,4 @@ class Services:
     safety: SafetyNet
     delivery: DeliveryService
     broadcasts: BroadcastService
+    meetings: MeetingService

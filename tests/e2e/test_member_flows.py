@@ -190,13 +190,15 @@ async def test_unknown_text_never_meets_silence(bot: RunningBot) -> None:
     assert "Meetings" in labels(reply)
 
 
-async def test_meetings_and_have_your_say_say_honestly_they_are_coming(bot: RunningBot) -> None:
+async def test_the_meetings_button_lists_meetings_honestly_when_there_are_none(
+    bot: RunningBot,
+) -> None:
     await bot.join(SAM, "Sam", region="Midlands")
     menu = await bot.say(SAM, "/menu")
 
     meetings = await bot.press(SAM, menu, "Meetings")
 
-    assert "soon" in meetings.text
+    assert "no meetings coming up for you" in meetings.text
     assert "Back to menu" in labels(meetings)
 
 

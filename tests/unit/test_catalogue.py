@@ -86,6 +86,23 @@ SAMPLES: dict[str, object] = {
     "total": "5,000",
     "urgent": "(urgent)",
     "when": "It will start as soon as you press Send.",
+    # Meetings (config/texts/meetings.yaml).
+    "answer": "going",
+    "day": "Tuesday 15 December 2026",
+    "details": "<b>Hub meeting</b>\nWhen: Tuesday 15 December 2026 at 14:00",
+    "going": 6,
+    "hours": 2,
+    "length": "2 hours",
+    "link": "https://meet.example.org/hub",
+    "maybe": 3,
+    "minutes": 30,
+    "no": 2,
+    "notes": "Travel paid. Lunch provided.",
+    "place": "Central Library, Room 2",
+    "repeat": "It repeats every month, on the same weekday.",
+    "silent": 9,
+    "title": "North West hub meeting",
+    "where": "Central Library, Room 2",
 }
 
 _TAG = re.compile(r"<[^>]*>")

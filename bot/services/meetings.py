@@ -1,0 +1,653 @@
+"""Meetings: creating them with invitations, answers (going, maybe, can't), changes,
+cancelling, and reminders at set times before the start that never go out twice."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.delivery import Audience, AudienceResolver, DeliveryService
+from bot.delivery.audience import EVERYONE, HUB, REGION, UnknownPlace
+from bot.delivery.quiet import QuietHours
+from bot.recurrence import RULES, next_start
+from bot.services.errors import InvalidChoice, NotAMember, ServiceError
+from bot.services.roles import RoleService
+from bot.timeparse import (
+    TimeAmbiguous,
+    TimeDoesNotExist,
+    TimeNotUnderstood,
+    parse_unambiguous_time,
+)
+from storage.audit import AuditRepository
+from storage.db import Database
+from storage.meetings import (
+    ANSWERS,
+    GOING,
+    LATE,
+    MAYBE,
+    SCHEDULED,
+    SENT,
+    AnswerCounts,
+    DueReminder,
+    Meeting,
+    MeetingRepository,
+    NewMeeting,
+    PlaceAttendance,
+    ReminderPlan,
+    SheetLine,
+)
+from storage.members import MemberRepository
+
+logger = logging.getLogger(__name__)
+
+KIND_INVITE, KIND_REMINDER, KIND_NUDGE = "meeting_invite", "meeting_reminder", "meeting_nudge"
+KIND_CHANGED, KIND_CANCELLED = "meeting_changed", "meeting_cancelled"
+PREFERENCE = "meetings"
+LATE_AFTER = timedelta(minutes=5)  # a reminder taken later than this counts as late
+QUIET_MARGIN = timedelta(minutes=30)  # a reminder moved out of quiet hours goes this early
+MAX_TITLE, MAX_PLACE, MAX_NOTES = 100, 300, 600
+MAX_MINUTES = 12 * 60
+MAX_DAYS_AHEAD = 400
+RECENT_DAYS = 14  # meetings this recent can have who came marked
+SHEET_LIMIT = 90  # people on one attendance sheet (Telegram allows 100 buttons)
+
+# (text_html, reply_markup as Bot API JSON or None)
+Rendered = tuple[str, dict | None]
+
+
+class MeetingMessages(Protocol):
+    """How meeting messages look; the handlers layer provides it (texts and buttons)."""
+
+    def invitation(self, meeting: Meeting) -> Rendered: ...
+    def reminder(self, meeting: Meeting) -> Rendered: ...
+    def nudge(self, meeting: Meeting) -> Rendered: ...
+    def changed(self, meeting: Meeting) -> Rendered: ...
+    def cancelled(self, meeting: Meeting) -> Rendered: ...
+
+
+class MeetingGone(ServiceError):
+    """The meeting was cancelled or does not exist."""
+
+    reason = "meetings.gone"
+
+
+class MeetingStarted(ServiceError):
+    """The meeting has already started, so answers and changes are closed."""
+
+    reason = "meetings.started"
+
+
+class MeetingInvalid(ServiceError):
+    """Something about a new meeting is missing or out of range."""
+
+    reason = "meetings.invalid"
+
+
+@dataclass(frozen=True)
+class MeetingDraft:
+    """A meeting a coordinator is setting up."""
+
+    title: str
+    starts_at: datetime
+    duration_minutes: int
+    audience: Audience
+    place: str = ""
+    link: str = ""
+    notes: str = ""
+    repeat: str | None = None  # 'weekly', 'fortnightly', 'monthly' or None
+
+
+@dataclass(frozen=True)
+class Created:
+    """A meeting that was stored, and how many people were invited."""
+
+    meeting: Meeting
+    invited: int
+
+
+@dataclass(frozen=True)
+class MemberMeeting:
+    """An upcoming meeting as one member sees it."""
+
+    meeting: Meeting
+    answer: str | None
+
+
+@dataclass(frozen=True)
+class CoordinatorMeeting:
+    """An upcoming meeting with its answer counts."""
+
+    meeting: Meeting
+    counts: AnswerCounts
+
+
+ReminderListener = Callable[[Sequence[tuple[int, datetime]]], None]
+
+
+class MeetingService:
+    """Everything about meetings; coordinators' steps check the role first."""
+
+    def __init__(
+        self,
+        db: Database,
+        meetings: MeetingRepository,
+        members: MemberRepository,
+        delivery: DeliveryService,
+        audiences: AudienceResolver,
+        roles: RoleService,
+        audit: AuditRepository,
+        quiet: QuietHours,
+        clock: Clock,
+        messages: MeetingMessages,
+        reminder_hours: Sequence[int] = (24, 2),
+    ) -> None:
+        self._db = db
+        self._meetings = meetings
+        self._members = members
+        self._delivery = delivery
+        self._audiences = audiences
+        self._roles = roles
+        self._audit = audit
+        self._quiet = quiet
+        self._clock = clock
+        self._messages = messages
+        self._hours = tuple(sorted(set(reminder_hours), reverse=True))
+        self._listeners: list[ReminderListener] = []
+        self._series_lock = asyncio.Lock()
+
+    @property
+    def zone(self):
+        """The local time zone."""
+        return self._quiet.zone
+
+    def on_new_reminders(self, listener: ReminderListener) -> None:
+        """Be told about reminder rows written after start-up (to arm a job for each)."""
+        self._listeners.append(listener)
+
+    # Reminder times
+
+    def reminder_plan(self, starts_at: datetime, now: datetime) -> list[ReminderPlan]:
+        """Due times for a meeting: each setting's hours before the start, moved to before
+        quiet hours when they would fall inside them; past ones are left out; the earliest
+        carries the nudge."""
+        plans: dict[datetime, int] = {}
+        for hours in self._hours:
+            due = starts_at - timedelta(hours=hours)
+            if self._quiet.is_quiet(due):
+                due = self._before_quiet(due)
+            if due > now and due < starts_at and due not in plans:
+                plans[due] = hours
+        ordered = sorted(plans.items())
+        return [
+            ReminderPlan(hours_before=hours, due_at=due, first=index == 0)
+            for index, (due, hours) in enumerate(ordered)
+        ]
+
+    def _before_quiet(self, moment: datetime) -> datetime:
+        """A little before the quiet window that holds ``moment`` begins."""
+        zone = self._quiet.zone
+        local_day = moment.astimezone(zone).date()
+        for offset in range(3):
+            start = datetime.combine(
+                local_day - timedelta(days=offset), time(self._quiet.start_hour), tzinfo=zone
+            ).astimezone(UTC)
+            if start <= moment:
+                return start - QUIET_MARGIN
+        raise AssertionError("a quiet window always starts within two days before")
+
+    # Coordinators
+
+    def check(self, draft: MeetingDraft) -> None:
+        """Refuse a draft that is missing something or out of range."""
+        now = self._clock.now()
+        if not draft.title.strip() or len(draft.title) > MAX_TITLE:
+            raise MeetingInvalid
+        if draft.starts_at <= now or draft.starts_at > now + timedelta(days=MAX_DAYS_AHEAD):
+            raise MeetingInvalid
+        if not 1 <= draft.duration_minutes <= MAX_MINUTES:
+            raise MeetingInvalid
+        if not (draft.place.strip() or draft.link.strip()):
+            raise MeetingInvalid
+        if len(draft.place) > MAX_PLACE or len(draft.link) > MAX_PLACE:
+            raise MeetingInvalid
+        if len(draft.notes) > MAX_NOTES:
+            raise MeetingInvalid
+        try:
+            self._audiences.check(draft.audience)
+        except UnknownPlace:
+            raise InvalidChoice from None
+
+    async def create(self, actor_id: int, draft: MeetingDraft) -> Created:
+        """Store the meeting (and its series if it repeats), its reminders and who is
+        invited, then send the invitations."""
+        await self._roles.require_coordinator(actor_id, "create meeting")
+        if draft.repeat is not None and draft.repeat not in RULES:
+            raise InvalidChoice
+        return await self._create(actor_id, draft, None)
+
+    async def _create(
+        self, actor_id: int | None, draft: MeetingDraft, series_id: int | None
+    ) -> Created:
+        """Create a checked meeting; a new series is started when the draft repeats and no
+        series is given."""
+        self.check(draft)
+        now = self._clock.now()
+        audience = Audience(draft.audience.scope, draft.audience.place_id, PREFERENCE)
+        invitees = await self._audiences.recipients(audience)
+        plans = self.reminder_plan(draft.starts_at, now)
+        async with self._db.transaction() as tx:
+            if series_id is None and draft.repeat is not None:
+                series_id = await self._meetings.create_series(draft.repeat, actor_id, now, tx)
+            new = NewMeeting(
+                title=draft.title.strip(),
+                starts_at=draft.starts_at,
+                duration_minutes=draft.duration_minutes,
+                place=draft.place.strip(),
+                link=draft.link.strip(),
+                audience_scope=audience.scope,
+                audience_place=audience.place_id,
+                notes=draft.notes.strip(),
+                series_id=series_id,
+            )
+            meeting_id = await self._meetings.create(new, plans, invitees, actor_id, now, tx)
+            detail = f"meeting {meeting_id} for {audience.label}, {len(invitees)} invited"
+            if series_id is not None:
+                detail += f", series {series_id}"
+            await self._audit.record(actor_id, "meeting.created", now, detail=detail, tx=tx)
+        meeting = await self._meetings.get(meeting_id)
+        assert meeting is not None
+        if invitees:
+            text, markup = self._messages.invitation(meeting)
+            await self._delivery.enqueue(
+                KIND_INVITE,
+                text,
+                invitees,
+                created_by=actor_id,
+                reply_markup=markup,
+                preference=PREFERENCE,
+                audience=audience.label,
+            )
+        await self._tell_listeners(meeting_id)
+        return Created(meeting, len(invitees))
+
+    async def extend_series(self) -> list[Created]:
+        """Make the next meeting of every repeating series whose latest one has started, with
+        its own invitations, answers and reminders (the earlier ones stay as history)."""
+        made = []
+        async with self._series_lock:
+            now = self._clock.now()
+            for series_id, rule, creator, latest in await self._meetings.series_due(now):
+                starts_at = next_start(latest.starts_at, rule, self.zone)
+                while starts_at <= now:  # the bot was down for a whole turn or more
+                    starts_at = next_start(starts_at, rule, self.zone)
+                draft = MeetingDraft(
+                    title=latest.title,
+                    starts_at=starts_at,
+                    duration_minutes=latest.duration_minutes,
+                    audience=Audience(latest.audience_scope, latest.audience_place),
+                    place=latest.place,
+                    link=latest.link,
+                    notes=latest.notes,
+                    repeat=rule,
+                )
+                try:
+                    made.append(await self._create(creator, draft, series_id))
+                except ServiceError as error:
+                    logger.warning("series %s not extended: %s", series_id, type(error).__name__)
+        return made
+
+    async def stop_repeating(self, actor_id: int, meeting_id: int) -> None:
+        """Stop a meeting's series: meetings already made stay; no new ones are made."""
+        await self._roles.require_coordinator(actor_id, "change meeting")
+        meeting = await self._meetings.get(meeting_id)
+        if meeting is None or meeting.series_id is None:
+            raise InvalidChoice
+        if not await self._meetings.stop_series(meeting.series_id):
+            raise InvalidChoice
+        await self._audit.record(
+            actor_id,
+            "meeting.series_stopped",
+            self._clock.now(),
+            detail=f"series {meeting.series_id}",
+        )
+
+    async def recent(self, actor_id: int) -> list[Meeting]:
+        """Meetings that started in the last RECENT_DAYS days, for marking who came."""
+        await self._roles.require_coordinator(actor_id, "mark attendance")
+        now = self._clock.now()
+        return await self._meetings.recent(now - timedelta(days=RECENT_DAYS), now)
+
+    async def _started(self, meeting_id: int) -> Meeting:
+        """A meeting that has started and was not cancelled, or InvalidChoice."""
+        meeting = await self._meetings.get(meeting_id)
+        if meeting is None or meeting.state != SCHEDULED:
+            raise MeetingGone
+        if meeting.starts_at > self._clock.now():
+            raise InvalidChoice
+        return meeting
+
+    async def sheet(self, actor_id: int, meeting_id: int) -> tuple[Meeting, list[SheetLine]]:
+        """Who said going or maybe, and who is marked as came (going counts until changed)."""
+        await self._roles.require_coordinator(actor_id, "mark attendance")
+        meeting = await self._started(meeting_id)
+        return meeting, await self._meetings.sheet(meeting_id, SHEET_LIMIT)
+
+    async def toggle_attended(self, actor_id: int, meeting_id: int, member_id: int) -> bool:
+        """Flip one person on the sheet between came and did not; return the new value."""
+        await self._roles.require_coordinator(actor_id, "mark attendance")
+        await self._started(meeting_id)
+        line = next(
+            (
+                x
+                for x in await self._meetings.sheet(meeting_id, SHEET_LIMIT)
+                if x.member_id == member_id
+            ),
+            None,
+        )
+        if line is None:
+            raise InvalidChoice
+        await self._meetings.set_attended(meeting_id, member_id, not line.attended)
+        return not line.attended
+
+    async def save_attendance(self, actor_id: int, meeting_id: int) -> int:
+        """Keep the attendance (counts by region and hub for reports); return how many came."""
+        await self._roles.require_coordinator(actor_id, "mark attendance")
+        await self._started(meeting_id)
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            came = await self._meetings.save_attendance(meeting_id, tx)
+            await self._audit.record(
+                actor_id,
+                "meeting.attendance",
+                now,
+                detail=f"meeting {meeting_id}: {came} came",
+                tx=tx,
+            )
+        return came
+
+    async def attendance(self, actor_id: int, meeting_id: int) -> list[PlaceAttendance]:
+        """A meeting's kept attendance by region and hub."""
+        await self._roles.require_coordinator(actor_id, "mark attendance")
+        return await self._meetings.attendance(meeting_id)
+
+    async def repeats(self, meeting: Meeting) -> str | None:
+        """The meeting's repeat rule while its series is active, else None."""
+        if meeting.series_id is None:
+            return None
+        return await self._meetings.series_rule(meeting.series_id)
+
+    def read_time(self, text: str) -> datetime:
+        """A typed UK date and time for a new start, or the refusal that says what is wrong."""
+        return read_start(text, self._clock.now(), self.zone)
+
+    async def count(self, actor_id: int, audience: Audience) -> int:
+        """How many members an invitation to this audience would reach now."""
+        await self._roles.require_coordinator(actor_id, "create meeting")
+        try:
+            return await self._audiences.count(
+                Audience(audience.scope, audience.place_id, PREFERENCE)
+            )
+        except UnknownPlace:
+            raise InvalidChoice from None
+
+    async def upcoming(self, actor_id: int) -> list[CoordinatorMeeting]:
+        """Upcoming meetings with going, maybe, can't and no-answer counts."""
+        await self._roles.require_coordinator(actor_id, "list meetings")
+        return [
+            CoordinatorMeeting(meeting, await self._meetings.counts(meeting.id))
+            for meeting in await self._meetings.upcoming(self._clock.now())
+        ]
+
+    async def change(
+        self,
+        actor_id: int,
+        meeting_id: int,
+        *,
+        starts_at: datetime | None = None,
+        place: str | None = None,
+        link: str | None = None,
+    ) -> Meeting:
+        """Move a meeting or change where it is: its reminders move, and everyone who said
+        going or maybe is told."""
+        await self._roles.require_coordinator(actor_id, "change meeting")
+        meeting = await self._open_meeting(meeting_id)
+        now = self._clock.now()
+        new_start = starts_at or meeting.starts_at
+        new_place = meeting.place if place is None else place.strip()
+        new_link = meeting.link if link is None else link.strip()
+        if new_start <= now or not (new_place or new_link):
+            raise MeetingInvalid
+        if len(new_place) > MAX_PLACE or len(new_link) > MAX_PLACE:
+            raise MeetingInvalid
+        plans = self.reminder_plan(new_start, now)
+        async with self._db.transaction() as tx:
+            await self._meetings.reschedule(
+                meeting_id, new_start, new_place, new_link, plans, now, tx
+            )
+            await self._audit.record(
+                actor_id, "meeting.changed", now, detail=f"meeting {meeting_id}", tx=tx
+            )
+        changed = await self._meetings.get(meeting_id)
+        assert changed is not None
+        told = await self._meetings.people(meeting_id, (GOING, MAYBE))
+        if told:
+            text, markup = self._messages.changed(changed)
+            await self._delivery.enqueue(
+                KIND_CHANGED,
+                text,
+                told,
+                created_by=actor_id,
+                reply_markup=markup,
+                preference=PREFERENCE,
+                audience=changed.audience_label,
+            )
+        await self._tell_listeners(meeting_id)
+        return changed
+
+    async def cancel(self, actor_id: int, meeting_id: int) -> int:
+        """Cancel a meeting: its reminders stop and everyone invited who had not said they
+        can't come gets an urgent message. Return how many are told."""
+        await self._roles.require_coordinator(actor_id, "cancel meeting")
+        meeting = await self._open_meeting(meeting_id)
+        now = self._clock.now()
+        async with self._db.transaction() as tx:
+            if not await self._meetings.cancel(meeting_id, now, tx):
+                raise MeetingGone
+            await self._audit.record(
+                actor_id, "meeting.cancelled", now, detail=f"meeting {meeting_id}", tx=tx
+            )
+        told = await self._meetings.people(meeting_id, (GOING, MAYBE, None))
+        if told:
+            text, markup = self._messages.cancelled(meeting)
+            await self._delivery.enqueue(
+                KIND_CANCELLED,
+                text,
+                told,
+                created_by=actor_id,
+                reply_markup=markup,
+                urgent=True,
+                preference=PREFERENCE,
+                audience=meeting.audience_label,
+            )
+        return len(told)
+
+    # Members
+
+    async def rsvp(self, member_id: int, meeting_id: int, answer: str) -> Meeting:
+        """Record or change a member's answer (until the meeting starts)."""
+        if answer not in ANSWERS:
+            raise InvalidChoice
+        member = await self._members.get(member_id)
+        if member is None:
+            raise NotAMember
+        meeting = await self._open_meeting(meeting_id)
+        if not await self._may_see(meeting, member_id, member.region_id, member.hub_id):
+            raise InvalidChoice
+        previous = await self._meetings.answer_of(meeting_id, member_id)
+        await self._meetings.set_answer(meeting_id, member_id, answer, self._clock.now())
+        if previous != answer:
+            await self._audit.record(
+                member_id,
+                "meeting.answered",
+                self._clock.now(),
+                detail=f"meeting {meeting_id}: {answer}",
+            )
+        return meeting
+
+    async def for_member(self, member_id: int) -> list[MemberMeeting]:
+        """A member's upcoming meetings with their answers, soonest first."""
+        member = await self._members.get(member_id)
+        if member is None:
+            raise NotAMember
+        meetings = await self._meetings.upcoming_for(
+            self._clock.now(), member_id, member.region_id, member.hub_id
+        )
+        return [MemberMeeting(m, await self._meetings.answer_of(m.id, member_id)) for m in meetings]
+
+    async def one_for_member(self, member_id: int, meeting_id: int) -> MemberMeeting:
+        """One meeting the member may see (for a calendar file), or a refusal."""
+        member = await self._members.get(member_id)
+        if member is None:
+            raise NotAMember
+        meeting = await self._meetings.get(meeting_id)
+        if meeting is None or meeting.state != SCHEDULED:
+            raise MeetingGone
+        if not await self._may_see(meeting, member_id, member.region_id, member.hub_id):
+            raise InvalidChoice
+        return MemberMeeting(meeting, await self._meetings.answer_of(meeting_id, member_id))
+
+    async def _may_see(
+        self, meeting: Meeting, member_id: int, region_id: str | None, hub_id: str | None
+    ) -> bool:
+        """True when the meeting is for the member's places or they were invited."""
+        if meeting.audience_scope == EVERYONE:
+            return True
+        if meeting.audience_scope == REGION and meeting.audience_place == region_id:
+            return True
+        if meeting.audience_scope == HUB and meeting.audience_place == hub_id:
+            return True
+        return await self._meetings.is_listed(meeting.id, member_id)
+
+    async def _open_meeting(self, meeting_id: int) -> Meeting:
+        """A scheduled meeting that has not started, or the refusal that says why not."""
+        meeting = await self._meetings.get(meeting_id)
+        if meeting is None or meeting.state != SCHEDULED:
+            raise MeetingGone
+        if meeting.starts_at <= self._clock.now():
+            raise MeetingStarted
+        return meeting
+
+    # Reminders
+
+    async def pending_reminders(self) -> list[tuple[int, datetime]]:
+        """Every reminder still to go out: (id, due time)."""
+        return await self._meetings.pending_reminders()
+
+    async def _tell_listeners(self, meeting_id: int) -> None:
+        """Tell listeners (the scheduler) about a meeting's pending reminders."""
+        if not self._listeners:
+            return
+        rows = [
+            (row["id"], datetime.fromisoformat(row["due_at"]).astimezone(UTC))
+            for row in await self._meetings.reminders_of(meeting_id)
+            if row["state"] == "pending"
+        ]
+        for listener in self._listeners:
+            listener(rows)
+
+    async def send_due(self) -> list[DueReminder]:
+        """Take every due reminder once (the state changes first, in one transaction), then
+        queue it: to members who said going or maybe, and with the first reminder one gentle
+        nudge to invited members who have not answered. Never to those who can't come."""
+        taken = await self._meetings.claim_due(self._clock.now(), LATE_AFTER)
+        for reminder in taken:
+            if reminder.state not in (SENT, LATE):
+                logger.info("meeting reminder %s recorded as %s", reminder.id, reminder.state)
+                continue
+            try:
+                await self._send_reminder(reminder)
+            except Exception:
+                logger.exception("meeting reminder %s could not be queued", reminder.id)
+        return taken
+
+    async def _send_reminder(self, reminder: DueReminder) -> None:
+        """Queue one reminder (and its nudge)."""
+        meeting = await self._meetings.get(reminder.meeting_id)
+        assert meeting is not None
+        coming = await self._meetings.people(meeting.id, (GOING, MAYBE))
+        if coming:
+            text, markup = self._messages.reminder(meeting)
+            broadcast_id = await self._delivery.enqueue(
+                KIND_REMINDER,
+                text,
+                coming,
+                reply_markup=markup,
+                preference=PREFERENCE,
+                audience=meeting.audience_label,
+            )
+            await self._meetings.set_reminder_broadcast(reminder.id, broadcast_id)
+        if reminder.first:
+            silent = await self._meetings.people(meeting.id, (None,), invited_only=True)
+            if silent:
+                text, markup = self._messages.nudge(meeting)
+                await self._delivery.enqueue(
+                    KIND_NUDGE,
+                    text,
+                    silent,
+                    reply_markup=markup,
+                    preference=PREFERENCE,
+                    audience=meeting.audience_label,
+                )
+
+
+class TimeUnclear(ServiceError):
+    """The typed date and time could not be read."""
+
+    reason = "meetings.time_unclear"
+
+
+class TimeSkipped(ServiceError):
+    """The typed time does not exist: the clocks go forward then."""
+
+    reason = "meetings.time_skipped"
+
+
+class TimeTwice(ServiceError):
+    """The typed time happens twice: the clocks go back then."""
+
+    reason = "meetings.time_twice"
+
+
+class TimePassed(ServiceError):
+    """The typed time is already past."""
+
+    reason = "meetings.time_passed"
+
+
+class TimeTooFar(ServiceError):
+    """The typed time is more than about a year ahead."""
+
+    reason = "meetings.time_too_far"
+
+
+def read_start(text: str, now: datetime, zone) -> datetime:
+    """A typed UK date and time (day before month) as UTC, in the future and within
+    MAX_DAYS_AHEAD; each kind of problem has its own refusal."""
+    try:
+        moment = parse_unambiguous_time(text, now, zone)
+    except TimeDoesNotExist:
+        raise TimeSkipped from None
+    except TimeAmbiguous:
+        raise TimeTwice from None
+    except TimeNotUnderstood:
+        raise TimeUnclear from None
+    if moment <= now:
+        raise TimePassed
+    if moment > now + timedelta(days=MAX_DAYS_AHEAD):
+        raise TimeTooFar
+    return moment

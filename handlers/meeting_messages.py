@@ -1,0 +1,136 @@
+"""How meeting messages look: catalogue texts and the RSVP and calendar buttons.
+
+The meeting service calls this (it is given an instance by the composition root), so the
+service never builds texts or callback data itself.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.localtime import local_date
+from bot.texts import Markup, Texts
+from handlers.callbacks import encode
+from storage.meetings import GOING, MAYBE, NO, Meeting
+
+ACTION = "mt"  # mt:<meeting id>:<g|m|n|ics>
+ANSWER_CODES = {"g": GOING, "m": MAYBE, "n": NO}
+CODE_OF = {answer: code for code, answer in ANSWER_CODES.items()}
+CALENDAR = "ics"
+
+
+class MeetingMessages:
+    """Renders meeting texts from the catalogue, in local time."""
+
+    def __init__(self, texts: Texts, zone: ZoneInfo) -> None:
+        self._texts = texts
+        self._zone = zone
+
+    def when(self, meeting: Meeting) -> str:
+        """Like 'Thursday 10 December 2026 at 14:30', in local time."""
+        local = meeting.starts_at.astimezone(self._zone)
+        return self._texts.plain(
+            "meetings.when", day=local_date(meeting.starts_at, self._zone), time=f"{local:%H:%M}"
+        )
+
+    def length(self, meeting: Meeting) -> str:
+        """Like '90 minutes' or '2 hours'."""
+        hours, minutes = divmod(meeting.duration_minutes, 60)
+        if minutes == 0 and hours > 1:
+            return self._texts.plain("meetings.length_hours", hours=hours)
+        return self._texts.plain("meetings.length_minutes", minutes=meeting.duration_minutes)
+
+    def where(self, meeting: Meeting) -> str:
+        """The address, the link, or both (plain text)."""
+        if meeting.place and meeting.link:
+            return self._texts.plain("meetings.where_both", place=meeting.place, link=meeting.link)
+        if meeting.link:
+            return self._texts.plain("meetings.where_link", link=meeting.link)
+        return self._texts.plain("meetings.where_place", place=meeting.place)
+
+    def details(self, meeting: Meeting) -> Markup:
+        """The meeting's title, time, length, place and notes as safe HTML."""
+        block = self._texts.get(
+            "meetings.details",
+            title=meeting.title,
+            when=self.when(meeting),
+            length=self.length(meeting),
+            where=self.where(meeting),
+        )
+        if meeting.notes:
+            block = self._texts.get(
+                "meetings.details_notes", details=Markup(block), notes=meeting.notes
+            )
+        return Markup(block)
+
+    def answer_words(self, answer: str | None) -> str:
+        """'Your answer: going', or 'You have not answered yet.' (safe HTML)."""
+        if answer is None:
+            return self._texts.get("meetings.no_answer_yet")
+        return self._texts.get(
+            "meetings.answer_line", answer=self._texts.plain(f"meetings.answer_{answer}")
+        )
+
+    def rsvp_buttons(self, meeting: Meeting, calendar: bool = False) -> InlineKeyboardMarkup:
+        """Going / Maybe / Can't make it (and Add to calendar)."""
+        rows = [
+            [
+                InlineKeyboardButton(
+                    self._texts.plain(f"meetings.button_{answer}"),
+                    callback_data=encode(ACTION, meeting.id, CODE_OF[answer]),
+                )
+                for answer in (GOING, MAYBE)
+            ],
+            [
+                InlineKeyboardButton(
+                    self._texts.plain("meetings.button_no"),
+                    callback_data=encode(ACTION, meeting.id, CODE_OF[NO]),
+                )
+            ],
+        ]
+        if calendar:
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        self._texts.plain("meetings.button_calendar"),
+                        callback_data=encode(ACTION, meeting.id, CALENDAR),
+                    )
+                ]
+            )
+        return InlineKeyboardMarkup(rows)
+
+    def _with_details(self, key: str, meeting: Meeting) -> str:
+        """A catalogue text with the meeting's details in it."""
+        return self._texts.get(key, details=self.details(meeting))
+
+    def invitation(self, meeting: Meeting) -> tuple[str, object]:
+        """The invitation with its answer buttons."""
+        return self._with_details("meetings.invitation", meeting), self.rsvp_buttons(meeting)
+
+    def reminder(self, meeting: Meeting) -> tuple[str, object]:
+        """The reminder, with a calendar button."""
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        self._texts.plain("meetings.button_calendar"),
+                        callback_data=encode(ACTION, meeting.id, CALENDAR),
+                    )
+                ]
+            ]
+        )
+        return self._with_details("meetings.reminder", meeting), markup
+
+    def nudge(self, meeting: Meeting) -> tuple[str, object]:
+        """The one gentle nudge, with the answer buttons."""
+        return self._with_details("meetings.nudge", meeting), self.rsvp_buttons(meeting)
+
+    def changed(self, meeting: Meeting) -> tuple[str, object]:
+        """The meeting moved or changed place."""
+        return self._with_details("meetings.changed", meeting), self.rsvp_buttons(meeting)
+
+    def cancelled(self, meeting: Meeting) -> tuple[str, object]:
+        """The meeting is cancelled (no buttons)."""
+        return self._with_details("meetings.cancelled", meeting), None
