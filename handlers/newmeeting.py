@@ -85,6 +85,20 @@ def _keep(context: ForumContext, draft: Draft) -> None:
     context.user_data[DRAFT] = draft
 
 
+async def _current(update: Update, context: ForumContext) -> Draft | None:
+    """The coordinator's draft; if it is gone (a restart, say), tell them and return None."""
+    draft = _draft(context)
+    if draft is None:
+        await say(update, context, "meetings.new_stale")
+    return draft
+
+
+async def _save_and_continue(update: Update, context: ForumContext, draft: Draft) -> None:
+    """Keep the changed draft and ask for the next thing it still needs."""
+    _keep(context, draft)
+    await _next(update, context, draft)
+
+
 def _nm(context: ForumContext, key: str, draft: Draft, what: str, *more: object):
     """A draft button with its label from the catalogue."""
     return button(context, key, ACTION, draft.id, what, *more)
@@ -106,9 +120,8 @@ async def start(update: Update, context: ForumContext) -> None:
 
 async def ask_title(update: Update, context: ForumContext) -> None:
     """What is it called?"""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     awaiting.expect(context, STEP_TITLE)
     await say(update, context, "meetings.new_ask_title", keyboard([_cancel_row(context, draft)]))
@@ -116,23 +129,20 @@ async def ask_title(update: Update, context: ForumContext) -> None:
 
 async def on_title(update: Update, context: ForumContext, text: str) -> None:
     """Keep the title, then ask when."""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     title = " ".join(text.split())
     if not title or len(title) > MAX_TITLE:
         await say(update, context, "meetings.new_title_bad")
         return
-    _keep(context, draft.with_changes(title=title))
-    await ask_when(update, context)
+    await _save_and_continue(update, context, draft.with_changes(title=title))
 
 
 async def ask_when(update: Update, context: ForumContext) -> None:
     """When does it start?"""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     awaiting.expect(context, STEP_WHEN)
     await say(update, context, "meetings.new_ask_when", keyboard([_cancel_row(context, draft)]))
@@ -140,9 +150,8 @@ async def ask_when(update: Update, context: ForumContext) -> None:
 
 async def on_when(update: Update, context: ForumContext, text: str) -> None:
     """Read the date and time; explain what is wrong and ask again if it cannot be used."""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     try:
         starts_at = context.services.meetings.read_time(text)
@@ -150,15 +159,13 @@ async def on_when(update: Update, context: ForumContext, text: str) -> None:
         await say(update, context, error.reason, keyboard([_cancel_row(context, draft)]))
         return
     draft = draft.with_changes(starts_at=starts_at)
-    _keep(context, draft)
-    await _next(update, context, draft)
+    await _save_and_continue(update, context, draft)
 
 
 async def ask_length(update: Update, context: ForumContext) -> None:
     """How long is it? Buttons for the usual lengths."""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     awaiting.expect(context, STEP_LENGTH)
     rows = [
@@ -185,9 +192,8 @@ def read_minutes(text: str) -> int | None:
 
 async def on_length(update: Update, context: ForumContext, text: str) -> None:
     """A typed length."""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     minutes = read_minutes(text)
     if minutes is None:
@@ -195,15 +201,13 @@ async def on_length(update: Update, context: ForumContext, text: str) -> None:
         await ask_length(update, context)
         return
     draft = draft.with_changes(minutes=minutes)
-    _keep(context, draft)
-    await _next(update, context, draft)
+    await _save_and_continue(update, context, draft)
 
 
 async def ask_where(update: Update, context: ForumContext) -> None:
     """Where is it?"""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     awaiting.expect(context, STEP_WHERE)
     await say(update, context, "meetings.new_ask_where", keyboard([_cancel_row(context, draft)]))
@@ -223,24 +227,21 @@ def split_where(text: str) -> tuple[str, str]:
 
 async def on_where(update: Update, context: ForumContext, text: str) -> None:
     """Keep the address and link."""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     place, link = split_where(text)
     if not (place or link) or len(place) > MAX_PLACE or len(link) > MAX_PLACE:
         await say(update, context, "meetings.new_where_bad")
         return
     draft = draft.with_changes(place=place, link=link)
-    _keep(context, draft)
-    await _next(update, context, draft)
+    await _save_and_continue(update, context, draft)
 
 
 async def ask_audience(update: Update, context: ForumContext) -> None:
     """Who is it for: the whole forum, a region or a hub."""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     awaiting.expect(context, STEP_BUTTONS)
     rows = [
@@ -254,9 +255,8 @@ async def ask_audience(update: Update, context: ForumContext) -> None:
 
 async def ask_notes(update: Update, context: ForumContext) -> None:
     """Anything people should know?"""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     awaiting.expect(context, STEP_NOTES)
     rows = [
@@ -268,24 +268,21 @@ async def ask_notes(update: Update, context: ForumContext) -> None:
 
 async def on_notes(update: Update, context: ForumContext, text: str) -> None:
     """Keep the notes and show the preview."""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     notes = text.strip()
     if len(notes) > MAX_NOTES:
         await say(update, context, "meetings.new_notes_bad")
         return
     draft = draft.with_changes(notes=notes or "-")
-    _keep(context, draft)
-    await _next(update, context, draft)
+    await _save_and_continue(update, context, draft)
 
 
 async def ask_repeat(update: Update, context: ForumContext) -> None:
     """Does it repeat?"""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     awaiting.expect(context, STEP_BUTTONS)
     rows = [[_nm(context, f"meetings.button_{rule}", draft, "rep", rule)] for rule in REPEATS]
@@ -321,9 +318,8 @@ async def _next(update: Update, context: ForumContext, draft: Draft) -> None:
 
 async def prompt(update: Update, context: ForumContext) -> None:
     """Ask again for the step the coordinator is in (after a crisis reply, say)."""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     await _next(update, context, draft)
 
@@ -354,9 +350,8 @@ def _notes(draft: Draft) -> str:
 
 async def show_preview(update: Update, context: ForumContext) -> None:
     """What the bot understood, who it goes to and how many, and confirm."""
-    draft = _draft(context)
+    draft = await _current(update, context)
     if draft is None:
-        await say(update, context, "meetings.new_stale")
         return
     if None in (draft.starts_at, draft.minutes, draft.audience) or not draft.repeat:
         await _next(update, context, draft)
@@ -404,9 +399,7 @@ async def on_button(update: Update, context: ForumContext) -> None:
         minutes = callback.int_arg(2)
         if minutes not in LENGTHS:
             raise InvalidChoice
-        draft = draft.with_changes(minutes=minutes)
-        _keep(context, draft)
-        await _next(update, context, draft)
+        await _save_and_continue(update, context, draft.with_changes(minutes=minutes))
     elif what == "all":
         await _set_audience(update, context, draft, Audience(EVERYONE))
     elif what == "regions":
@@ -434,13 +427,9 @@ async def on_button(update: Update, context: ForumContext) -> None:
     elif what == "h" and forum.hub(arg) is not None:
         await _set_audience(update, context, draft, Audience(HUB, arg))
     elif what == "nonotes":
-        draft = draft.with_changes(notes="-")
-        _keep(context, draft)
-        await _next(update, context, draft)
+        await _save_and_continue(update, context, draft.with_changes(notes="-"))
     elif what == "rep" and arg in REPEATS:
-        draft = draft.with_changes(repeat=arg)
-        _keep(context, draft)
-        await _next(update, context, draft)
+        await _save_and_continue(update, context, draft.with_changes(repeat=arg))
     elif what == "again":
         draft = Draft()
         _keep(context, draft)
@@ -456,8 +445,7 @@ async def _set_audience(
 ) -> None:
     """Keep the audience and go on."""
     draft = draft.with_changes(audience=audience)
-    _keep(context, draft)
-    await _next(update, context, draft)
+    await _save_and_continue(update, context, draft)
 
 
 async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
