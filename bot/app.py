@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock
+from bot.consultation_jobs import run_consultation_sweep, schedule_consultation_jobs
 from bot.crisis import load_crisis_matcher
 from bot.delivery import AudienceResolver, build_delivery, quiet_hours
 from bot.directory import load_directory
@@ -18,6 +19,7 @@ from bot.forum import load_forum
 from bot.logging_setup import quiet_libraries_that_log_private_data
 from bot.meeting_jobs import arm_meeting_reminders, schedule_meeting_jobs
 from bot.services.broadcasts import BroadcastService
+from bot.services.consultations import ConsultationService
 from bot.services.contact import ContactService
 from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
@@ -30,9 +32,11 @@ from config.errors import ConfigError
 from config.settings import Settings
 from handlers import register_all
 from handlers.common import ForumContext
+from handlers.consultation_messages import ConsultationMessages
 from handlers.meeting_messages import MeetingMessages
 from storage.audience import AudienceRepository
 from storage.audit import AuditRepository
+from storage.consultations import ConsultationRepository
 from storage.contact_requests import ContactRequestRepository
 from storage.db import Database, open_database
 from storage.meetings import MeetingRepository
@@ -90,6 +94,20 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         MeetingMessages(texts, settings.zone),
         settings.meeting_reminder_hours,
     )
+    consultations = ConsultationService(
+        db,
+        ConsultationRepository(db),
+        roles_repo,
+        members,
+        delivery,
+        audiences,
+        roles,
+        audit,
+        quiet_hours(settings),
+        clock,
+        ConsultationMessages(texts, settings.zone, forum),
+        settings.consultation_nudge_hours,
+    )
     return Services(
         settings=settings,
         clock=clock,
@@ -104,6 +122,7 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         delivery=delivery,
         broadcasts=broadcasts,
         meetings=meetings,
+        consultations=consultations,
         safety=SafetyNet(matcher, stats, clock, settings.zone),
     )
 
@@ -136,6 +155,7 @@ async def build_application(
             _end_pauses, interval=PAUSE_CHECK_SECONDS, first=1, name="end-pauses"
         )
         schedule_meeting_jobs(app)
+        schedule_consultation_jobs(app)
     except BaseException:
         await services.db.close()
         raise
@@ -148,6 +168,7 @@ async def _post_init(app: Application) -> None:
     services: Services = app.bot_data["services"]
     await services.delivery.start()
     await arm_meeting_reminders(app)
+    await run_consultation_sweep(app)
     texts = services.texts
     member_commands = [
         BotCommand(name, texts.plain(f"commands.{name}"))
@@ -155,20 +176,37 @@ async def _post_init(app: Application) -> None:
     ]
     coordinator_commands = member_commands + [
         BotCommand(name, texts.plain(f"commands.{name}"))
-        for name in ("members", "grant", "revoke", "audit", "broadcast", "broadcasts", "newmeeting")
+        for name in (
+            "members",
+            "grant",
+            "revoke",
+            "audit",
+            "broadcast",
+            "broadcasts",
+            "newmeeting",
+            "newpoll",
+            "polls",
+            "results",
+        )
+    ]
+    decision_maker_commands = [
+        *member_commands,
+        BotCommand("results", texts.plain("commands.results")),
     ]
     try:
         await app.bot.set_my_commands(member_commands, scope=BotCommandScopeDefault())
     except TelegramError as exc:
         logger.warning("could not register the command menu: %s", type(exc).__name__)
-    for coordinator_id in await services.roles.coordinators():
+    coordinators = await services.roles.coordinators()
+    readers = [r for r in await services.roles.decision_makers() if r not in coordinators]
+    menus = [(c, coordinator_commands) for c in coordinators]
+    menus += [(r, decision_maker_commands) for r in readers]
+    for chat_id, commands in menus:
         try:
-            await app.bot.set_my_commands(
-                coordinator_commands, scope=BotCommandScopeChat(coordinator_id)
-            )
+            await app.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
         except TelegramError as exc:
-            # A coordinator who has not opened a chat with the bot yet: not essential.
-            logger.info("coordinator command menu not set: %s", type(exc).__name__)
+            # Someone who has not opened a chat with the bot yet: not essential.
+            logger.info("role command menu not set: %s", type(exc).__name__)
 
 
 async def _post_shutdown(app: Application) -> None:

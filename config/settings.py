@@ -45,6 +45,9 @@ _FIXES = {
     "meeting_reminder_hours": (
         "Set MEETING_REMINDER_HOURS to hours before a meeting, separated by commas, e.g. 24,2."
     ),
+    "consultation_nudge_hours": (
+        "Set CONSULTATION_NUDGE_HOURS to a whole number of hours from 1 to 168, e.g. 24."
+    ),
 }
 
 
@@ -73,6 +76,8 @@ class Settings(BaseSettings):
     delivery_progress_seconds: float = Field(default=5.0, ge=1, le=300)
     # Meeting reminders go out this many hours before the start (whole hours, 1 to 168).
     meeting_reminder_hours: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [24, 2])
+    # One nudge to members who have not answered, this many hours before a consultation closes.
+    consultation_nudge_hours: int = Field(default=24, ge=1, le=168)
     log_level: str = "INFO"
 
     @field_validator("bot_token")

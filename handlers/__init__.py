@@ -5,6 +5,7 @@ from __future__ import annotations
 from handlers import (
     broadcast,
     broadcasts,
+    consultations,
     contact,
     coordinators,
     crisis,
@@ -17,6 +18,9 @@ from handlers import (
     menu,
     mydata,
     newmeeting,
+    newpoll,
+    polls,
+    results,
     settings,
     setup,
     start,
@@ -46,6 +50,10 @@ MODULES = (
     delivery_reports,
     meetings,
     newmeeting,
+    newpoll,
+    consultations,
+    polls,
+    results,
     fallback,
     errors,
 )

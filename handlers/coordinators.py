@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from telegram import Update
+import asyncio
+
+from telegram import InputFile, Update
+from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.localtime import local_datetime
+from bot.results.members_chart import members_chart_png
 from bot.role_args import RoleArgsError, parse_role_args
 from bot.services.reports import MembersReport
-from bot.texts import Texts
+from bot.texts import Markup, Texts
 from handlers import awaiting
 from handlers.callbacks import decode, pattern
 from handlers.common import ForumApp, ForumContext, answer, keyboard, labelled, say, send
 from storage.roles import COORDINATOR
+
+_CAPTION_ROOM = 1000  # Telegram allows 1024 characters in a caption
 
 
 def _role_name(texts: Texts, role: str) -> str:
@@ -73,6 +79,59 @@ async def members(update: Update, context: ForumContext) -> None:
         for hub in region.hubs
     ]
     await send(context, update.effective_chat.id, text, keyboard(rows))
+    await _send_members_chart(context, update.effective_chat.id, report)
+
+
+def region_targets(total: int, regions: int) -> list[int]:
+    """Each region's share of the forum's member target: an even split, any remainder going one
+    each to the first regions, so the shares add up to the whole target."""
+    if regions <= 0:
+        return []
+    share, extra = divmod(total, regions)
+    return [share + (1 if index < extra else 0) for index in range(regions)]
+
+
+def members_by_region(context: ForumContext, report: MembersReport) -> list[tuple[str, int, int]]:
+    """(region name, members, target) for each region in forum order; members are active plus
+    paused, as in the report's heading. National-only members belong to no region's target."""
+    forum = context.services.forum
+    by_id = {r.region_id: r for r in report.regions if r.region_id is not None}
+    targets = region_targets(report.target_members, len(forum.regions))
+    rows = []
+    for region, target in zip(forum.regions, targets, strict=True):
+        summary = by_id.get(region.id)
+        members = summary.active + summary.paused if summary else 0
+        rows.append((region.name, members, target))
+    return rows
+
+
+async def _send_members_chart(context: ForumContext, chat_id: int, report: MembersReport) -> None:
+    """The chart of members by region against the targets, with the same figures in words."""
+    texts = context.services.texts
+    rows = members_by_region(context, report)
+    png = await asyncio.to_thread(
+        members_chart_png,
+        rows,
+        title=texts.plain("members.chart_title"),
+        members_word=texts.plain("members.chart_members"),
+        target_word=texts.plain("members.chart_target"),
+    )
+    lines = "\n".join(
+        texts.get("members.chart_line", region=name, members=members, target=target)
+        for name, members, target in rows
+    )
+    caption = texts.get("members.chart_caption", lines=Markup(lines))
+    words = None
+    if len(caption) > _CAPTION_ROOM:  # a very large forum: the words follow as their own message
+        caption, words = texts.get("members.chart_title"), caption
+    await context.bot.send_photo(
+        chat_id,
+        InputFile(png, filename="members-by-region.png"),
+        caption=caption,
+        parse_mode=ParseMode.HTML,
+    )
+    if words is not None:
+        await send(context, chat_id, words)
 
 
 def render_members_report(context: ForumContext, report: MembersReport) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from handlers import awaiting, meetings, settings, support
+from handlers import awaiting, consultations, meetings, settings, support
 from handlers.callbacks import decode, pattern
 from handlers.common import ForumApp, ForumContext, answer, say, show_key
-from handlers.keyboards import back_to_menu, main_menu
+from handlers.keyboards import main_menu
 
 
 async def show_menu(update: Update, context: ForumContext, edit: bool = True) -> None:
@@ -43,7 +43,7 @@ async def on_menu(update: Update, context: ForumContext) -> None:
     elif choice == "meetings":
         await show_meetings(update, context)
     elif choice == "say":
-        await show_coming_soon(update, context, choice)
+        await consultations.show_have_your_say(update, context)
     else:
         await say(update, context, "errors.stale_choice")
 
@@ -54,15 +54,6 @@ async def show_meetings(update: Update, context: ForumContext) -> None:
         await show_key(update, context, "menu.join_first", main_menu(context, is_member=False))
         return
     await meetings.show_member_list(update, context)
-
-
-async def show_coming_soon(update: Update, context: ForumContext, choice: str) -> None:
-    """Consultations are not built yet: say so honestly, with what to do now."""
-    member = await context.services.members.get(update.effective_user.id)
-    if member is None:
-        await show_key(update, context, "menu.join_first", main_menu(context, is_member=False))
-        return
-    await show_key(update, context, "menu.say_soon", back_to_menu(context))
 
 
 def register(app: ForumApp) -> None:

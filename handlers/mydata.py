@@ -17,13 +17,18 @@ async def mydata(update: Update, context: ForumContext) -> None:
     awaiting.clear(context)
     services = context.services
     texts = services.texts
-    data = await services.members.export(update.effective_user.id)
+    user_id = update.effective_user.id
+    data = await services.members.export(user_id)
+    data["meeting_answers"] = await services.meetings.member_data(user_id)
+    data["consultation_answers"] = await services.consultations.member_data(user_id)
     member = data["member"]
     nothing = (
         member is None
         and not data["roles"]
         and not data["contact_requests"]
         and not data["coordinator_records"]
+        and not data["meeting_answers"]
+        and not data["consultation_answers"]
     )
     if nothing:
         await say(update, context, "mydata.nothing", back_to_menu(context))
@@ -54,6 +59,8 @@ async def mydata(update: Update, context: ForumContext) -> None:
         roles=", ".join(data["roles"]) or no,
         requests=len(data["contact_requests"]),
         records=len(data["coordinator_records"]),
+        meeting_answers=len(data["meeting_answers"]),
+        poll_answers=len(data["consultation_answers"]),
     )
     payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
     await context.bot.send_document(

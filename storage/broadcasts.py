@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from storage.db import Database, Row
 from storage.timefmt import from_db, to_db
 
 QUEUED, SENDING, DONE, CANCELLED = "queued", "sending", "done", "cancelled"
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """A file the bot made for a broadcast, kept until Telegram gives it a file_id."""
+
+    filename: str
+    data: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,7 @@ class NewBroadcast:
     audience: str = ""
     not_before: datetime | None = None
     report_chat_id: int | None = None
+    upload: StoredUpload | None = None  # bytes to send when there is no media_file_id yet
 
 
 @dataclass(frozen=True)
@@ -102,7 +111,8 @@ class BroadcastRepository:
         self._db = db
 
     async def create(self, new: NewBroadcast, recipients: Iterable[int], now: datetime) -> int:
-        """Store the broadcast and one pending row per distinct recipient, in one transaction."""
+        """Store the broadcast, its file to upload (if any) and one pending row per distinct
+        recipient, in one transaction."""
         unique = list(dict.fromkeys(int(r) for r in recipients))
         stamp = to_db(now)
         async with self._db.transaction() as tx:
@@ -126,11 +136,32 @@ class BroadcastRepository:
                     new.report_chat_id,
                 ),
             )
+            if new.upload is not None:
+                await tx.execute(
+                    "INSERT INTO broadcast_uploads (broadcast_id, filename, data) VALUES (?, ?, ?)",
+                    (broadcast_id, new.upload.filename, new.upload.data),
+                )
             await tx.execute_many(
                 "INSERT INTO deliveries (broadcast_id, recipient_id, updated_at) VALUES (?, ?, ?)",
                 [(broadcast_id, recipient, stamp) for recipient in unique],
             )
         return broadcast_id
+
+    async def upload(self, broadcast_id: int) -> StoredUpload | None:
+        """The file the bot made for this broadcast, or None."""
+        row = await self._db.fetch_one(
+            "SELECT filename, data FROM broadcast_uploads WHERE broadcast_id = ?", (broadcast_id,)
+        )
+        return StoredUpload(row["filename"], bytes(row["data"])) if row else None
+
+    async def set_media_file_id(self, broadcast_id: int, file_id: str) -> bool:
+        """Keep the file_id Telegram gave the first upload, so later sends use it; True if
+        stored (a file_id already there is kept)."""
+        changed = await self._db.execute(
+            "UPDATE broadcasts SET media_file_id = ? WHERE id = ? AND media_file_id IS NULL",
+            (file_id, broadcast_id),
+        )
+        return changed > 0
 
     async def get(self, broadcast_id: int) -> Broadcast | None:
         """The broadcast with this id, or None."""

@@ -46,6 +46,19 @@ async def erase_person(db: Database, telegram_id: int) -> bool:
         await tx.execute(
             "UPDATE meeting_series SET created_by = NULL WHERE created_by = ?", (telegram_id,)
         )
+        # Consultation answers and comments are the member's: deleted everywhere. A closed
+        # consultation keeps only its anonymous counts (consultation_result_*).
+        for table in (
+            "consultation_choices",
+            "consultation_comments",
+            "consultation_invites",
+        ):
+            await tx.execute(f"DELETE FROM {table} WHERE member_id = ?", (telegram_id,))
+        await tx.execute("DELETE FROM consultation_readers WHERE telegram_id = ?", (telegram_id,))
+        for table in ("consultations", "consultation_followups"):
+            await tx.execute(
+                f"UPDATE {table} SET created_by = NULL WHERE created_by = ?", (telegram_id,)
+            )
         await tx.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (telegram_id,))
         await tx.execute(
             "UPDATE audit_log SET target_id = NULL WHERE target_id = ?", (telegram_id,)

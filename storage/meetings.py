@@ -224,6 +224,25 @@ class MeetingRepository:
             (meeting_id, member_id),
         )
 
+    async def answers_by(self, member_id: int) -> list[dict[str, object]]:
+        """Every meeting answer a member gave (for their own data export)."""
+        rows = await self._db.fetch_all(
+            "SELECT m.title, m.starts_at, r.answer, r.answered_at, r.attended "
+            "FROM meeting_rsvps r JOIN meetings m ON m.id = r.meeting_id "
+            "WHERE r.member_id = ? ORDER BY m.starts_at",
+            (member_id,),
+        )
+        return [
+            {
+                "meeting": row["title"],
+                "starts_at": row["starts_at"],
+                "answer": row["answer"],
+                "answered_at": row["answered_at"],
+                "attended": None if row["attended"] is None else bool(row["attended"]),
+            }
+            for row in rows
+        ]
+
     async def is_listed(self, meeting_id: int, member_id: int) -> bool:
         """True when the member was invited or has answered."""
         return (

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.delivery.audience import Audience, AudienceResolver
-from bot.delivery.content import DOCUMENT, PHOTO, Media
+from bot.delivery.content import DOCUMENT, PHOTO, FileUpload, Media
 from bot.delivery.limiter import SendLimiter
 from bot.delivery.monitor import DeliveryListener, DeliveryMonitor
 from bot.delivery.policy import RetryPolicy
@@ -90,6 +90,7 @@ __all__ = [
     "DeliveryCounts",
     "DeliveryListener",
     "DeliveryService",
+    "FileUpload",
     "Media",
     "QuietHours",
     "build_delivery",

@@ -46,6 +46,7 @@ class Outcome:
     reason: str | None = None
     message_id: int | None = None
     retry_after: float = 0.0
+    file_id: str | None = None  # set after an upload: Telegram's id for the file it now holds
 
     @property
     def unreachable(self) -> bool:

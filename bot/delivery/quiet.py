@@ -40,6 +40,15 @@ class QuietHours:
                 return end
         raise AssertionError("a quiet window always ends within two days")
 
+    def starts_before(self, moment: datetime, margin: timedelta) -> datetime:
+        """``margin`` before the start of the quiet window that holds ``moment``."""
+        local_day = moment.astimezone(self.zone).date()
+        for offset in range(3):
+            start = self._local(local_day - timedelta(days=offset), self.start_hour)
+            if start <= moment:
+                return start - margin
+        raise AssertionError("a quiet window always starts within two days before")
+
     def _local(self, day: date, hour: int) -> datetime:
         """The UTC moment of a whole local hour (a skipped hour resolves to just after it)."""
         return datetime.combine(day, time(hour), tzinfo=self.zone).astimezone(UTC)

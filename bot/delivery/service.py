@@ -14,7 +14,7 @@ from bot.delivery.content import Media, markup_json, plan
 from bot.delivery.monitor import DeliveryListener, DeliveryMonitor
 from bot.delivery.status import BroadcastStatus
 from bot.delivery.worker import DeliveryWorker
-from storage.broadcasts import BroadcastRepository, NewBroadcast
+from storage.broadcasts import BroadcastRepository, NewBroadcast, StoredUpload
 from storage.members import PREFERENCE_COLUMNS
 
 
@@ -61,7 +61,9 @@ class DeliveryService:
         ``urgent`` messages go out in quiet hours; ``not_before`` delays the start;
         ``preference`` ('news', 'meetings', 'consultations') is checked again at send time,
         so members who opt out, pause or block the bot meanwhile are skipped;
-        ``report_to`` is the chat that sees progress and the delivery report.
+        ``report_to`` is the chat that sees progress and the delivery report;
+        ``media`` is a photo or file by file_id, or bytes the bot made (``FileUpload``): those
+        are stored with the broadcast, uploaded once, then sent to the rest by file_id.
         """
         if not kind:
             raise ValueError("every broadcast needs a kind")
@@ -71,6 +73,7 @@ class DeliveryService:
             raise ValueError("not_before must be timezone-aware")
         markup = markup_json(reply_markup)
         plan(text_html, media, markup)  # refuse now what could never be sent
+        upload = media.upload if media else None
         new = NewBroadcast(
             kind=kind,
             text_html=text_html,
@@ -83,6 +86,7 @@ class DeliveryService:
             audience=audience,
             not_before=not_before,
             report_chat_id=report_to,
+            upload=StoredUpload(upload.filename, upload.data) if upload else None,
         )
         broadcast_id = await self._broadcasts.create(new, recipients, self._clock.now())
         self.wake()

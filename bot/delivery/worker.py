@@ -4,6 +4,10 @@ Each round, in one transaction, it records the sends that finished and claims th
 may start now (marking them 'sending'). A row is marked 'sending' just before its request
 leaves, and at most ``in_flight`` rows are ever marked so; a crash can therefore leave only
 that many rows whose fate is unknown, and they become 'uncertain' at the next start.
+
+A file the bot made (a chart, a CSV) is read from the database once per broadcast and kept in
+memory while it runs; the first send that uploads it gives a file_id, which is stored on the
+broadcast and used for every later send (sends already in the air may upload it too).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.delivery.content import Media, Outgoing, plan
+from bot.delivery.content import FileUpload, Media, Outgoing, plan, upload_field, with_file_id
 from bot.delivery.limiter import SendLimiter
 from bot.delivery.policy import (
     REFUSED,
@@ -200,6 +204,7 @@ class DeliveryWorker:
         """Record finished sends, claim what may start now, start it; return how long to rest."""
         now = self._clock.now()
         finished, self._results = self._results, []
+        await self._learn_file_ids(finished)
         updates = [self._update_for(claimed, outcome, now) for claimed, outcome in finished]
         unreachable = [c.recipient_id for c, o in finished if o.unreachable]
         busy = len(self._active) - len(finished)
@@ -300,22 +305,44 @@ class DeliveryWorker:
         return calls
 
     async def _plan(self, broadcast_id: int) -> list[Outgoing] | None:
-        """A broadcast's calls, worked out once and kept while it runs."""
+        """A broadcast's calls, worked out once and kept while it runs (with the bytes of a
+        file still to upload, read once)."""
         if broadcast_id not in self._plans:
             broadcast = await self._broadcasts.get(broadcast_id)
             steps = None
             if broadcast is not None:
-                media = (
-                    Media(broadcast.media_kind, broadcast.media_file_id)
-                    if broadcast.media_kind and broadcast.media_file_id
-                    else None
-                )
                 try:
+                    media = None
+                    if broadcast.media_kind and broadcast.media_file_id:
+                        media = Media(broadcast.media_kind, broadcast.media_file_id)
+                    elif broadcast.media_kind:
+                        stored = await self._broadcasts.upload(broadcast_id)
+                        if stored is None:
+                            raise ValueError("media without a file_id or an upload")
+                        upload = FileUpload(stored.filename, stored.data)
+                        media = Media(broadcast.media_kind, upload=upload)
                     steps = plan(broadcast.text_html, media, broadcast.reply_markup)
                 except ValueError:
                     logger.error("broadcast %d has no content that can be sent", broadcast_id)
             self._plans[broadcast_id] = steps
         return self._plans[broadcast_id]
+
+    async def _learn_file_ids(self, finished: list[tuple[Claimed, Outcome]]) -> None:
+        """After an upload went through, send the rest of its broadcast by Telegram's file_id
+        (from now on, and after a restart): the bytes go once, not to every recipient."""
+        for claimed, outcome in finished:
+            if outcome.verdict is not Verdict.SENT or not outcome.file_id:
+                continue
+            if upload_field(claimed.call) is None:
+                continue
+            steps = self._plans.get(claimed.broadcast_id)
+            if not steps or not any(upload_field(step) for step in steps):
+                continue  # another upload of the same file got there first
+            self._plans[claimed.broadcast_id] = with_file_id(steps, outcome.file_id)
+            try:
+                await self._broadcasts.set_media_file_id(claimed.broadcast_id, outcome.file_id)
+            except Exception as exc:  # only costs another upload after a restart
+                logger.error("could not store an upload's file_id: %s", type(exc).__name__)
 
     def _launch(self, pick: Candidate, call: Outgoing) -> None:
         """Count the send against the limits and start it."""

@@ -7,7 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
@@ -179,7 +179,7 @@ class MeetingService:
         for hours in self._hours:
             due = starts_at - timedelta(hours=hours)
             if self._quiet.is_quiet(due):
-                due = self._before_quiet(due)
+                due = self._quiet.starts_before(due, QUIET_MARGIN)
             if due > now and due < starts_at and due not in plans:
                 plans[due] = hours
         ordered = sorted(plans.items())
@@ -187,18 +187,6 @@ class MeetingService:
             ReminderPlan(hours_before=hours, due_at=due, first=index == 0)
             for index, (due, hours) in enumerate(ordered)
         ]
-
-    def _before_quiet(self, moment: datetime) -> datetime:
-        """A little before the quiet window that holds ``moment`` begins."""
-        zone = self._quiet.zone
-        local_day = moment.astimezone(zone).date()
-        for offset in range(3):
-            start = datetime.combine(
-                local_day - timedelta(days=offset), time(self._quiet.start_hour), tzinfo=zone
-            ).astimezone(UTC)
-            if start <= moment:
-                return start - QUIET_MARGIN
-        raise AssertionError("a quiet window always starts within two days before")
 
     # Coordinators
 
@@ -508,6 +496,10 @@ class MeetingService:
             self._clock.now(), member_id, member.region_id, member.hub_id
         )
         return [MemberMeeting(m, await self._meetings.answer_of(m.id, member_id)) for m in meetings]
+
+    async def member_data(self, member_id: int) -> list[dict[str, object]]:
+        """Every meeting answer this member gave, for /mydata."""
+        return await self._meetings.answers_by(member_id)
 
     async def one_for_member(self, member_id: int, meeting_id: int) -> MemberMeeting:
         """One meeting the member may see (for a calendar file), or a refusal."""

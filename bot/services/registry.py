@@ -9,6 +9,7 @@ from bot.delivery import DeliveryService
 from bot.directory import Directory
 from bot.forum import Forum
 from bot.services.broadcasts import BroadcastService
+from bot.services.consultations import ConsultationService
 from bot.services.contact import ContactService
 from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
@@ -38,3 +39,4 @@ class Services:
     delivery: DeliveryService
     broadcasts: BroadcastService
     meetings: MeetingService
+    consultations: ConsultationService

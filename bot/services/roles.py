@@ -62,6 +62,10 @@ class RoleService:
         """Every coordinator's Telegram id."""
         return await self._roles.holders(COORDINATOR)
 
+    async def decision_makers(self) -> list[int]:
+        """Every decision-maker's Telegram id."""
+        return await self._roles.holders(DECISION_MAKER)
+
     async def require_coordinator(self, actor_id: int, action: str) -> None:
         """Raise NotAllowed (and record the refusal) unless the actor is a coordinator."""
         if not await self._roles.has(actor_id, COORDINATOR):

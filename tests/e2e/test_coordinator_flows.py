@@ -132,6 +132,8 @@ async def test_members_report_and_hub_list_are_recorded(bot: RunningBot) -> None
     assert "Members: 2 of a target of 200" in report.text
     assert "North West</b>: 2 active, 0 paused, 0 left" in report.html
     assert "Hubs with members: 1 of 2" in report.text
+    chart = await bot.next(CASEY)  # the chart of members by region follows the report
+    assert chart.photo is not None
     listed = await bot.press(CASEY, report, "List names: North West hub 1 (placeholder name)")
     assert "Sam" in listed.text and "Robin" in listed.text
     assert await entries(bot, "members.listed")

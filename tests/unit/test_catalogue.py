@@ -103,6 +103,32 @@ SAMPLES: dict[str, object] = {
     "silent": 9,
     "title": "North West hub meeting",
     "where": "Central Library, Room 2",
+    # consultations
+    # /newpoll (config/texts/newpoll.yaml)
+    "readers": "Coordinators, and Sam",
+    "visibility": "After it closes",
+    "comment": "We ask if they want to tell us more.",
+    "opens": "Thursday 10 December 2026 at 14:30",
+    "meeting_answers": 2,
+    "poll_answers": 3,
+    "question": "Should hub meetings move to evenings?",
+    "answers": "Yes, Not sure",
+    "answered": 42,
+    "invited": 120,
+    "area": "North West",
+    "rate": 35,
+    "percent": 40,
+    "lines": "• Yes: 20 (48%)\n• No: fewer than 5",
+    "blocks": "North West: asked 30, answered 12",
+    "summary": "Asked: 120. Answered: 42 (35%).",
+    "breakdown": "By area",
+    "closed": "Friday 18 December 2026 at 17:00",
+    "closes": "Friday 18 December 2026 at 17:00",
+    "block": "Should hub meetings move to evenings?",
+    "how": "Tap one answer.",
+    "note": "Answers go to the national board without names.",
+    "several": "People could choose more than one answer.",
+    "comments": "• More evening sessions please.",
 }
 
 _TAG = re.compile(r"<[^>]*>")

@@ -1,0 +1,1 @@
+"""Privacy-safe consultation results: small-count suppression, charts and CSV files."""

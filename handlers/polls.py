@@ -1,0 +1,469 @@
+"""/polls for coordinators: the consultations open now or planned, with exact counts and
+buttons to close early, give more time or take one down; the ones closed lately, with their
+results again and "You said, we did" (what came of it, sent to everyone who was asked).
+
+Every press is checked again by the consultation service (role, id and state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.localtime import local_date
+from bot.services.consultations import (
+    MAX_FOLLOWUP,
+    PollClosed,
+    PollGone,
+    StillOpen,
+    TextInvalid,
+)
+from bot.services.errors import InvalidChoice, NotAllowed, ServiceError
+from bot.services.registry import Services
+from handlers import awaiting
+from handlers.callbacks import decode, pattern
+from handlers.common import (
+    ForumApp,
+    ForumContext,
+    answer,
+    button,
+    keyboard,
+    say,
+    send,
+    show_key,
+)
+from handlers.consultation_messages import ConsultationMessages
+from handlers.delivery_reports import audience_words, number
+from handlers.results import RESULTS
+from storage.consultations import CLOSED, SCHEDULED, Consultation
+
+MANAGE = "pa"  # pa:<id>:<c|cy|e|et|x|xy|keep>, or pa:<id>:ed:<new closing time, unix seconds>
+FOLLOW = "paf"  # paf:<id>:<w write|send|edit|stop>
+CURRENT_LIMIT = 10
+RECENT_LIMIT = 5
+QUICK_MORE_TIME = (
+    ("polladmin.button_day", 1),
+    ("polladmin.button_3_days", 3),
+    ("polladmin.button_week", 7),
+)
+STEP_CLOSE_TIME = "polladmin_close_time"
+STEP_FOLLOWUP = "polladmin_followup"
+EXTENDING = "polladmin_extending"  # user_data: the consultation getting a typed closing time
+FOLLOWUP = "polladmin_followup_draft"  # user_data: the FollowupDraft being written
+# Before the crisis net (-100) and broadcast's own keeper (-101): only keeps the follow-up
+# text, so a crisis reply to a coordinator's wording does not lose it; never replies.
+CAPTURE_GROUP = -102
+
+
+@dataclass(frozen=True)
+class FollowupDraft:
+    """A "You said, we did" message being written for one closed consultation."""
+
+    consultation_id: int
+    text: str | None = None
+
+
+def _messages(context: ForumContext) -> ConsultationMessages:
+    """The consultation renderer for this bot's texts, time zone and forum."""
+    services = context.services
+    return ConsultationMessages(services.texts, services.settings.zone, services.forum)
+
+
+def _when(services: Services, moment: datetime) -> str:
+    """Like 'Thursday 10 December 2026 at 17:00', in local time."""
+    zone = services.settings.zone
+    return services.texts.plain(
+        "polls.when", day=local_date(moment, zone), time=f"{moment.astimezone(zone):%H:%M}"
+    )
+
+
+def _draft(context: ForumContext) -> FollowupDraft | None:
+    """The follow-up being written, if any."""
+    draft = context.user_data.get(FOLLOWUP)
+    return draft if isinstance(draft, FollowupDraft) else None
+
+
+def _tidy(text: str) -> str | None:
+    """Follow-up text as it would be sent, or None when it is empty or too long."""
+    text = text.strip()
+    return text if text and len(text) <= MAX_FOLLOWUP else None
+
+
+# /polls
+
+
+async def polls_command(update: Update, context: ForumContext) -> None:
+    """/polls: open and planned consultations with counts, then those closed lately (the
+    service refuses anyone who is not a coordinator)."""
+    awaiting.clear(context)
+    await show_current(update, context)
+    await show_recent(update, context)
+
+
+async def show_current(update: Update, context: ForumContext) -> None:
+    """One message per open or planned consultation, with its buttons."""
+    services = context.services
+    listed = await services.consultations.current(update.effective_user.id)
+    if not listed:
+        await say(update, context, "polladmin.list_empty")
+        return
+    await say(update, context, "polladmin.list_header")
+    renderer = _messages(context)
+    for item in listed[:CURRENT_LIMIT]:
+        consultation = item.consultation
+        key = (
+            "polladmin.item_scheduled" if consultation.state == SCHEDULED else "polladmin.item_open"
+        )
+        text = services.texts.get(
+            key,
+            question=consultation.question,
+            audience=audience_words(services, consultation.audience_label),
+            opens=_when(services, consultation.opens_at),
+            closes=renderer.closes(consultation),
+            invited=number(item.invited),
+            answered=number(item.answered),
+        )
+        markup = keyboard(
+            [
+                [
+                    button(context, "polladmin.button_close", MANAGE, consultation.id, "c"),
+                    button(context, "polladmin.button_extend", MANAGE, consultation.id, "e"),
+                ],
+                [button(context, "polladmin.button_cancel", MANAGE, consultation.id, "x")],
+            ]
+        )
+        await send(context, update.effective_chat.id, text, markup)
+    if len(listed) > CURRENT_LIMIT:
+        await say(update, context, "polladmin.list_more")
+
+
+async def show_recent(update: Update, context: ForumContext) -> None:
+    """Consultations closed lately: results again, and "You said, we did"."""
+    services = context.services
+    closed = await services.consultations.readable(update.effective_user.id)
+    if not closed:
+        await say(update, context, "polladmin.recent_empty")
+        return
+    await say(update, context, "polladmin.recent_header")
+    for consultation in closed[:RECENT_LIMIT]:
+        text = services.texts.get(
+            "polladmin.recent_item",
+            question=consultation.question,
+            closed=_when(services, consultation.closed_at or consultation.closes_at),
+        )
+        markup = keyboard(
+            [
+                [
+                    button(context, "polladmin.button_results", RESULTS, consultation.id),
+                    button(context, "polladmin.button_followup", FOLLOW, consultation.id, "w"),
+                ]
+            ]
+        )
+        await send(context, update.effective_chat.id, text, markup)
+
+
+# Close now, more time, take down
+
+
+async def on_manage(update: Update, context: ForumContext) -> None:
+    """Close now, more time or take down (each checked again in the service)."""
+    await answer(update, context)
+    callback = decode(update.callback_query.data, MANAGE)
+    consultation_id, what = callback.int_arg(0), callback.arg(1)
+    services = context.services
+    user_id = update.effective_user.id
+    await services.roles.require_coordinator(user_id, "change consultation")
+    consultation = await services.consultations.get(consultation_id)
+    if what == "c":
+        markup = keyboard(
+            [
+                [button(context, "polladmin.button_yes_close", MANAGE, consultation_id, "cy")],
+                [button(context, "polladmin.button_keep", MANAGE, consultation_id, "keep")],
+            ]
+        )
+        await say(
+            update, context, "polladmin.close_confirm", markup, question=consultation.question
+        )
+    elif what == "cy":
+        closed = await services.consultations.close_now(user_id, consultation_id)
+        await show_key(update, context, "polladmin.closed_done", None, question=closed.question)
+    elif what == "x":
+        told = await _invited_now(context, user_id, consultation_id)
+        markup = keyboard(
+            [
+                [button(context, "polladmin.button_yes_cancel", MANAGE, consultation_id, "xy")],
+                [button(context, "polladmin.button_keep", MANAGE, consultation_id, "keep")],
+            ]
+        )
+        key = "polladmin.cancel_confirm" if told else "polladmin.cancel_confirm_planned"
+        await say(update, context, key, markup, question=consultation.question, count=number(told))
+    elif what == "xy":
+        told = await services.consultations.cancel(user_id, consultation_id)
+        key = "polladmin.cancelled_done" if told else "polladmin.cancelled_done_planned"
+        await show_key(update, context, key, None, count=number(told))
+    elif what == "keep":
+        await show_key(update, context, "polladmin.kept")
+    elif what == "e":
+        await _offer_more_time(update, context, consultation)
+    elif what == "ed":
+        await _extend_to(update, context, consultation, callback.int_arg(2))
+    elif what == "et":
+        context.user_data[EXTENDING] = consultation_id
+        awaiting.expect(context, STEP_CLOSE_TIME)
+        await ask_close_time(update, context)
+    else:
+        raise InvalidChoice
+
+
+async def _invited_now(context: ForumContext, user_id: int, consultation_id: int) -> int:
+    """How many were asked an open or planned consultation (0 when planned)."""
+    for item in await context.services.consultations.current(user_id):
+        if item.consultation.id == consultation_id:
+            return item.invited
+    return 0
+
+
+async def _offer_more_time(
+    update: Update, context: ForumContext, consultation: Consultation
+) -> None:
+    """Quick buttons (a day, three days, a week after the current closing time, same local
+    clock time) or type a time."""
+    zone = context.services.settings.zone
+    local_close = consultation.closes_at.astimezone(zone)
+    rows = []
+    for key, days in QUICK_MORE_TIME:
+        later = (local_close + timedelta(days=days)).astimezone(UTC)
+        rows.append([button(context, key, MANAGE, consultation.id, "ed", int(later.timestamp()))])
+    rows.append([button(context, "polladmin.button_type_time", MANAGE, consultation.id, "et")])
+    rows.append([button(context, "polladmin.button_keep", MANAGE, consultation.id, "keep")])
+    await say(
+        update,
+        context,
+        "polladmin.extend_choose",
+        keyboard(rows),
+        question=consultation.question,
+        closes=_messages(context).closes(consultation),
+    )
+
+
+async def _extend_to(
+    update: Update, context: ForumContext, consultation: Consultation, seconds: int
+) -> None:
+    """A quick more-time button; pressing it twice changes nothing more."""
+    try:
+        closes_at = datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise InvalidChoice from None
+    if consultation.closes_at != closes_at:
+        consultation = await context.services.consultations.extend(
+            update.effective_user.id, consultation.id, closes_at
+        )
+    await _extended(update, context, consultation, edit=True)
+
+
+async def _extended(
+    update: Update, context: ForumContext, consultation: Consultation, edit: bool
+) -> None:
+    """Say the new closing time."""
+    values = {
+        "question": consultation.question,
+        "closes": _messages(context).closes(consultation),
+    }
+    if edit:
+        await show_key(update, context, "polladmin.extended_done", None, **values)
+    else:
+        await say(update, context, "polladmin.extended_done", **values)
+
+
+async def ask_close_time(update: Update, context: ForumContext) -> None:
+    """Ask for the new closing time (again)."""
+    await say(update, context, "polladmin.ask_close_time")
+
+
+async def on_close_time(update: Update, context: ForumContext, text: str) -> None:
+    """A typed closing time: read in local time, then the service moves the deadline; a time
+    it refuses gets its kind reason and another go."""
+    services = context.services
+    consultation_id = context.user_data.get(EXTENDING)
+    if not isinstance(consultation_id, int):
+        awaiting.clear(context)
+        await say(update, context, "errors.stale_choice")
+        return
+    try:
+        closes_at = services.consultations.read_time(text)
+        consultation = await services.consultations.extend(
+            update.effective_user.id, consultation_id, closes_at
+        )
+    except ServiceError as error:
+        if isinstance(error, PollGone | PollClosed | NotAllowed):
+            _done_extending(context)  # nothing more to extend: no point asking again
+        await say(update, context, error.reason)
+        return
+    _done_extending(context)
+    await _extended(update, context, consultation, edit=False)
+
+
+def _done_extending(context: ForumContext) -> None:
+    """Forget the consultation getting more time."""
+    context.user_data.pop(EXTENDING, None)
+    awaiting.clear(context)
+
+
+# You said, we did
+
+
+async def on_follow(update: Update, context: ForumContext) -> None:
+    """Start, send, change or drop a "You said, we did" message."""
+    callback = decode(update.callback_query.data, FOLLOW)
+    consultation_id, what = callback.int_arg(0), callback.arg(1)
+    services = context.services
+    user_id = update.effective_user.id
+    await services.roles.require_coordinator(user_id, "consultation follow-up")
+    if what == "w":
+        consultation = await services.consultations.get(consultation_id)
+        if consultation.state != CLOSED:
+            raise StillOpen
+        await answer(update, context)
+        context.user_data[FOLLOWUP] = FollowupDraft(consultation_id)
+        await ask_followup(update, context)
+        return
+    draft = _draft(context)
+    if draft is None or draft.consultation_id != consultation_id:
+        raise InvalidChoice
+    await answer(update, context)
+    if what == "send":
+        await _send_followup(update, context, draft)
+    elif what == "edit":
+        await ask_followup(update, context)
+    elif what == "stop":
+        _done_following_up(context)
+        await show_key(update, context, "polladmin.followup_dropped")
+    else:
+        raise InvalidChoice
+
+
+async def ask_followup(update: Update, context: ForumContext) -> None:
+    """Ask for the follow-up text; after a crisis reply, show the kept draft again."""
+    draft = _draft(context)
+    if draft is None:
+        awaiting.clear(context)
+        await say(update, context, "errors.stale_choice")
+        return
+    awaiting.expect(context, STEP_FOLLOWUP)
+    consultation = await context.services.consultations.get(draft.consultation_id)
+    await say(update, context, "polladmin.ask_followup", question=consultation.question)
+
+
+async def prompt_followup(update: Update, context: ForumContext) -> None:
+    """Ask again for the step: the preview when a text is kept, else the question."""
+    draft = _draft(context)
+    if draft is not None and draft.text is not None:
+        await show_followup_preview(update, context, draft)
+    else:
+        await ask_followup(update, context)
+
+
+async def on_followup_text(update: Update, context: ForumContext, text: str) -> None:
+    """The follow-up text: kept and previewed; empty or too long gets a kind word, and any
+    earlier text stays kept."""
+    draft = _draft(context)
+    if draft is None:
+        awaiting.clear(context)
+        await say(update, context, "errors.stale_choice")
+        return
+    if not text.strip():
+        await say(update, context, "polladmin.followup_empty")
+        return
+    tidy = _tidy(text)
+    if tidy is None:
+        await say(update, context, "polladmin.followup_too_long")
+        return
+    draft = FollowupDraft(draft.consultation_id, tidy)
+    context.user_data[FOLLOWUP] = draft
+    await show_followup_preview(update, context, draft)
+
+
+async def show_followup_preview(
+    update: Update, context: ForumContext, draft: FollowupDraft
+) -> None:
+    """The message exactly as members will get it, then how many and Send / Change / Cancel.
+    Typing again replaces the text."""
+    services = context.services
+    assert draft.text is not None
+    consultation = await services.consultations.get(draft.consultation_id)
+    count = await services.consultations.followup_count(
+        update.effective_user.id, draft.consultation_id
+    )
+    if count == 0:
+        _done_following_up(context)
+        await say(update, context, "polladmin.followup_nobody")
+        return
+    awaiting.expect(context, STEP_FOLLOWUP)
+    preview, _ = _messages(context).followup(consultation, draft.text)
+    await send(context, update.effective_chat.id, preview)
+    cid = draft.consultation_id
+    markup = keyboard(
+        [
+            [
+                button(context, "polladmin.button_send", FOLLOW, cid, "send"),
+                button(context, "polladmin.button_change", FOLLOW, cid, "edit"),
+            ],
+            [button(context, "polladmin.button_stop", FOLLOW, cid, "stop")],
+        ]
+    )
+    await say(update, context, "polladmin.followup_check", markup, count=number(count))
+
+
+async def _send_followup(update: Update, context: ForumContext, draft: FollowupDraft) -> None:
+    """Send it once (the draft is taken first, so a second press finds nothing to send)."""
+    if draft.text is None:
+        await ask_followup(update, context)
+        return
+    context.user_data.pop(FOLLOWUP, None)
+    try:
+        sent = await context.services.consultations.follow_up(
+            update.effective_user.id, draft.consultation_id, draft.text
+        )
+    except TextInvalid:
+        context.user_data[FOLLOWUP] = draft
+        await say(update, context, "polladmin.followup_too_long")
+        return
+    awaiting.clear(context)
+    if sent == 0:
+        await show_key(update, context, "polladmin.followup_nobody")
+        return
+    await show_key(update, context, "polladmin.followup_sent", None, count=number(sent))
+
+
+def _done_following_up(context: ForumContext) -> None:
+    """Forget the follow-up being written."""
+    context.user_data.pop(FOLLOWUP, None)
+    if awaiting.current(context) == STEP_FOLLOWUP:
+        awaiting.clear(context)
+
+
+async def keep_followup_text(update: Update, context: ForumContext) -> None:
+    """Before the crisis net: keep the follow-up text, so a crisis reply does not lose it."""
+    message = update.effective_message
+    if awaiting.current(context) != STEP_FOLLOWUP or message is None or not message.text:
+        return
+    draft = _draft(context)
+    tidy = _tidy(message.text)
+    if draft is not None and tidy is not None:
+        context.user_data[FOLLOWUP] = FollowupDraft(draft.consultation_id, tidy)
+
+
+def register(app: ForumApp) -> None:
+    """Add /polls, its buttons and the typed steps."""
+    private = filters.ChatType.PRIVATE
+    awaiting.define(STEP_CLOSE_TIME, on_close_time, ask_close_time)
+    awaiting.define(STEP_FOLLOWUP, on_followup_text, prompt_followup)
+    app.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, keep_followup_text),
+        group=CAPTURE_GROUP,
+    )
+    app.add_handler(CommandHandler("polls", polls_command, private))
+    app.add_handler(CallbackQueryHandler(on_manage, pattern(MANAGE)))
+    app.add_handler(CallbackQueryHandler(on_follow, pattern(FOLLOW)))

@@ -1,0 +1,98 @@
+"""Answer-button data: hostile input never crashes and only well-formed presses get through;
+every button the bot builds reads back as what it means."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.forum import load_forum
+from bot.texts import load_texts
+from config.settings import CONFIG_DIR
+from handlers.callbacks import BadCallback, decode
+from handlers.consultation_messages import DONE, VOTE, ConsultationMessages
+from handlers.consultations import parse_vote
+from storage.consultations import Consultation, MemberAnswer
+
+hostile = st.one_of(
+    st.text(max_size=120),
+    st.lists(
+        st.one_of(st.text(max_size=12), st.integers().map(str), st.sampled_from(["cv", "0", "1"])),
+        max_size=6,
+    ).map(":".join),
+    st.integers(min_value=0, max_value=10**25).map(lambda n: f"cv:{n}:{n}"),
+    st.none(),
+    st.integers(),
+)
+
+
+@given(hostile)
+def test_hostile_answer_data_raises_only_bad_callback(data: object) -> None:
+    try:
+        consultation_id, position, chosen = parse_vote(data)
+    except BadCallback:
+        return
+    assert isinstance(data, str) and data.startswith("cv:")
+    assert consultation_id >= 0 and position >= 0
+    assert isinstance(chosen, bool)
+
+
+@cache
+def renderer() -> ConsultationMessages:
+    """The real renderer with the real catalogue, loaded once."""
+    texts = load_texts(CONFIG_DIR / "texts")
+    forum = load_forum(CONFIG_DIR / "forum.yaml")
+    return ConsultationMessages(texts, ZoneInfo("Europe/London"), forum)
+
+
+def consultation(options: int, multiple: bool) -> Consultation:
+    """A consultation with this many answers."""
+    now = datetime(2026, 12, 10, tzinfo=UTC)
+    return Consultation(
+        id=10**12,
+        question="Q",
+        options=tuple(f"Answer {n}" for n in range(options)),
+        multiple=multiple,
+        ask_comment=True,
+        audience_scope="everyone",
+        audience_place=None,
+        member_note="note",
+        show_results="while_open",
+        opens_at=now,
+        closes_at=now,
+        state="open",
+        nudge_state="pending",
+        results_sent=False,
+        closed_at=None,
+    )
+
+
+@given(
+    st.integers(min_value=2, max_value=10),
+    st.booleans(),
+    st.sets(st.integers(min_value=0, max_value=9)),
+    st.booleans(),
+)
+def test_every_button_built_reads_back_as_what_it_means(
+    options: int, multiple: bool, chosen: set[int], answered: bool
+) -> None:
+    messages = renderer()
+    poll = consultation(options, multiple)
+    picked = frozenset(p for p in chosen if p < options)
+    markup = messages.buttons(poll, MemberAnswer(answered, picked))
+    rows = markup.inline_keyboard
+    for position in range(options):
+        button = rows[position][0]
+        consultation_id, read_position, set_to = parse_vote(button.callback_data)
+        assert (consultation_id, read_position) == (poll.id, position)
+        assert len(button.callback_data.encode()) <= 64
+        # A ticked answer's button takes it off; an unticked one chooses it.
+        if multiple:
+            assert set_to == (position not in picked)
+    if multiple:
+        assert decode(rows[options][0].callback_data, DONE).int_arg(0) == poll.id
+    assert all(decode(row[0].callback_data).action != VOTE for row in rows[options:])
