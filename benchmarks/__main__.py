@@ -4,7 +4,11 @@ BENCH_RECIPIENTS (default 5000) sets the broadcast size. Phases:
 1. the real bot (engine at 30/s) broadcasts through an emulator enforcing 30/s, while members
    press a button; 2. the same with the emulator's limits lifted and the engine uncapped;
 3. a plain sequential PTB send loop; 4. meeting reminders for BENCH_REMINDER_MEMBERS (default
-1000) members due in the same minute; 5. PTB's AIORateLimiter against the engine's limiter.
+1000) members due in the same minute; 5. consultation voting: BENCH_VOTERS (default 2000)
+members each press an answer button once within about two seconds, and the count of a
+consultation with 10,000 answers; 6. PTB's AIORateLimiter against the engine's limiter;
+7. the crisis net's matching time for a long message, and hostile texts against it.
+BENCH_ONLY=votes runs only phase 5 (no broadcast members are set up); BENCH_ONLY=crisis only 7.
 """
 
 from __future__ import annotations
@@ -19,11 +23,13 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.broadcast import run_broadcast, uncapped_engine
+from benchmarks.crisis import run_crisis
 from benchmarks.emulator_process import EmulatorProcess
 from benchmarks.limiters import compare
 from benchmarks.naive import naive_per_second
 from benchmarks.presses import Pressers, percentile
 from benchmarks.reminders import run_reminders
+from benchmarks.votes import run_votes
 from bot.app import build_application
 from bot.clock import Clock
 from config.settings import Settings
@@ -33,11 +39,83 @@ TOKEN = "424242:BENCH-token-abcdefghijklmnopqrstu"
 LIMIT = 30
 FIRST = 800_000_001
 PRESSERS = list(range(790_000_001, 790_000_005))
+FIRST_VOTER = 810_000_001
 
 
 def line(text: str) -> None:
     """One readable line of output."""
     print(text, flush=True)
+
+
+def voters() -> list[int]:
+    """The members who vote in phase 5."""
+    return list(range(FIRST_VOTER, FIRST_VOTER + int(os.environ.get("BENCH_VOTERS", "2000"))))
+
+
+def vote_lines(votes: dict) -> None:
+    """The readable lines of the voting phase."""
+    line(
+        f"votes: {votes['votes_recorded']} of {votes['vote_voters']} members recorded as "
+        f"answered (presses over {votes['vote_press_seconds']:.2f} s, counts "
+        f"{votes['vote_counts']}), {votes['vote_answered']} answered in time, "
+        f"{votes['vote_too_old']} too late, {votes['vote_answers_per_s']} answers a second; "
+        f"press to answer p50 {votes['vote_p50_ms']} ms, p99 {votes['vote_p99_ms']} ms, "
+        f"max {votes['vote_max_ms']} ms"
+    )
+    line(
+        f"votes: bot calls {votes['vote_bot_calls']}, refused "
+        f"{votes['vote_bot_call_failures']}; press call p99 {votes['vote_press_call_p99_ms']} ms"
+    )
+    line(
+        f"tally: {votes['tally_answers']} answers of {votes['tally_invited']} asked, tally and "
+        f"protect {votes['tally_ms']:.2f} ms (SQL {votes['tally_sql_ms']:.2f}, protect "
+        f"{votes['tally_protect_ms']:.2f}), SELECT COUNT(*) {votes['tally_count_ms']:.3f} ms, "
+        f"ratio {votes['tally_vs_count_ratio']}; {votes['tally_figures_withheld']} figures "
+        "withheld"
+    )
+
+
+def bench_settings(emu: EmulatorProcess) -> Settings:
+    """The bot's settings against the emulator, in a new temporary database."""
+    return Settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        bot_api_base_url=emu.base_url,
+        bot_api_base_file_url=emu.root + "/file/bot",
+        database_path=Path(tempfile.mkdtemp(prefix="bench-db-")) / "forum.db",
+        quiet_hours_start=0,
+        quiet_hours_end=0,
+        delivery_rate_per_second=LIMIT,
+    )
+
+
+async def stop_all(app, emu: EmulatorProcess) -> None:
+    """Stop the bot (if it started) in PTB's order, then the emulator."""
+    if app is not None and app.running:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await app.post_shutdown(app)
+    await emu.stop()
+
+
+async def votes_only() -> dict:
+    """BENCH_ONLY=votes: only the voting phase, on a bot with no other members."""
+    line(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {sys.platform}")
+    emu = await EmulatorProcess().start()
+    app = None
+    try:
+        app = await build_application(bench_settings(emu), clock=Clock())
+        await app.initialize()
+        await app.post_init(app)
+        await app.start()
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        line(f"votes: {len(voters())} members press an answer within about 2 s ...")
+        votes = await run_votes(app, emu, TOKEN, voters())
+        vote_lines(votes)
+    finally:
+        await stop_all(app, emu)
+    return votes
 
 
 async def main() -> dict:
@@ -50,16 +128,7 @@ async def main() -> dict:
     try:
         line(f"setting up {count} members in the emulator and the database")
         await emu.add_started_users(recipients, TOKEN)
-        settings = Settings(
-            _env_file=None,
-            bot_token=TOKEN,
-            bot_api_base_url=emu.base_url,
-            bot_api_base_file_url=emu.root + "/file/bot",
-            database_path=Path(tempfile.mkdtemp(prefix="bench-db-")) / "forum.db",
-            quiet_hours_start=0,
-            quiet_hours_end=0,
-            delivery_rate_per_second=LIMIT,
-        )
+        settings = bench_settings(emu)
         app = await build_application(settings, clock=Clock())
         services = app.bot_data["services"]
         members = MemberRepository(services.db)
@@ -115,6 +184,10 @@ async def main() -> dict:
             f"{len(reminders.latencies_ms)} members, sent twice {reminders.sent_twice}"
         )
 
+        line(f"votes: {len(voters())} members press an answer within about 2 s ...")
+        votes = await run_votes(app, emu, TOKEN, voters())
+        vote_lines(votes)
+
         for run in await compare(emu, TOKEN, recipients[:300]):
             reply = (
                 "" if run.reply_wait_ms is None else f", a reply waited {run.reply_wait_ms:.0f} ms"
@@ -124,32 +197,46 @@ async def main() -> dict:
                 f"4 at once to one chat: {run.one_chat_over_limit} refused{reply}"
             )
     finally:
-        if app is not None and app.running:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
-            await app.post_shutdown(app)
-        await emu.stop()
+        await stop_all(app, emu)
     press_p99 = max(
         percentile(capped.press_latencies_ms, 0.99), percentile(uncapped.press_latencies_ms, 0.99)
     )
-    return {
-        "recipients": count,
-        "limit_per_s": LIMIT,
-        "achieved_per_s": round(capped.per_second, 2),
-        "ratio": round(capped.per_second / LIMIT, 3),
-        "over_limit_responses": capped.over_limit,
-        "duplicates": capped.duplicates + uncapped.duplicates,
-        "lost": capped.lost + uncapped.lost,
-        "uncapped_per_s": round(uncapped.per_second, 1),
-        "naive_per_s": round(naive, 1),
-        "callback_p99_ms": round(press_p99, 1),
-        "reminder_enqueue_p99_ms": round(percentile(reminders.latencies_ms, 0.99), 1),
-        "reminders_sent_twice": reminders.sent_twice,
-    }
+    return (
+        {
+            "recipients": count,
+            "limit_per_s": LIMIT,
+            "achieved_per_s": round(capped.per_second, 2),
+            "ratio": round(capped.per_second / LIMIT, 3),
+            "over_limit_responses": capped.over_limit,
+            "duplicates": capped.duplicates + uncapped.duplicates,
+            "lost": capped.lost + uncapped.lost,
+            "uncapped_per_s": round(uncapped.per_second, 1),
+            "naive_per_s": round(naive, 1),
+            "callback_p99_ms": round(press_p99, 1),
+            "reminder_enqueue_p99_ms": round(percentile(reminders.latencies_ms, 0.99), 1),
+            "reminders_sent_twice": reminders.sent_twice,
+        }
+        | votes
+        | crisis_phase()
+    )
+
+
+def crisis_phase() -> dict:
+    """Phase 7: crisis matching (pure CPU, no emulator)."""
+    crisis = run_crisis()
+    line(
+        f"crisis: a 4,096-character message checked in {crisis['crisis_match_ms']} ms; the "
+        f"slowest hostile text ({crisis['crisis_hostile_worst']}) takes "
+        f"{crisis['crisis_hostile_ratio_max']} times as long"
+    )
+    return crisis
 
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.ERROR)
-    result = asyncio.run(main())
+    only = os.environ.get("BENCH_ONLY", "")
+    if only == "crisis":
+        result = crisis_phase()
+    else:
+        result = asyncio.run(votes_only() if only == "votes" else main())
     print(json.dumps(result), flush=True)

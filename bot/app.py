@@ -16,6 +16,7 @@ from bot.delivery import AudienceResolver, build_delivery, quiet_hours
 from bot.directory import load_directory
 from bot.flood import opt_in_to_timedeltas
 from bot.forum import load_forum
+from bot.http_request import AiohttpRequest
 from bot.logging_setup import quiet_libraries_that_log_private_data
 from bot.meeting_jobs import arm_meeting_reminders, schedule_meeting_jobs
 from bot.services.broadcasts import BroadcastService
@@ -47,6 +48,7 @@ from storage.stats import StatsRepository
 logger = logging.getLogger(__name__)
 
 PAUSE_CHECK_SECONDS = 60
+REQUEST_POOL_SIZE = 64  # connections for replies; PTB handles up to 256 updates at once
 
 
 def load_data_files(settings: Settings, show_keys: bool = False):
@@ -145,6 +147,8 @@ async def build_application(
             .context_types(ContextTypes(context=ForumContext))
             .defaults(Defaults(parse_mode=ParseMode.HTML))
             .concurrent_updates(True)
+            .request(AiohttpRequest(pool_size=REQUEST_POOL_SIZE))
+            .get_updates_request(AiohttpRequest(pool_size=1))
             .post_init(_post_init)
             .post_shutdown(_post_shutdown)
             .build()

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
@@ -23,30 +22,19 @@ from telegram.error import BadRequest, RetryAfter
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.delivery import DOCUMENT, PHOTO, Audience, Media
-from bot.delivery.audience import EVERYONE, HUB, REGION
 from bot.delivery.content import plan
 from bot.flood import retry_after_seconds
 from bot.services.broadcasts import Draft, MessageTooLong, NoRecipients
 from bot.services.errors import InvalidChoice, ServiceError
-from handlers import awaiting, fallback
-from handlers.callbacks import decode, pattern
-from handlers.common import (
-    ForumApp,
-    ForumContext,
-    answer,
-    button,
-    keyboard,
-    labelled,
-    say,
-    send,
-    show_key,
-)
+from handlers import audience_picker, awaiting, fallback
+from handlers.callbacks import pattern
+from handlers.common import ForumApp, ForumContext, keyboard, labelled, say, send, show_key
 from handlers.delivery_reports import audience_words, local_time, number
+from handlers.drafts import DraftStore
 
 logger = logging.getLogger(__name__)
 
 Args = tuple[str, ...]  # a button's arguments after the draft id and the action
-DRAFT = "broadcast_draft"
 STEP_AUDIENCE = "broadcast_audience"
 STEP_MESSAGE = "broadcast_message"
 STEP_TIME = "broadcast_time"
@@ -68,63 +56,37 @@ _OTHER_ATTACHMENTS = (
 )
 
 
-def _draft(context: ForumContext) -> Draft | None:
-    """The coordinator's draft, if there is one."""
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, Draft) else None
-
-
-def _keep(context: ForumContext, draft: Draft) -> None:
-    """Store the draft."""
-    context.user_data[DRAFT] = draft
-
-
-def _bc(
-    context: ForumContext, key: str, draft: Draft, what: str, *more: str
-) -> InlineKeyboardButton:
-    """A draft button with its label from the catalogue."""
-    return button(context, key, ACTION, draft.id, what, *more)
+DRAFTS = DraftStore(
+    ACTION, key="broadcast_draft", kind=Draft, texts="broadcast.", buttons="broadcast.button_"
+)
 
 
 async def start(update: Update, context: ForumContext) -> None:
     """/broadcast: start a draft (coordinators only), or offer to carry on with one."""
     awaiting.clear(context)
     fresh = await context.services.broadcasts.begin(update.effective_user.id)
-    old = _draft(context)
+    old = DRAFTS.get(context)
     if old is not None and (old.audience is not None or old.has_content):
         markup = keyboard(
             [
-                [_bc(context, "broadcast.button_resume", old, "resume")],
-                [_bc(context, "broadcast.button_fresh", old, "fresh")],
+                [DRAFTS.button(context, "broadcast.button_resume", old, "resume")],
+                [DRAFTS.button(context, "broadcast.button_fresh", old, "fresh")],
             ]
         )
         await say(update, context, "broadcast.draft_exists", markup)
         return
-    _keep(context, fresh)
+    DRAFTS.keep(context, fresh)
     await ask_audience(update, context)
 
 
 async def ask_audience(update: Update, context: ForumContext) -> None:
     """Who should get it: everyone, a region or a hub."""
-    draft = _draft(context)
-    if draft is None:
-        await say(update, context, "broadcast.stale")
-        return
-    awaiting.expect(context, STEP_AUDIENCE)
-    markup = keyboard(
-        [
-            [_bc(context, "broadcast.button_everyone", draft, "all")],
-            [_bc(context, "broadcast.button_region", draft, "regions")],
-            [_bc(context, "broadcast.button_hub", draft, "hubs")],
-            [_bc(context, "broadcast.button_cancel", draft, "cancel")],
-        ]
-    )
-    await say(update, context, "broadcast.ask_audience", markup)
+    await audience_picker.ask(update, context, DRAFTS, STEP_AUDIENCE)
 
 
 async def ask_message(update: Update, context: ForumContext) -> None:
     """Say who it goes to and how many, and ask for the message."""
-    draft = _draft(context)
+    draft = DRAFTS.get(context)
     if draft is None or draft.audience is None:
         await ask_audience(update, context)
         return
@@ -137,8 +99,8 @@ async def ask_message(update: Update, context: ForumContext) -> None:
     awaiting.expect(context, STEP_MESSAGE)
     markup = keyboard(
         [
-            [_bc(context, "broadcast.button_change_audience", draft, "aud")],
-            [_bc(context, "broadcast.button_cancel", draft, "cancel")],
+            [DRAFTS.button(context, "broadcast.button_change_audience", draft, "aud")],
+            DRAFTS.cancel_row(context, draft),
         ]
     )
     await say(
@@ -153,7 +115,7 @@ async def ask_message(update: Update, context: ForumContext) -> None:
 
 async def show_preview(update: Update, context: ForumContext) -> None:
     """The message exactly as members will see it, then who, when, and the buttons."""
-    draft = _draft(context)
+    draft = DRAFTS.get(context)
     if draft is None or draft.audience is None:
         await ask_audience(update, context)
         return
@@ -191,8 +153,8 @@ def _preview_buttons(context: ForumContext, draft: Draft) -> InlineKeyboardMarku
     texts = context.services.texts
     rows = []
     if draft.send_at is None:
-        rows.append([_bc(context, "broadcast.button_send_now", draft, "now")])
-        rows.append([_bc(context, "broadcast.button_choose_time", draft, "time")])
+        rows.append([DRAFTS.button(context, "broadcast.button_send_now", draft, "now")])
+        rows.append([DRAFTS.button(context, "broadcast.button_choose_time", draft, "time")])
     else:
         label = texts.plain(
             "broadcast.button_send_at", time=local_time(context.services, draft.send_at)
@@ -200,16 +162,16 @@ def _preview_buttons(context: ForumContext, draft: Draft) -> InlineKeyboardMarku
         rows.append([labelled(label, ACTION, draft.id, "go")])
         rows.append(
             [
-                _bc(context, "broadcast.button_change_time", draft, "time"),
-                _bc(context, "broadcast.button_now_instead", draft, "now"),
+                DRAFTS.button(context, "broadcast.button_change_time", draft, "time"),
+                DRAFTS.button(context, "broadcast.button_now_instead", draft, "now"),
             ]
         )
     urgent_key = "broadcast.button_not_urgent" if draft.urgent else "broadcast.button_urgent"
-    rows.append([_bc(context, urgent_key, draft, "urgent")])
+    rows.append([DRAFTS.button(context, urgent_key, draft, "urgent")])
     if draft.media is not None:
-        rows.append([_bc(context, "broadcast.button_remove_media", draft, "nomedia")])
-    rows.append([_bc(context, "broadcast.button_change_audience", draft, "aud")])
-    rows.append([_bc(context, "broadcast.button_cancel", draft, "cancel")])
+        rows.append([DRAFTS.button(context, "broadcast.button_remove_media", draft, "nomedia")])
+    rows.append([DRAFTS.button(context, "broadcast.button_change_audience", draft, "aud")])
+    rows.append(DRAFTS.cancel_row(context, draft))
     return keyboard(rows)
 
 
@@ -256,7 +218,7 @@ async def _patiently(call: Callable[[], Awaitable[object]]) -> None:
 
 def _absorb(context: ForumContext, message: Message) -> Draft | None:
     """Put a message's text, photo or file into the draft; None if it holds neither."""
-    draft = _draft(context)
+    draft = DRAFTS.get(context)
     if draft is None:
         return None
     if message.text:
@@ -278,7 +240,7 @@ async def capture(update: Update, context: ForumContext) -> None:
         return
     updated = _absorb(context, update.effective_message)
     if updated is not None and len(updated.text_html) <= 4096:
-        _keep(context, updated)
+        DRAFTS.keep(context, updated)
 
 
 async def on_message_text(update: Update, context: ForumContext, text: str) -> None:
@@ -297,14 +259,14 @@ async def _take_message(update: Update, context: ForumContext) -> None:
     except MessageTooLong:
         await say(update, context, "broadcast.too_long")
         return
-    _keep(context, updated)
+    DRAFTS.keep(context, updated)
     await show_preview(update, context)
 
 
 async def on_media(update: Update, context: ForumContext) -> None:
     """A photo, file or other attachment: for the draft at the message step, else no wrong door."""
     step = awaiting.current(context)
-    if step not in (STEP_MESSAGE, STEP_AUDIENCE, STEP_TIME) or _draft(context) is None:
+    if step not in (STEP_MESSAGE, STEP_AUDIENCE, STEP_TIME) or DRAFTS.get(context) is None:
         await fallback.on_anything(update, context)
         return
     message = update.effective_message
@@ -326,11 +288,9 @@ async def on_audience_text(update: Update, context: ForumContext, text: str) -> 
 
 async def ask_time(update: Update, context: ForumContext) -> None:
     """When should it go out? With examples."""
-    draft = _draft(context)
+    draft = await DRAFTS.ask(update, context, STEP_TIME)
     if draft is None:
-        await say(update, context, "broadcast.stale")
         return
-    awaiting.expect(context, STEP_TIME)
     await say(update, context, "broadcast.ask_time", _time_buttons(context, draft))
 
 
@@ -338,24 +298,23 @@ def _time_buttons(context: ForumContext, draft: Draft) -> InlineKeyboardMarkup:
     """Back to the preview, or cancel."""
     return keyboard(
         [
-            [_bc(context, "broadcast.button_back", draft, "back")],
-            [_bc(context, "broadcast.button_cancel", draft, "cancel")],
+            [DRAFTS.button(context, "broadcast.button_back", draft, "back")],
+            DRAFTS.cancel_row(context, draft),
         ]
     )
 
 
 async def on_time_text(update: Update, context: ForumContext, text: str) -> None:
     """A typed time: keep it and show the preview, or explain what went wrong."""
-    draft = _draft(context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
-        await say(update, context, "broadcast.stale")
         return
     try:
         when = context.services.broadcasts.read_time(text)
     except ServiceError as error:
         await say(update, context, error.reason, _time_buttons(context, draft))
         return
-    _keep(context, draft.with_changes(send_at=when))
+    DRAFTS.keep(context, draft.with_changes(send_at=when))
     await show_preview(update, context)
 
 
@@ -366,75 +325,26 @@ def _prompt(step: str) -> Callable[[Update, ForumContext], Awaitable[None]]:
 
 async def on_button(update: Update, context: ForumContext) -> None:
     """Every draft button; the draft id must match and the role is checked again."""
-    await answer(update, context)
-    callback = decode(update.callback_query.data, ACTION)
-    draft_id, what = callback.arg(0), callback.arg(1)
-    await context.services.roles.require_coordinator(update.effective_user.id, "broadcast")
-    draft = _draft(context)
-    if draft is None or draft.id != draft_id:
-        await show_key(update, context, "broadcast.stale")
+    press = await DRAFTS.pressed(update, context, "broadcast")
+    if press is None:
         return
-    handler = _BUTTONS.get(what)
+    if press.what in audience_picker.PRESSES:
+        back = [DRAFTS.button(context, "broadcast.button_back", press.draft, "aud")]
+        audience = await audience_picker.on_press(update, context, DRAFTS, press, back)
+        if audience is not None:
+            await _set_audience(update, context, press.draft, audience)
+        return
+    handler = _BUTTONS.get(press.what)
     if handler is None:
         raise InvalidChoice
-    await handler(update, context, draft, callback.args[2:])
-
-
-async def _everyone(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
-    """Audience: every member who chose forum news."""
-    await _set_audience(update, context, draft, Audience(EVERYONE))
-
-
-async def _regions(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
-    """List the regions."""
-    forum = context.services.forum
-    rows = [[labelled(r.name, ACTION, draft.id, "r", r.id)] for r in forum.regions]
-    rows.append([_bc(context, "broadcast.button_back", draft, "aud")])
-    await show_key(update, context, "broadcast.pick_region", keyboard(rows))
-
-
-async def _hubs(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
-    """List the hubs, by region."""
-    forum = context.services.forum
-    texts = context.services.texts
-    rows = [
-        [
-            labelled(
-                texts.plain("broadcast.hub_in_region", hub=hub.name, region=region.name),
-                ACTION,
-                draft.id,
-                "h",
-                hub.id,
-            )
-        ]
-        for region in forum.regions
-        for hub in region.hubs
-    ]
-    rows.append([_bc(context, "broadcast.button_back", draft, "aud")])
-    await show_key(update, context, "broadcast.pick_hub", keyboard(rows))
-
-
-async def _region(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
-    """Audience: one region (checked against the forum file)."""
-    place = args[0] if args else ""
-    if context.services.forum.region(place) is None:
-        raise InvalidChoice
-    await _set_audience(update, context, draft, Audience(REGION, place))
-
-
-async def _hub(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
-    """Audience: one hub (checked against the forum file)."""
-    place = args[0] if args else ""
-    if context.services.forum.hub(place) is None:
-        raise InvalidChoice
-    await _set_audience(update, context, draft, Audience(HUB, place))
+    await handler(update, context, press.draft, press.args)
 
 
 async def _set_audience(
     update: Update, context: ForumContext, draft: Draft, audience: Audience
 ) -> None:
     """Keep the audience, then ask for the message (or preview one already written)."""
-    _keep(context, draft.with_changes(audience=audience))
+    DRAFTS.keep(context, draft.with_changes(audience=audience))
     if draft.has_content:
         await show_preview(update, context)
     else:
@@ -448,13 +358,13 @@ async def _change_audience(update: Update, context: ForumContext, draft: Draft, 
 
 async def _toggle_urgent(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Urgent on or off, then the preview again."""
-    _keep(context, draft.with_changes(urgent=not draft.urgent))
+    DRAFTS.keep(context, draft.with_changes(urgent=not draft.urgent))
     await show_preview(update, context)
 
 
 async def _remove_media(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Take the photo or file off, then the preview again."""
-    _keep(context, draft.with_changes(media=None))
+    DRAFTS.keep(context, draft.with_changes(media=None))
     await show_preview(update, context)
 
 
@@ -475,15 +385,13 @@ async def _resume(update: Update, context: ForumContext, draft: Draft, args: Arg
 
 async def _fresh(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Drop the old draft and start again."""
-    _keep(context, await context.services.broadcasts.begin(update.effective_user.id))
+    DRAFTS.keep(context, await context.services.broadcasts.begin(update.effective_user.id))
     await ask_audience(update, context)
 
 
 async def _cancel(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
     """Throw the draft away; nothing is sent."""
-    context.user_data.pop(DRAFT, None)
-    awaiting.clear(context)
-    await show_key(update, context, "broadcast.cancelled")
+    await DRAFTS.cancel_pressed(update, context)
 
 
 async def _send_now(update: Update, context: ForumContext, draft: Draft, args: Args) -> None:
@@ -498,19 +406,18 @@ async def _send_at(update: Update, context: ForumContext, draft: Draft, args: Ar
 
 async def _send(update: Update, context: ForumContext, draft: Draft) -> None:
     """Queue it; the draft is taken first so a double tap cannot send twice."""
-    if context.user_data.pop(DRAFT, None) is None:
-        await show_key(update, context, "broadcast.stale")
+    if not await DRAFTS.claim(update, context):
         return
     services = context.services
     try:
         queued = await services.broadcasts.send(update.effective_user.id, draft)
     except NoRecipients:
-        _keep(context, draft)
+        DRAFTS.keep(context, draft)
         await say(update, context, "broadcast.nobody")
         await ask_audience(update, context)
         return
     except BaseException:
-        _keep(context, draft)  # nothing was queued: keep the draft for another try
+        DRAFTS.keep(context, draft)  # nothing was queued: keep the draft for another try
         raise
     awaiting.clear(context)
     values = {"id": queued.broadcast_id, "count": number(queued.recipients)}
@@ -529,7 +436,7 @@ async def _send(update: Update, context: ForumContext, draft: Draft) -> None:
 
 async def cancel_command(update: Update, context: ForumContext) -> None:
     """/cancel: throw away a broadcast draft, or stop any step waiting for text."""
-    if context.user_data.pop(DRAFT, None) is not None:
+    if DRAFTS.take(context) is not None:
         awaiting.clear(context)
         await say(update, context, "broadcast.cancelled")
     elif awaiting.current(context) is not None:
@@ -540,11 +447,6 @@ async def cancel_command(update: Update, context: ForumContext) -> None:
 
 
 _BUTTONS = {
-    "all": _everyone,
-    "regions": _regions,
-    "hubs": _hubs,
-    "r": _region,
-    "h": _hub,
     "aud": _change_audience,
     "urgent": _toggle_urgent,
     "nomedia": _remove_media,

@@ -44,13 +44,16 @@ class ConsultationMessages:
 
     # Pieces
 
-    def closes(self, consultation: Consultation, moment: datetime | None = None) -> str:
-        """When it closes (or ``moment``), like 'Thursday 10 December 2026 at 17:00', local."""
-        moment = moment or consultation.closes_at
+    def when(self, moment: datetime) -> str:
+        """Like 'Thursday 10 December 2026 at 17:00', in local time."""
         local = moment.astimezone(self._zone)
         return self._texts.plain(
             "polls.when", day=local_date(moment, self._zone), time=f"{local:%H:%M}"
         )
+
+    def closes(self, consultation: Consultation, moment: datetime | None = None) -> str:
+        """When it closes (or ``moment``), in local time."""
+        return self.when(moment or consultation.closes_at)
 
     def question_block(self, consultation: Consultation) -> Markup:
         """The question, how to answer, when it closes, and the note about who reads it."""
@@ -100,6 +103,8 @@ class ConsultationMessages:
             for position in sorted(answer.chosen)
             if position < len(consultation.options)
         )
+        if answer.answered and consultation.ask_comment:
+            return self._texts.get("polls.your_answer_say_more", answers=labels)
         if answer.answered:
             return self._texts.get("polls.your_answer", answers=labels)
         if answer.chosen:

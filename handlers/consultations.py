@@ -64,10 +64,10 @@ async def on_vote(update: Update, context: ForumContext) -> None:
     else:
         note = "polls.chosen" if chosen else "polls.unchosen"
     await answer(update, context, note)
+    # The invitation to say more is in the edited message (a "Tell us more" button), not a
+    # message of its own: at a rush of answers that would be one more send per person.
     text, markup = messages(context).member_view(vote.consultation, vote.answer)
     await show(update, context, text, markup)
-    if vote.first_answer and vote.consultation.ask_comment:
-        await ask_for_comment(update, context, consultation_id)
 
 
 async def on_done(update: Update, context: ForumContext) -> None:
@@ -75,10 +75,10 @@ async def on_done(update: Update, context: ForumContext) -> None:
     consultation_id = decode(update.callback_query.data, DONE).int_arg(0)
     vote = await context.services.consultations.done(update.effective_user.id, consultation_id)
     await answer(update, context, "polls.saved")
+    # The invitation to say more is in the edited message (a "Tell us more" button), not a
+    # message of its own: at a rush of answers that would be one more send per person.
     text, markup = messages(context).member_view(vote.consultation, vote.answer)
     await show(update, context, text, markup)
-    if vote.first_answer and vote.consultation.ask_comment:
-        await ask_for_comment(update, context, consultation_id)
 
 
 async def ask_for_comment(update: Update, context: ForumContext, consultation_id: int) -> None:

@@ -82,27 +82,15 @@ async def members(update: Update, context: ForumContext) -> None:
     await _send_members_chart(context, update.effective_chat.id, report)
 
 
-def region_targets(total: int, regions: int) -> list[int]:
-    """Each region's share of the forum's member target: an even split, any remainder going one
-    each to the first regions, so the shares add up to the whole target."""
-    if regions <= 0:
-        return []
-    share, extra = divmod(total, regions)
-    return [share + (1 if index < extra else 0) for index in range(regions)]
-
-
 def members_by_region(context: ForumContext, report: MembersReport) -> list[tuple[str, int, int]]:
-    """(region name, members, target) for each region in forum order; members are active plus
-    paused, as in the report's heading. National-only members belong to no region's target."""
+    """(region name, members, target) for each region in forum order (national-only members
+    belong to no region's target)."""
     forum = context.services.forum
-    by_id = {r.region_id: r for r in report.regions if r.region_id is not None}
-    targets = region_targets(report.target_members, len(forum.regions))
-    rows = []
-    for region, target in zip(forum.regions, targets, strict=True):
-        summary = by_id.get(region.id)
-        members = summary.active + summary.paused if summary else 0
-        rows.append((region.name, members, target))
-    return rows
+    return [
+        (forum.region_name(region.region_id) or "", region.members, region.target)
+        for region in report.regions
+        if region.region_id is not None and region.target is not None
+    ]
 
 
 async def _send_members_chart(context: ForumContext, chat_id: int, report: MembersReport) -> None:

@@ -8,14 +8,18 @@ from telegram.ext import CommandHandler, filters
 from handlers import awaiting
 from handlers.common import ForumApp, ForumContext, say
 from handlers.keyboards import back_to_menu
+from storage.roles import COORDINATOR, DECISION_MAKER
 
 
 async def help_command(update: Update, context: ForumContext) -> None:
-    """Explain the bot; coordinators also see their commands."""
+    """Explain the bot; coordinators and decision-makers also see their commands."""
     awaiting.clear(context)
     await say(update, context, "help.member", back_to_menu(context))
-    if await context.services.roles.is_coordinator(update.effective_user.id):
+    roles = await context.services.roles.roles_of(update.effective_user.id)
+    if COORDINATOR in roles:
         await say(update, context, "help.coordinator")
+    elif DECISION_MAKER in roles:
+        await say(update, context, "help.decision_maker")
 
 
 def register(app: ForumApp) -> None:

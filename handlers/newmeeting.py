@@ -1,8 +1,8 @@
 """/newmeeting: a coordinator sets up a meeting step by step, sees what the bot understood,
 and confirms; the invitations then go out through the delivery engine.
 
-Steps use handlers/awaiting.py, so the crisis net still answers at any step and "Carry on"
-asks again. Bad input gets a kind message and another go; the draft is kept.
+The draft is kept as handlers/drafts.py describes; bad input gets a kind message and another
+go at the same step.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.delivery import Audience
-from bot.delivery.audience import EVERYONE, HUB, REGION
 from bot.recurrence import RULES
 from bot.services.errors import InvalidChoice, ServiceError
 from bot.services.meetings import (
@@ -27,24 +26,15 @@ from bot.services.meetings import (
     MeetingDraft,
 )
 from bot.texts import Markup
-from handlers import awaiting
-from handlers.callbacks import decode, pattern
-from handlers.common import (
-    ForumApp,
-    ForumContext,
-    answer,
-    button,
-    keyboard,
-    labelled,
-    say,
-    show_key,
-)
+from handlers import audience_picker, awaiting
+from handlers.callbacks import pattern
+from handlers.common import ForumApp, ForumContext, keyboard, say, show_key
 from handlers.delivery_reports import audience_words, number
+from handlers.drafts import DraftStore
 from handlers.meeting_messages import MeetingMessages
 from storage.meetings import Meeting
 
 ACTION = "nm"  # nm:<draft id>:<what>[:<arg>]
-DRAFT = "meeting_draft"
 STEP_TITLE, STEP_WHEN, STEP_LENGTH = "meeting_title", "meeting_when", "meeting_length"
 STEP_WHERE, STEP_NOTES, STEP_BUTTONS = "meeting_where", "meeting_notes", "meeting_buttons"
 LENGTHS = (60, 90, 120, 180)
@@ -74,104 +64,70 @@ class Draft:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def _draft(context: ForumContext) -> Draft | None:
-    """The coordinator's draft, if any."""
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, Draft) else None
-
-
-def _keep(context: ForumContext, draft: Draft) -> None:
-    """Store the draft."""
-    context.user_data[DRAFT] = draft
-
-
-async def _current(update: Update, context: ForumContext) -> Draft | None:
-    """The coordinator's draft; if it is gone (a restart, say), tell them and return None."""
-    draft = _draft(context)
-    if draft is None:
-        await say(update, context, "meetings.new_stale")
-    return draft
-
-
-async def _save_and_continue(update: Update, context: ForumContext, draft: Draft) -> None:
-    """Keep the changed draft and ask for the next thing it still needs."""
-    _keep(context, draft)
-    await _next(update, context, draft)
-
-
-def _nm(context: ForumContext, key: str, draft: Draft, what: str, *more: object):
-    """A draft button with its label from the catalogue."""
-    return button(context, key, ACTION, draft.id, what, *more)
-
-
-def _cancel_row(context: ForumContext, draft: Draft) -> list[InlineKeyboardButton]:
-    """The Cancel button."""
-    return [_nm(context, "meetings.button_cancel", draft, "cancel")]
+DRAFTS = DraftStore(
+    ACTION, key="meeting_draft", kind=Draft, texts="meetings.new_", buttons="meetings.button_"
+)
 
 
 async def start(update: Update, context: ForumContext) -> None:
     """/newmeeting: coordinators only; a fresh draft."""
     awaiting.clear(context)
     await context.services.roles.require_coordinator(update.effective_user.id, "create meeting")
-    draft = Draft()
-    _keep(context, draft)
+    DRAFTS.keep(context, Draft())
     await ask_title(update, context)
 
 
 async def ask_title(update: Update, context: ForumContext) -> None:
     """What is it called?"""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_TITLE)
     if draft is None:
         return
-    awaiting.expect(context, STEP_TITLE)
-    await say(update, context, "meetings.new_ask_title", keyboard([_cancel_row(context, draft)]))
+    await say(update, context, "meetings.new_ask_title", DRAFTS.only_cancel(context, draft))
 
 
 async def on_title(update: Update, context: ForumContext, text: str) -> None:
     """Keep the title, then ask when."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     title = " ".join(text.split())
     if not title or len(title) > MAX_TITLE:
         await say(update, context, "meetings.new_title_bad")
         return
-    await _save_and_continue(update, context, draft.with_changes(title=title))
+    await DRAFTS.save_and_continue(update, context, draft.with_changes(title=title))
 
 
 async def ask_when(update: Update, context: ForumContext) -> None:
     """When does it start?"""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_WHEN)
     if draft is None:
         return
-    awaiting.expect(context, STEP_WHEN)
-    await say(update, context, "meetings.new_ask_when", keyboard([_cancel_row(context, draft)]))
+    await say(update, context, "meetings.new_ask_when", DRAFTS.only_cancel(context, draft))
 
 
 async def on_when(update: Update, context: ForumContext, text: str) -> None:
     """Read the date and time; explain what is wrong and ask again if it cannot be used."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     try:
         starts_at = context.services.meetings.read_time(text)
     except ServiceError as error:
-        await say(update, context, error.reason, keyboard([_cancel_row(context, draft)]))
+        await say(update, context, error.reason, DRAFTS.only_cancel(context, draft))
         return
     draft = draft.with_changes(starts_at=starts_at)
-    await _save_and_continue(update, context, draft)
+    await DRAFTS.save_and_continue(update, context, draft)
 
 
 async def ask_length(update: Update, context: ForumContext) -> None:
     """How long is it? Buttons for the usual lengths."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_LENGTH)
     if draft is None:
         return
-    awaiting.expect(context, STEP_LENGTH)
     rows = [
-        [_nm(context, f"meetings.button_{m}", draft, "len", m) for m in LENGTHS[:2]],
-        [_nm(context, f"meetings.button_{m}", draft, "len", m) for m in LENGTHS[2:]],
-        _cancel_row(context, draft),
+        [DRAFTS.button(context, f"meetings.button_{m}", draft, "len", m) for m in LENGTHS[:2]],
+        [DRAFTS.button(context, f"meetings.button_{m}", draft, "len", m) for m in LENGTHS[2:]],
+        DRAFTS.cancel_row(context, draft),
     ]
     await say(update, context, "meetings.new_ask_length", keyboard(rows))
 
@@ -192,7 +148,7 @@ def read_minutes(text: str) -> int | None:
 
 async def on_length(update: Update, context: ForumContext, text: str) -> None:
     """A typed length."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     minutes = read_minutes(text)
@@ -201,16 +157,15 @@ async def on_length(update: Update, context: ForumContext, text: str) -> None:
         await ask_length(update, context)
         return
     draft = draft.with_changes(minutes=minutes)
-    await _save_and_continue(update, context, draft)
+    await DRAFTS.save_and_continue(update, context, draft)
 
 
 async def ask_where(update: Update, context: ForumContext) -> None:
     """Where is it?"""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_WHERE)
     if draft is None:
         return
-    awaiting.expect(context, STEP_WHERE)
-    await say(update, context, "meetings.new_ask_where", keyboard([_cancel_row(context, draft)]))
+    await say(update, context, "meetings.new_ask_where", DRAFTS.only_cancel(context, draft))
 
 
 def split_where(text: str) -> tuple[str, str]:
@@ -227,7 +182,7 @@ def split_where(text: str) -> tuple[str, str]:
 
 async def on_where(update: Update, context: ForumContext, text: str) -> None:
     """Keep the address and link."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     place, link = split_where(text)
@@ -235,40 +190,29 @@ async def on_where(update: Update, context: ForumContext, text: str) -> None:
         await say(update, context, "meetings.new_where_bad")
         return
     draft = draft.with_changes(place=place, link=link)
-    await _save_and_continue(update, context, draft)
+    await DRAFTS.save_and_continue(update, context, draft)
 
 
 async def ask_audience(update: Update, context: ForumContext) -> None:
     """Who is it for: the whole forum, a region or a hub."""
-    draft = await _current(update, context)
-    if draft is None:
-        return
-    awaiting.expect(context, STEP_BUTTONS)
-    rows = [
-        [_nm(context, "meetings.button_everyone", draft, "all")],
-        [_nm(context, "meetings.button_region", draft, "regions")],
-        [_nm(context, "meetings.button_hub", draft, "hubs")],
-        _cancel_row(context, draft),
-    ]
-    await say(update, context, "meetings.new_ask_audience", keyboard(rows))
+    await audience_picker.ask(update, context, DRAFTS, STEP_BUTTONS)
 
 
 async def ask_notes(update: Update, context: ForumContext) -> None:
     """Anything people should know?"""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_NOTES)
     if draft is None:
         return
-    awaiting.expect(context, STEP_NOTES)
     rows = [
-        [_nm(context, "meetings.button_no_notes", draft, "nonotes")],
-        _cancel_row(context, draft),
+        [DRAFTS.button(context, "meetings.button_no_notes", draft, "nonotes")],
+        DRAFTS.cancel_row(context, draft),
     ]
     await say(update, context, "meetings.new_ask_notes", keyboard(rows))
 
 
 async def on_notes(update: Update, context: ForumContext, text: str) -> None:
     """Keep the notes and show the preview."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     notes = text.strip()
@@ -276,26 +220,22 @@ async def on_notes(update: Update, context: ForumContext, text: str) -> None:
         await say(update, context, "meetings.new_notes_bad")
         return
     draft = draft.with_changes(notes=notes or "-")
-    await _save_and_continue(update, context, draft)
+    await DRAFTS.save_and_continue(update, context, draft)
 
 
 async def ask_repeat(update: Update, context: ForumContext) -> None:
     """Does it repeat?"""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_BUTTONS)
     if draft is None:
         return
-    awaiting.expect(context, STEP_BUTTONS)
-    rows = [[_nm(context, f"meetings.button_{rule}", draft, "rep", rule)] for rule in REPEATS]
-    rows.append(_cancel_row(context, draft))
+    rows = [
+        [DRAFTS.button(context, f"meetings.button_{rule}", draft, "rep", rule)] for rule in REPEATS
+    ]
+    rows.append(DRAFTS.cancel_row(context, draft))
     await say(update, context, "meetings.new_ask_repeat", keyboard(rows))
 
 
-async def on_buttons_text(update: Update, context: ForumContext, text: str) -> None:
-    """Text where a button was expected."""
-    await say(update, context, "meetings.new_use_buttons")
-    await prompt(update, context)
-
-
+@DRAFTS.asks_next
 async def _next(update: Update, context: ForumContext, draft: Draft) -> None:
     """Ask for the first thing still missing, or show the preview."""
     if not draft.title:
@@ -314,14 +254,6 @@ async def _next(update: Update, context: ForumContext, draft: Draft) -> None:
         await ask_repeat(update, context)
     else:
         await show_preview(update, context)
-
-
-async def prompt(update: Update, context: ForumContext) -> None:
-    """Ask again for the step the coordinator is in (after a crisis reply, say)."""
-    draft = await _current(update, context)
-    if draft is None:
-        return
-    await _next(update, context, draft)
 
 
 def _as_meeting(draft: Draft) -> Meeting:
@@ -350,7 +282,7 @@ def _notes(draft: Draft) -> str:
 
 async def show_preview(update: Update, context: ForumContext) -> None:
     """What the bot understood, who it goes to and how many, and confirm."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     if None in (draft.starts_at, draft.minutes, draft.audience) or not draft.repeat:
@@ -361,16 +293,14 @@ async def show_preview(update: Update, context: ForumContext) -> None:
     assert draft.audience is not None
     count = await services.meetings.count(update.effective_user.id, draft.audience)
     details = MeetingMessages(services.texts, services.settings.zone).details(_as_meeting(draft))
-    rows = [
-        [_nm(context, "meetings.button_confirm", draft, "go")],
-        [_nm(context, "meetings.button_start_again", draft, "again")],
-        _cancel_row(context, draft),
-    ]
+    markup = DRAFTS.confirm_keyboard(
+        context, draft, "meetings.button_confirm", "meetings.button_start_again"
+    )
     await say(
         update,
         context,
         "meetings.new_preview",
-        keyboard(rows),
+        markup,
         details=Markup(details),
         audience=audience_words(services, draft.audience.label),
         repeat=services.texts.plain(f"meetings.repeat_{draft.repeat}"),
@@ -380,59 +310,27 @@ async def show_preview(update: Update, context: ForumContext) -> None:
 
 async def on_button(update: Update, context: ForumContext) -> None:
     """Every draft button; the draft id must match and the role is checked again."""
-    await answer(update, context)
-    callback = decode(update.callback_query.data, ACTION)
-    draft_id, what = callback.arg(0), callback.arg(1)
-    services = context.services
-    await services.roles.require_coordinator(update.effective_user.id, "create meeting")
-    draft = _draft(context)
-    if draft is None or draft.id != draft_id:
-        await show_key(update, context, "meetings.new_stale")
+    press = await DRAFTS.pressed(update, context, "create meeting")
+    if press is None:
         return
-    arg = callback.args[2] if len(callback.args) > 2 else ""
-    forum = services.forum
+    draft, what, arg = press.draft, press.what, press.arg
     if what == "cancel":
-        context.user_data.pop(DRAFT, None)
-        awaiting.clear(context)
-        await show_key(update, context, "meetings.new_cancelled")
+        await DRAFTS.cancel_pressed(update, context)
     elif what == "len":
-        minutes = callback.int_arg(2)
+        minutes = press.number()
         if minutes not in LENGTHS:
             raise InvalidChoice
-        await _save_and_continue(update, context, draft.with_changes(minutes=minutes))
-    elif what == "all":
-        await _set_audience(update, context, draft, Audience(EVERYONE))
-    elif what == "regions":
-        rows = [[labelled(r.name, ACTION, draft.id, "r", r.id)] for r in forum.regions]
-        rows.append(_cancel_row(context, draft))
-        await show_key(update, context, "meetings.new_pick_region", keyboard(rows))
-    elif what == "hubs":
-        rows = [
-            [
-                labelled(
-                    services.texts.plain("broadcast.hub_in_region", hub=h.name, region=r.name),
-                    ACTION,
-                    draft.id,
-                    "h",
-                    h.id,
-                )
-            ]
-            for r in forum.regions
-            for h in r.hubs
-        ]
-        rows.append(_cancel_row(context, draft))
-        await show_key(update, context, "meetings.new_pick_hub", keyboard(rows))
-    elif what == "r" and forum.region(arg) is not None:
-        await _set_audience(update, context, draft, Audience(REGION, arg))
-    elif what == "h" and forum.hub(arg) is not None:
-        await _set_audience(update, context, draft, Audience(HUB, arg))
+        await DRAFTS.save_and_continue(update, context, draft.with_changes(minutes=minutes))
+    elif what in audience_picker.PRESSES:
+        audience = await audience_picker.on_press(update, context, DRAFTS, press)
+        if audience is not None:
+            await DRAFTS.save_and_continue(update, context, draft.with_changes(audience=audience))
     elif what == "nonotes":
-        await _save_and_continue(update, context, draft.with_changes(notes="-"))
+        await DRAFTS.save_and_continue(update, context, draft.with_changes(notes="-"))
     elif what == "rep" and arg in REPEATS:
-        await _save_and_continue(update, context, draft.with_changes(repeat=arg))
+        await DRAFTS.save_and_continue(update, context, draft.with_changes(repeat=arg))
     elif what == "again":
-        draft = Draft()
-        _keep(context, draft)
+        DRAFTS.keep(context, Draft())
         await ask_title(update, context)
     elif what == "go":
         await _create(update, context, draft)
@@ -440,19 +338,10 @@ async def on_button(update: Update, context: ForumContext) -> None:
         raise InvalidChoice
 
 
-async def _set_audience(
-    update: Update, context: ForumContext, draft: Draft, audience: Audience
-) -> None:
-    """Keep the audience and go on."""
-    draft = draft.with_changes(audience=audience)
-    await _save_and_continue(update, context, draft)
-
-
 async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
     """Store the meeting and send invitations; the draft is taken first so a double tap
     cannot make two meetings."""
-    if context.user_data.pop(DRAFT, None) is None:
-        await show_key(update, context, "meetings.new_stale")
+    if not await DRAFTS.claim(update, context):
         return
     assert draft.starts_at is not None and draft.minutes is not None
     assert draft.audience is not None
@@ -469,14 +358,13 @@ async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
     try:
         created = await context.services.meetings.create(update.effective_user.id, meeting)
     except ServiceError as error:
-        _keep(context, draft)  # nothing was stored: keep the draft for another go
-        await say(update, context, error.reason)
+        # Nothing was stored: keep the draft for another go (a refused time asked again).
         if error.reason.startswith("meetings.time"):
-            _keep(context, draft.with_changes(starts_at=None))
-        await prompt(update, context)
+            draft = draft.with_changes(starts_at=None)
+        await DRAFTS.give_back(update, context, draft, error.reason)
         return
     except BaseException:
-        _keep(context, draft)
+        DRAFTS.keep(context, draft)
         raise
     awaiting.clear(context)
     await show_key(update, context, "meetings.new_created", None, count=number(created.invited))
@@ -489,6 +377,6 @@ def register(app: ForumApp) -> None:
     awaiting.define(STEP_LENGTH, on_length, ask_length)
     awaiting.define(STEP_WHERE, on_where, ask_where)
     awaiting.define(STEP_NOTES, on_notes, ask_notes)
-    awaiting.define(STEP_BUTTONS, on_buttons_text, prompt)
+    awaiting.define(STEP_BUTTONS, DRAFTS.on_buttons_text, DRAFTS.prompt)
     app.add_handler(CommandHandler("newmeeting", start, filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_button, pattern(ACTION)))

@@ -1,8 +1,8 @@
 """/newpoll: a coordinator sets up a consultation (a quick question for members) step by step,
 checks a preview, and sends it; it opens now or at a set time, through the delivery engine.
 
-Steps use handlers/awaiting.py, so the crisis net still answers at any step and "Carry on"
-asks again. Bad input gets a kind message and another go; the draft is kept.
+The draft and its steps: see handlers/drafts.py. Bad input is explained kindly and the step is
+asked again; the draft is kept.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.delivery import Audience
-from bot.delivery.audience import EVERYONE, HUB, REGION
-from bot.localtime import local_date
 from bot.services.consultations import (
     MAX_OPTIONS,
     MIN_OPEN,
@@ -30,23 +28,15 @@ from bot.services.consultations import (
 )
 from bot.services.errors import InvalidChoice, ServiceError
 from bot.texts import Markup
-from handlers import awaiting
-from handlers.callbacks import decode, pattern
-from handlers.common import (
-    ForumApp,
-    ForumContext,
-    answer,
-    button,
-    keyboard,
-    labelled,
-    say,
-    show_key,
-)
+from handlers import audience_picker, awaiting
+from handlers.callbacks import pattern
+from handlers.common import ForumApp, ForumContext, keyboard, labelled, say, show_key
+from handlers.consultations import messages
 from handlers.delivery_reports import audience_words, number
+from handlers.drafts import DraftStore
 from storage.consultations import AFTER_CLOSE, NEVER, OPEN, SHOW_RESULTS, WHILE_OPEN
 
 ACTION = "np"  # np:<draft id>:<what>[:<arg>]
-DRAFT = "poll_draft"
 STEP_QUESTION, STEP_OPTION = "newpoll_question", "newpoll_option"
 STEP_OPENS, STEP_CLOSES = "newpoll_opens", "newpoll_closes"
 STEP_NOTE, STEP_BUTTONS = "newpoll_note", "newpoll_buttons"
@@ -92,53 +82,14 @@ class Draft:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-def _draft(context: ForumContext) -> Draft | None:
-    """The coordinator's draft, if any."""
-    draft = context.user_data.get(DRAFT)
-    return draft if isinstance(draft, Draft) else None
-
-
-def _keep(context: ForumContext, draft: Draft) -> None:
-    """Store the draft."""
-    context.user_data[DRAFT] = draft
-
-
-async def _current(update: Update, context: ForumContext) -> Draft | None:
-    """The coordinator's draft; if it is gone (a restart, say), tell them and return None."""
-    draft = _draft(context)
-    if draft is None:
-        awaiting.clear(context)
-        await say(update, context, "newpoll.stale")
-    return draft
-
-
-async def _save_and_continue(update: Update, context: ForumContext, draft: Draft) -> None:
-    """Keep the changed draft and ask for the next thing it still needs."""
-    _keep(context, draft)
-    await _next(update, context, draft)
-
-
-def _np(context: ForumContext, key: str, draft: Draft, what: str, *more: object):
-    """A draft button with its label from the catalogue."""
-    return button(context, key, ACTION, draft.id, what, *more)
-
-
-def _cancel_row(context: ForumContext, draft: Draft) -> list[InlineKeyboardButton]:
-    """The Cancel button."""
-    return [_np(context, "newpoll.button_cancel", draft, "cancel")]
-
-
-def _only_cancel(context: ForumContext, draft: Draft) -> InlineKeyboardMarkup:
-    """A keyboard with just Cancel."""
-    return keyboard([_cancel_row(context, draft)])
-
-
-def _when(context: ForumContext, moment: datetime) -> str:
-    """Like 'Friday 18 December 2026 at 17:00', in local time."""
-    zone = context.services.settings.zone
-    return context.services.texts.plain(
-        "polls.when", day=local_date(moment, zone), time=f"{moment.astimezone(zone):%H:%M}"
-    )
+DRAFTS = DraftStore(
+    ACTION,
+    key="poll_draft",
+    kind=Draft,
+    texts="newpoll.",
+    buttons="newpoll.button_",
+    clear_step_when_gone=True,
+)
 
 
 # 1. The question
@@ -150,31 +101,29 @@ async def start(update: Update, context: ForumContext) -> None:
     await context.services.roles.require_coordinator(
         update.effective_user.id, "create consultation"
     )
-    draft = Draft()
-    _keep(context, draft)
+    DRAFTS.keep(context, Draft())
     await ask_question(update, context)
 
 
 async def ask_question(update: Update, context: ForumContext) -> None:
     """What would you like to ask?"""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_QUESTION)
     if draft is None:
         return
-    awaiting.expect(context, STEP_QUESTION)
-    await say(update, context, "newpoll.ask_question", _only_cancel(context, draft))
+    await say(update, context, "newpoll.ask_question", DRAFTS.only_cancel(context, draft))
 
 
 async def on_question(update: Update, context: ForumContext, text: str) -> None:
     """Keep the question, then ask for the answers."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     try:
         question = check_question(text)
     except ServiceError as error:
-        await say(update, context, error.reason, _only_cancel(context, draft))
+        await say(update, context, error.reason, DRAFTS.only_cancel(context, draft))
         return
-    await _save_and_continue(update, context, draft.with_changes(question=question))
+    await DRAFTS.save_and_continue(update, context, draft.with_changes(question=question))
 
 
 # 2. The answers
@@ -182,13 +131,14 @@ async def on_question(update: Update, context: ForumContext, text: str) -> None:
 
 async def ask_answers(update: Update, context: ForumContext) -> None:
     """A ready set of answers, or write your own."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_BUTTONS)
     if draft is None:
         return
-    awaiting.expect(context, STEP_BUTTONS)
-    rows = [[_np(context, key, draft, "set", name)] for name, key in READY_SET_BUTTONS.items()]
-    rows.append([_np(context, "newpoll.button_own", draft, "own")])
-    rows.append(_cancel_row(context, draft))
+    rows = [
+        [DRAFTS.button(context, key, draft, "set", name)] for name, key in READY_SET_BUTTONS.items()
+    ]
+    rows.append([DRAFTS.button(context, "newpoll.button_own", draft, "own")])
+    rows.append(DRAFTS.cancel_row(context, draft))
     await say(update, context, "newpoll.ask_answers", keyboard(rows))
 
 
@@ -196,8 +146,8 @@ def _option_keyboard(context: ForumContext, draft: Draft) -> InlineKeyboardMarku
     """That's all (once there are enough answers) and Cancel."""
     rows = []
     if len(draft.options) >= MIN_OPTIONS:
-        rows.append([_np(context, "newpoll.button_thats_all", draft, "enough")])
-    rows.append(_cancel_row(context, draft))
+        rows.append([DRAFTS.button(context, "newpoll.button_thats_all", draft, "enough")])
+    rows.append(DRAFTS.cancel_row(context, draft))
     return keyboard(rows)
 
 
@@ -209,10 +159,9 @@ def _answer_lines(context: ForumContext, options: tuple[str, ...]) -> Markup:
 
 async def ask_option(update: Update, context: ForumContext) -> None:
     """The first or the next answer of the coordinator's own."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_OPTION)
     if draft is None:
         return
-    awaiting.expect(context, STEP_OPTION)
     markup = _option_keyboard(context, draft)
     if not draft.options:
         await say(update, context, "newpoll.ask_first_answer", markup)
@@ -234,7 +183,7 @@ async def ask_option(update: Update, context: ForumContext) -> None:
 
 async def on_option(update: Update, context: ForumContext, text: str) -> None:
     """Keep one answer; at the most answers a question can have, go on by itself."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     if draft.options_done or len(draft.options) >= MAX_OPTIONS:
@@ -249,7 +198,7 @@ async def on_option(update: Update, context: ForumContext, text: str) -> None:
     if len(draft.options) >= MAX_OPTIONS:
         await say(update, context, "newpoll.ten_answers")
         draft = draft.with_changes(options_done=True)
-    await _save_and_continue(update, context, draft)
+    await DRAFTS.save_and_continue(update, context, draft)
 
 
 # 3 and 4. How people answer
@@ -257,28 +206,26 @@ async def on_option(update: Update, context: ForumContext, text: str) -> None:
 
 async def ask_multiple(update: Update, context: ForumContext) -> None:
     """One answer or several?"""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_BUTTONS)
     if draft is None:
         return
-    awaiting.expect(context, STEP_BUTTONS)
     rows = [
-        [_np(context, "newpoll.button_one", draft, "multi", 0)],
-        [_np(context, "newpoll.button_several", draft, "multi", 1)],
-        _cancel_row(context, draft),
+        [DRAFTS.button(context, "newpoll.button_one", draft, "multi", 0)],
+        [DRAFTS.button(context, "newpoll.button_several", draft, "multi", 1)],
+        DRAFTS.cancel_row(context, draft),
     ]
     await say(update, context, "newpoll.ask_multiple", keyboard(rows))
 
 
 async def ask_comment(update: Update, context: ForumContext) -> None:
     """Ask members if they want to tell us more?"""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_BUTTONS)
     if draft is None:
         return
-    awaiting.expect(context, STEP_BUTTONS)
     rows = [
-        [_np(context, "newpoll.button_comment_yes", draft, "cmt", 1)],
-        [_np(context, "newpoll.button_comment_no", draft, "cmt", 0)],
-        _cancel_row(context, draft),
+        [DRAFTS.button(context, "newpoll.button_comment_yes", draft, "cmt", 1)],
+        [DRAFTS.button(context, "newpoll.button_comment_no", draft, "cmt", 0)],
+        DRAFTS.cancel_row(context, draft),
     ]
     await say(update, context, "newpoll.ask_comment", keyboard(rows))
 
@@ -288,17 +235,7 @@ async def ask_comment(update: Update, context: ForumContext) -> None:
 
 async def ask_audience(update: Update, context: ForumContext) -> None:
     """The whole forum, a region or a hub."""
-    draft = await _current(update, context)
-    if draft is None:
-        return
-    awaiting.expect(context, STEP_BUTTONS)
-    rows = [
-        [_np(context, "newpoll.button_everyone", draft, "all")],
-        [_np(context, "newpoll.button_region", draft, "regions")],
-        [_np(context, "newpoll.button_hub", draft, "hubs")],
-        _cancel_row(context, draft),
-    ]
-    await say(update, context, "newpoll.ask_audience", keyboard(rows))
+    await audience_picker.ask(update, context, DRAFTS, STEP_BUTTONS)
 
 
 # 6. When it opens
@@ -306,30 +243,28 @@ async def ask_audience(update: Update, context: ForumContext) -> None:
 
 async def ask_opens(update: Update, context: ForumContext) -> None:
     """Now, or at a set time?"""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_BUTTONS)
     if draft is None:
         return
-    awaiting.expect(context, STEP_BUTTONS)
     rows = [
-        [_np(context, "newpoll.button_now", draft, "now")],
-        [_np(context, "newpoll.button_later", draft, "later")],
-        _cancel_row(context, draft),
+        [DRAFTS.button(context, "newpoll.button_now", draft, "now")],
+        [DRAFTS.button(context, "newpoll.button_later", draft, "later")],
+        DRAFTS.cancel_row(context, draft),
     ]
     await say(update, context, "newpoll.ask_opens", keyboard(rows))
 
 
 async def ask_opens_time(update: Update, context: ForumContext) -> None:
     """The typed opening time."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_OPENS)
     if draft is None:
         return
-    awaiting.expect(context, STEP_OPENS)
-    await say(update, context, "newpoll.ask_opens_time", _only_cancel(context, draft))
+    await say(update, context, "newpoll.ask_opens_time", DRAFTS.only_cancel(context, draft))
 
 
 async def on_opens(update: Update, context: ForumContext, text: str) -> None:
     """Read the opening time; explain what is wrong and ask again if it cannot be used."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     service = context.services.consultations
@@ -338,13 +273,13 @@ async def on_opens(update: Update, context: ForumContext, text: str) -> None:
         # Room must be left to close it within the furthest closing time allowed.
         service.check_times(opens_at, opens_at + MIN_OPEN)
     except CloseTooFar:
-        await say(update, context, "newpoll.opens_too_far", _only_cancel(context, draft))
+        await say(update, context, "newpoll.opens_too_far", DRAFTS.only_cancel(context, draft))
         return
     except ServiceError as error:
-        await say(update, context, error.reason, _only_cancel(context, draft))
+        await say(update, context, error.reason, DRAFTS.only_cancel(context, draft))
         return
     draft = draft.with_changes(opens_chosen=True, opens_at=opens_at, closes_at=None)
-    await _save_and_continue(update, context, draft)
+    await DRAFTS.save_and_continue(update, context, draft)
 
 
 # 7. When it closes
@@ -352,17 +287,16 @@ async def on_opens(update: Update, context: ForumContext, text: str) -> None:
 
 def _closes_keyboard(context: ForumContext, draft: Draft) -> InlineKeyboardMarkup:
     """Quick closing times and Cancel."""
-    rows = [[_np(context, key, draft, "close", days)] for days, key in CLOSE_DAYS.items()]
-    rows.append(_cancel_row(context, draft))
+    rows = [[DRAFTS.button(context, key, draft, "close", days)] for days, key in CLOSE_DAYS.items()]
+    rows.append(DRAFTS.cancel_row(context, draft))
     return keyboard(rows)
 
 
 async def ask_closes(update: Update, context: ForumContext) -> None:
     """When does it close? Quick buttons, or a typed time."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_CLOSES)
     if draft is None:
         return
-    awaiting.expect(context, STEP_CLOSES)
     await say(update, context, "newpoll.ask_closes", _closes_keyboard(context, draft))
 
 
@@ -380,12 +314,12 @@ async def _set_closes(update: Update, context: ForumContext, draft: Draft, close
     except ServiceError as error:
         await say(update, context, error.reason, _closes_keyboard(context, draft))
         return
-    await _save_and_continue(update, context, draft.with_changes(closes_at=closes_at))
+    await DRAFTS.save_and_continue(update, context, draft.with_changes(closes_at=closes_at))
 
 
 async def on_closes(update: Update, context: ForumContext, text: str) -> None:
     """A typed closing time."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     try:
@@ -417,23 +351,25 @@ def _readers_keyboard(
         rows.append([labelled(label, ACTION, draft.id, "rd", reader.telegram_id)])
     rows.append(
         [
-            _np(context, "newpoll.button_all", draft, "rdall"),
-            _np(context, "newpoll.button_readers_done", draft, "rddone"),
+            DRAFTS.button(context, "newpoll.button_all", draft, "rdall"),
+            DRAFTS.button(context, "newpoll.button_readers_done", draft, "rddone"),
         ]
     )
-    rows.append(_cancel_row(context, draft))
+    rows.append(DRAFTS.cancel_row(context, draft))
     return keyboard(rows)
 
 
 async def ask_readers(update: Update, context: ForumContext) -> None:
     """Which decision-makers get the results (coordinators always do)."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     readers = await context.services.consultations.decision_makers(update.effective_user.id)
     if not readers:
         await say(update, context, "newpoll.no_readers")
-        await _save_and_continue(update, context, draft.with_changes(readers=(), readers_done=True))
+        await DRAFTS.save_and_continue(
+            update, context, draft.with_changes(readers=(), readers_done=True)
+        )
         return
     awaiting.expect(context, STEP_BUTTONS)
     await say(update, context, "newpoll.ask_readers", _readers_keyboard(context, draft, readers))
@@ -456,9 +392,9 @@ async def _pick_readers(
         chosen = known
     draft = draft.with_changes(readers=tuple(r for r in known if r in chosen))
     if what == "rddone":
-        await _save_and_continue(update, context, draft.with_changes(readers_done=True))
+        await DRAFTS.save_and_continue(update, context, draft.with_changes(readers_done=True))
         return
-    _keep(context, draft)
+    DRAFTS.keep(context, draft)
     await show_key(
         update, context, "newpoll.ask_readers", _readers_keyboard(context, draft, readers)
     )
@@ -469,12 +405,11 @@ async def _pick_readers(
 
 async def ask_visibility(update: Update, context: ForumContext) -> None:
     """When members may see what people said."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_BUTTONS)
     if draft is None:
         return
-    awaiting.expect(context, STEP_BUTTONS)
-    rows = [[_np(context, f"newpoll.button_{v}", draft, "vis", v)] for v in VISIBILITY]
-    rows.append(_cancel_row(context, draft))
+    rows = [[DRAFTS.button(context, f"newpoll.button_{v}", draft, "vis", v)] for v in VISIBILITY]
+    rows.append(DRAFTS.cancel_row(context, draft))
     await say(update, context, "newpoll.ask_visibility", keyboard(rows))
 
 
@@ -489,13 +424,12 @@ def _default_note(context: ForumContext, draft: Draft) -> str:
 
 async def ask_note(update: Update, context: ForumContext) -> None:
     """Use the suggested note, or send your own."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.ask(update, context, STEP_NOTE)
     if draft is None:
         return
-    awaiting.expect(context, STEP_NOTE)
     rows = [
-        [_np(context, "newpoll.button_use_note", draft, "usenote")],
-        _cancel_row(context, draft),
+        [DRAFTS.button(context, "newpoll.button_use_note", draft, "usenote")],
+        DRAFTS.cancel_row(context, draft),
     ]
     await say(
         update, context, "newpoll.ask_note", keyboard(rows), note=_default_note(context, draft)
@@ -504,7 +438,7 @@ async def ask_note(update: Update, context: ForumContext) -> None:
 
 async def on_note(update: Update, context: ForumContext, text: str) -> None:
     """Keep the coordinator's own note, then show the preview."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     try:
@@ -513,18 +447,13 @@ async def on_note(update: Update, context: ForumContext, text: str) -> None:
         await say(update, context, error.reason)
         await ask_note(update, context)
         return
-    await _save_and_continue(update, context, draft.with_changes(note=note))
+    await DRAFTS.save_and_continue(update, context, draft.with_changes(note=note))
 
 
 # Moving on
 
 
-async def on_buttons_text(update: Update, context: ForumContext, text: str) -> None:
-    """Text where a button was expected."""
-    await say(update, context, "newpoll.use_buttons")
-    await prompt(update, context)
-
-
+@DRAFTS.asks_next
 async def _next(update: Update, context: ForumContext, draft: Draft) -> None:
     """Ask for the first thing still missing, or show the preview."""
     if not draft.question:
@@ -551,14 +480,6 @@ async def _next(update: Update, context: ForumContext, draft: Draft) -> None:
         await show_preview(update, context)
 
 
-async def prompt(update: Update, context: ForumContext) -> None:
-    """Ask again for the step the coordinator is in (after a crisis reply, say)."""
-    draft = await _current(update, context)
-    if draft is None:
-        return
-    await _next(update, context, draft)
-
-
 # 11. Check and send
 
 
@@ -574,7 +495,7 @@ def _complete(draft: Draft) -> bool:
 
 async def show_preview(update: Update, context: ForumContext) -> None:
     """What the bot understood, who it goes to and how many, and confirm."""
-    draft = await _current(update, context)
+    draft = await DRAFTS.current(update, context)
     if draft is None:
         return
     if not _complete(draft):
@@ -592,17 +513,19 @@ async def show_preview(update: Update, context: ForumContext) -> None:
         chosen = [_reader_name(context, names[r]) for r in draft.readers if r in names]
         if chosen:
             readers = texts.plain("newpoll.readers_and", name=", ".join(chosen))
-    opens = _when(context, draft.opens_at) if draft.opens_at else texts.plain("newpoll.opens_now")
-    rows = [
-        [_np(context, "newpoll.button_send", draft, "go")],
-        [_np(context, "newpoll.button_start_again", draft, "again")],
-        _cancel_row(context, draft),
-    ]
+    opens = (
+        messages(context).when(draft.opens_at)
+        if draft.opens_at
+        else texts.plain("newpoll.opens_now")
+    )
+    markup = DRAFTS.confirm_keyboard(
+        context, draft, "newpoll.button_send", "newpoll.button_start_again"
+    )
     await say(
         update,
         context,
         "newpoll.preview",
-        keyboard(rows),
+        markup,
         question=draft.question,
         answers=_answer_lines(context, draft.options),
         how=texts.plain("newpoll.preview_several" if draft.multiple else "newpoll.preview_one"),
@@ -612,7 +535,7 @@ async def show_preview(update: Update, context: ForumContext) -> None:
         audience=audience_words(services, draft.audience.label),
         count=number(count),
         opens=opens,
-        closes=_when(context, draft.closes_at),
+        closes=messages(context).when(draft.closes_at),
         readers=readers,
         visibility=texts.plain(f"newpoll.visibility_{draft.show_results}"),
         note=draft.note,
@@ -621,72 +544,41 @@ async def show_preview(update: Update, context: ForumContext) -> None:
 
 async def on_button(update: Update, context: ForumContext) -> None:
     """Every draft button; the draft id must match and the role is checked again."""
-    await answer(update, context)
-    callback = decode(update.callback_query.data, ACTION)
-    draft_id, what = callback.arg(0), callback.arg(1)
-    services = context.services
-    await services.roles.require_coordinator(update.effective_user.id, "create consultation")
-    draft = _draft(context)
-    if draft is None or draft.id != draft_id:
-        await show_key(update, context, "newpoll.stale")
+    press = await DRAFTS.pressed(update, context, "create consultation")
+    if press is None:
         return
-    arg = callback.args[2] if len(callback.args) > 2 else ""
-    forum = services.forum
+    draft, what, arg = press.draft, press.what, press.arg
+    services = context.services
     if what == "cancel":
-        context.user_data.pop(DRAFT, None)
-        awaiting.clear(context)
-        await show_key(update, context, "newpoll.cancelled")
+        await DRAFTS.cancel_pressed(update, context)
     elif what == "set" and arg in READY_SETS:
         options = tuple(services.texts.plain(key) for key in READY_SETS[arg])
         draft = draft.with_changes(options=options, writing=False, options_done=True)
-        await _save_and_continue(update, context, draft)
+        await DRAFTS.save_and_continue(update, context, draft)
     elif what == "own":
         draft = draft.with_changes(options=(), writing=True, options_done=False)
-        await _save_and_continue(update, context, draft)
+        await DRAFTS.save_and_continue(update, context, draft)
     elif what == "enough":
         if len(draft.options) < MIN_OPTIONS:
             await say(update, context, "polls.option_count")
             await ask_option(update, context)
             return
-        await _save_and_continue(update, context, draft.with_changes(options_done=True))
+        await DRAFTS.save_and_continue(update, context, draft.with_changes(options_done=True))
     elif what == "multi" and arg in ("0", "1"):
-        await _save_and_continue(update, context, draft.with_changes(multiple=arg == "1"))
+        await DRAFTS.save_and_continue(update, context, draft.with_changes(multiple=arg == "1"))
     elif what == "cmt" and arg in ("0", "1"):
-        await _save_and_continue(update, context, draft.with_changes(ask_comment=arg == "1"))
-    elif what == "all":
-        await _save_and_continue(update, context, draft.with_changes(audience=Audience(EVERYONE)))
-    elif what == "regions":
-        rows = [[labelled(r.name, ACTION, draft.id, "r", r.id)] for r in forum.regions]
-        rows.append(_cancel_row(context, draft))
-        await show_key(update, context, "newpoll.pick_region", keyboard(rows))
-    elif what == "hubs":
-        rows = [
-            [
-                labelled(
-                    services.texts.plain("broadcast.hub_in_region", hub=h.name, region=r.name),
-                    ACTION,
-                    draft.id,
-                    "h",
-                    h.id,
-                )
-            ]
-            for r in forum.regions
-            for h in r.hubs
-        ]
-        rows.append(_cancel_row(context, draft))
-        await show_key(update, context, "newpoll.pick_hub", keyboard(rows))
-    elif what == "r" and forum.region(arg) is not None:
-        draft = draft.with_changes(audience=Audience(REGION, arg))
-        await _save_and_continue(update, context, draft)
-    elif what == "h" and forum.hub(arg) is not None:
-        await _save_and_continue(update, context, draft.with_changes(audience=Audience(HUB, arg)))
+        await DRAFTS.save_and_continue(update, context, draft.with_changes(ask_comment=arg == "1"))
+    elif what in audience_picker.PRESSES:
+        audience = await audience_picker.on_press(update, context, DRAFTS, press)
+        if audience is not None:
+            await DRAFTS.save_and_continue(update, context, draft.with_changes(audience=audience))
     elif what == "now":
         draft = draft.with_changes(opens_chosen=True, opens_at=None, closes_at=None)
-        await _save_and_continue(update, context, draft)
+        await DRAFTS.save_and_continue(update, context, draft)
     elif what == "later":
         await ask_opens_time(update, context)
     elif what == "close":
-        days = callback.int_arg(2)
+        days = press.number()
         if days not in CLOSE_DAYS:
             raise InvalidChoice
         start_at = draft.opens_at or services.clock.now()
@@ -694,16 +586,15 @@ async def on_button(update: Update, context: ForumContext) -> None:
             update, context, draft, days_after(start_at, days, services.settings.zone)
         )
     elif what in ("rd", "rdall", "rddone"):
-        reader_id = callback.int_arg(2) if what == "rd" else None
+        reader_id = press.number() if what == "rd" else None
         await _pick_readers(update, context, draft, what, reader_id)
     elif what == "vis" and arg in SHOW_RESULTS:
-        await _save_and_continue(update, context, draft.with_changes(show_results=arg))
+        await DRAFTS.save_and_continue(update, context, draft.with_changes(show_results=arg))
     elif what == "usenote":
         note = _default_note(context, draft)
-        await _save_and_continue(update, context, draft.with_changes(note=note))
+        await DRAFTS.save_and_continue(update, context, draft.with_changes(note=note))
     elif what == "again":
-        draft = Draft()
-        _keep(context, draft)
+        DRAFTS.keep(context, Draft())
         await ask_question(update, context)
     elif what == "go" and _complete(draft):
         await _create(update, context, draft)
@@ -714,8 +605,7 @@ async def on_button(update: Update, context: ForumContext) -> None:
 async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
     """Store the consultation (it opens now or at its time); the draft is taken first so a
     double tap cannot make two."""
-    if context.user_data.pop(DRAFT, None) is None:
-        await show_key(update, context, "newpoll.stale")
+    if not await DRAFTS.claim(update, context):
         return
     assert draft.audience is not None and draft.closes_at is not None
     assert draft.multiple is not None and draft.ask_comment is not None
@@ -741,15 +631,13 @@ async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
             draft = draft.with_changes(closes_at=None)
         elif isinstance(error, InvalidChoice):
             draft = draft.with_changes(readers=(), readers_done=False)
-        _keep(context, draft)
-        await say(update, context, error.reason)
-        await prompt(update, context)
+        await DRAFTS.give_back(update, context, draft, error.reason)
         return
     except BaseException:
-        _keep(context, draft)
+        DRAFTS.keep(context, draft)
         raise
     awaiting.clear(context)
-    closes = _when(context, created.closes_at)
+    closes = messages(context).when(created.closes_at)
     if created.state == OPEN:
         invited = next(
             (p.invited for p in await service.current(actor) if p.consultation.id == created.id),
@@ -766,7 +654,7 @@ async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
         "newpoll.created_later",
         None,
         count=number(count),
-        opens=_when(context, created.opens_at),
+        opens=messages(context).when(created.opens_at),
         closes=closes,
     )
 
@@ -778,6 +666,6 @@ def register(app: ForumApp) -> None:
     awaiting.define(STEP_OPENS, on_opens, ask_opens_time)
     awaiting.define(STEP_CLOSES, on_closes, ask_closes)
     awaiting.define(STEP_NOTE, on_note, ask_note)
-    awaiting.define(STEP_BUTTONS, on_buttons_text, prompt)
+    awaiting.define(STEP_BUTTONS, DRAFTS.on_buttons_text, DRAFTS.prompt)
     app.add_handler(CommandHandler("newpoll", start, filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_button, pattern(ACTION)))

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.localtime import local_date
 from bot.services.consultations import (
     MAX_FOLLOWUP,
     PollClosed,
@@ -21,7 +20,6 @@ from bot.services.consultations import (
     TextInvalid,
 )
 from bot.services.errors import InvalidChoice, NotAllowed, ServiceError
-from bot.services.registry import Services
 from handlers import awaiting
 from handlers.callbacks import decode, pattern
 from handlers.common import (
@@ -34,7 +32,7 @@ from handlers.common import (
     send,
     show_key,
 )
-from handlers.consultation_messages import ConsultationMessages
+from handlers.consultations import messages
 from handlers.delivery_reports import audience_words, number
 from handlers.results import RESULTS
 from storage.consultations import CLOSED, SCHEDULED, Consultation
@@ -63,20 +61,6 @@ class FollowupDraft:
 
     consultation_id: int
     text: str | None = None
-
-
-def _messages(context: ForumContext) -> ConsultationMessages:
-    """The consultation renderer for this bot's texts, time zone and forum."""
-    services = context.services
-    return ConsultationMessages(services.texts, services.settings.zone, services.forum)
-
-
-def _when(services: Services, moment: datetime) -> str:
-    """Like 'Thursday 10 December 2026 at 17:00', in local time."""
-    zone = services.settings.zone
-    return services.texts.plain(
-        "polls.when", day=local_date(moment, zone), time=f"{moment.astimezone(zone):%H:%M}"
-    )
 
 
 def _draft(context: ForumContext) -> FollowupDraft | None:
@@ -110,7 +94,7 @@ async def show_current(update: Update, context: ForumContext) -> None:
         await say(update, context, "polladmin.list_empty")
         return
     await say(update, context, "polladmin.list_header")
-    renderer = _messages(context)
+    renderer = messages(context)
     for item in listed[:CURRENT_LIMIT]:
         consultation = item.consultation
         key = (
@@ -120,7 +104,7 @@ async def show_current(update: Update, context: ForumContext) -> None:
             key,
             question=consultation.question,
             audience=audience_words(services, consultation.audience_label),
-            opens=_when(services, consultation.opens_at),
+            opens=messages(context).when(consultation.opens_at),
             closes=renderer.closes(consultation),
             invited=number(item.invited),
             answered=number(item.answered),
@@ -151,7 +135,7 @@ async def show_recent(update: Update, context: ForumContext) -> None:
         text = services.texts.get(
             "polladmin.recent_item",
             question=consultation.question,
-            closed=_when(services, consultation.closed_at or consultation.closes_at),
+            closed=messages(context).when(consultation.closed_at or consultation.closes_at),
         )
         markup = keyboard(
             [
@@ -244,7 +228,7 @@ async def _offer_more_time(
         "polladmin.extend_choose",
         keyboard(rows),
         question=consultation.question,
-        closes=_messages(context).closes(consultation),
+        closes=messages(context).closes(consultation),
     )
 
 
@@ -269,7 +253,7 @@ async def _extended(
     """Say the new closing time."""
     values = {
         "question": consultation.question,
-        "closes": _messages(context).closes(consultation),
+        "closes": messages(context).closes(consultation),
     }
     if edit:
         await show_key(update, context, "polladmin.extended_done", None, **values)
@@ -401,7 +385,7 @@ async def show_followup_preview(
         await say(update, context, "polladmin.followup_nobody")
         return
     awaiting.expect(context, STEP_FOLLOWUP)
-    preview, _ = _messages(context).followup(consultation, draft.text)
+    preview, _ = messages(context).followup(consultation, draft.text)
     await send(context, update.effective_chat.id, preview)
     cid = draft.consultation_id
     markup = keyboard(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,6 +70,20 @@ class PlaceCounts:
     invited: int
     answered: int
     counts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Press:
+    """What one answer press did: SAVED, or why not (GONE, CLOSED, NOT_INVITED), and the
+    member's answer before and after."""
+
+    outcome: str
+    was_answered: bool = False
+    answered: bool = False
+    chosen: frozenset[int] = frozenset()
+
+
+SAVED, GONE, NOT_INVITED = "saved", "gone", "not_invited"
 
 
 @dataclass(frozen=True)
@@ -330,6 +345,82 @@ class ConsultationRepository:
             row["answered_at"] is not None, frozenset(r["position"] for r in chosen)
         )
 
+    async def press(
+        self,
+        consultation_id: int,
+        member_id: int,
+        position: int,
+        *,
+        only_one: bool,
+        chosen: bool,
+        now: datetime,
+    ) -> Press:
+        """Record one answer press in a single transaction (one hop to the database thread):
+        check the consultation is still open and the member was asked, then with ``only_one``
+        make ``position`` the answer, otherwise set it chosen or not (a member who un-chooses
+        their last answer no longer counts as answered)."""
+        at = to_db(now)
+
+        def work(conn: sqlite3.Connection) -> Press:
+            row = conn.execute(
+                "SELECT state, closes_at FROM consultations WHERE id = ?", (consultation_id,)
+            ).fetchone()
+            if row is None or row["state"] in (SCHEDULED, CANCELLED):
+                return Press(GONE)
+            if row["state"] != OPEN or row["closes_at"] <= at:
+                return Press(CLOSED)
+            invite = conn.execute(
+                "SELECT answered_at FROM consultation_invites "
+                "WHERE consultation_id = ? AND member_id = ?",
+                (consultation_id, member_id),
+            ).fetchone()
+            if invite is None:
+                return Press(NOT_INVITED)
+            key = (consultation_id, member_id)
+            if only_one:
+                conn.execute(
+                    "DELETE FROM consultation_choices WHERE consultation_id = ? "
+                    "AND member_id = ? AND position != ?",
+                    (*key, position),
+                )
+            if chosen:
+                conn.execute(
+                    "INSERT OR IGNORE INTO consultation_choices "
+                    "(consultation_id, member_id, position) VALUES (?,?,?)",
+                    (*key, position),
+                )
+            else:
+                conn.execute(
+                    "DELETE FROM consultation_choices "
+                    "WHERE consultation_id = ? AND member_id = ? AND position = ?",
+                    (*key, position),
+                )
+            picked = frozenset(
+                choice["position"]
+                for choice in conn.execute(
+                    "SELECT position FROM consultation_choices "
+                    "WHERE consultation_id = ? AND member_id = ?",
+                    key,
+                )
+            )
+            was_answered = invite["answered_at"] is not None
+            answered = bool(picked) and (was_answered or only_one)
+            if answered and not was_answered:
+                conn.execute(
+                    "UPDATE consultation_invites SET answered_at = ? "
+                    "WHERE consultation_id = ? AND member_id = ?",
+                    (at, *key),
+                )
+            elif was_answered and not answered:
+                conn.execute(
+                    "UPDATE consultation_invites SET answered_at = NULL "
+                    "WHERE consultation_id = ? AND member_id = ?",
+                    key,
+                )
+            return Press(SAVED, was_answered, answered, picked)
+
+        return await self._db.atomically(work)
+
     @staticmethod
     async def _is_open(tx: Session, consultation_id: int) -> bool:
         """True while the consultation is open (checked inside each answer's transaction, so
@@ -338,65 +429,6 @@ class ConsultationRepository:
             "SELECT state FROM consultations WHERE id = ?", (consultation_id,)
         )
         return state == OPEN
-
-    async def choose_one(
-        self, consultation_id: int, member_id: int, position: int, now: datetime
-    ) -> bool | None:
-        """Make ``position`` the member's only answer, and mark them answered; None if the
-        consultation is no longer open."""
-        async with self._db.transaction() as tx:
-            if not await self._is_open(tx, consultation_id):
-                return None
-            await tx.execute(
-                "DELETE FROM consultation_choices WHERE consultation_id = ? AND member_id = ? "
-                "AND position != ?",
-                (consultation_id, member_id, position),
-            )
-            await tx.execute(
-                "INSERT OR IGNORE INTO consultation_choices (consultation_id, member_id, position) "
-                "VALUES (?,?,?)",
-                (consultation_id, member_id, position),
-            )
-            await tx.execute(
-                "UPDATE consultation_invites SET answered_at = COALESCE(answered_at, ?) "
-                "WHERE consultation_id = ? AND member_id = ?",
-                (to_db(now), consultation_id, member_id),
-            )
-        return True
-
-    async def set_choice(
-        self, consultation_id: int, member_id: int, position: int, chosen: bool
-    ) -> bool | None:
-        """Choose or un-choose one answer of several; a member who un-chooses their last
-        answer no longer counts as answered. Return True if they still have any chosen, None
-        if the consultation is no longer open."""
-        async with self._db.transaction() as tx:
-            if not await self._is_open(tx, consultation_id):
-                return None
-            if chosen:
-                await tx.execute(
-                    "INSERT OR IGNORE INTO consultation_choices "
-                    "(consultation_id, member_id, position) VALUES (?,?,?)",
-                    (consultation_id, member_id, position),
-                )
-            else:
-                await tx.execute(
-                    "DELETE FROM consultation_choices "
-                    "WHERE consultation_id = ? AND member_id = ? AND position = ?",
-                    (consultation_id, member_id, position),
-                )
-            left = await tx.fetch_value(
-                "SELECT COUNT(*) FROM consultation_choices "
-                "WHERE consultation_id = ? AND member_id = ?",
-                (consultation_id, member_id),
-            )
-            if not left:
-                await tx.execute(
-                    "UPDATE consultation_invites SET answered_at = NULL "
-                    "WHERE consultation_id = ? AND member_id = ?",
-                    (consultation_id, member_id),
-                )
-        return bool(left)
 
     async def confirm(self, consultation_id: int, member_id: int, now: datetime) -> bool | None:
         """Mark a member's choices as their answer; False if they have none chosen, None if

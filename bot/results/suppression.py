@@ -281,32 +281,47 @@ class _Solver:
         self.constraint = LinearConstraint(np.array(rows), np.array(lo), np.array(hi))
 
     def ambiguous(self, cell: Cell, pending: list[Cell]) -> bool:
-        """Whether cell can take another value; witnesses also clear other pending cells."""
-        from scipy.optimize import milp
+        """Whether cell can take another value; witnesses also clear other pending cells.
 
+        Each direction (largest, then smallest) first solves the cheap linear relaxation: if
+        even that cannot move the cell, no whole-number solution can; if its solution, rounded,
+        passes the exact check, it proves the cell can move. Only otherwise is the integer
+        program solved.
+        """
         np = self.np
         true = self.table.values[cell]
         for sign in (-1.0, 1.0):  # maximise, then minimise
             objective = np.zeros(self.nvar)
             objective[self.table.index[cell]] = sign
-            result = milp(
-                objective,
-                integrality=np.ones(self.nvar),
-                bounds=self.bounds,
-                constraints=self.constraint,
-                options={"presolve": True, "mip_rel_gap": 0.0, "time_limit": 20.0},
-            )
-            if result.x is None:
-                continue  # no answer: treat as determined (safe side)
-            witness = {c: int(np.rint(result.x[i])) for i, c in enumerate(self.table.cells)}
-            if not self.table.satisfies(witness, self.status):
-                continue  # a solution that only holds within tolerance proves nothing
-            freed = [c for c in pending if witness[c] != self.table.values[c]]
-            for c in freed:
-                pending.remove(c)
-            if witness[cell] != true:
-                return True
+            relaxed = self._solve(objective, integral=False)
+            if relaxed is not None and abs(relaxed[self.table.index[cell]] - true) < 1e-6:
+                continue  # the relaxation cannot move it this way: nor can whole numbers
+            for integral in (False, True):
+                solution = relaxed if not integral else self._solve(objective, integral=True)
+                if solution is None:
+                    continue  # no answer: treat as determined (safe side)
+                witness = {c: int(np.rint(solution[i])) for i, c in enumerate(self.table.cells)}
+                if not self.table.satisfies(witness, self.status):
+                    continue  # a solution that only holds within tolerance proves nothing
+                for c in [c for c in pending if witness[c] != self.table.values[c]]:
+                    pending.remove(c)
+                if witness[cell] != true:
+                    return True
+                break
         return False
+
+    def _solve(self, objective, integral: bool):
+        """The optimum of one objective (whole numbers or the relaxation), or None."""
+        from scipy.optimize import milp
+
+        result = milp(
+            objective,
+            integrality=self.np.ones(self.nvar) if integral else None,
+            bounds=self.bounds,
+            constraints=self.constraint,
+            options={"presolve": True, "mip_rel_gap": 0.0, "time_limit": 20.0},
+        )
+        return result.x
 
 
 # --- output -----------------------------------------------------------------------------------

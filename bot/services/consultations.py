@@ -24,10 +24,13 @@ from storage.consultations import (
     AFTER_CLOSE,
     CANCELLED,
     CLOSED,
+    GONE,
     NEVER,
+    NOT_INVITED,
     NUDGE_SENT,
     NUDGE_SKIPPED,
     OPEN,
+    SAVED,
     SCHEDULED,
     SHOW_RESULTS,
     WHILE_OPEN,
@@ -54,6 +57,7 @@ MAX_DAYS = 120  # how far ahead a closing time may be
 NUDGE_GAP = timedelta(hours=2)  # no nudge this soon after opening
 NUDGE_LAST = timedelta(hours=1)  # no nudge with less than this left
 QUIET_MARGIN = timedelta(minutes=30)
+CACHE_SIZE = 64  # consultations kept in memory for answer presses
 
 # (text_html, reply_markup as Bot API JSON or None)
 Rendered = tuple[str, dict | None]
@@ -262,6 +266,7 @@ class ConsultationService:
         self._clock = clock
         self._messages = messages
         self._nudge = timedelta(hours=nudge_hours)
+        self._cache: dict[int, Consultation] = {}
 
     @property
     def zone(self):
@@ -368,6 +373,7 @@ class ConsultationService:
             async with self._db.transaction() as tx:
                 if not await self._polls.open(consultation.id, invitees, self._clock.now(), tx):
                     continue
+            self._cache.pop(consultation.id, None)
             opened.append(consultation.id)
             if invitees:
                 text, markup = self._messages.invitation(replace(consultation, state=OPEN))
@@ -431,6 +437,7 @@ class ConsultationService:
         self.check_times(consultation.opens_at, closes_at)
         now = self._clock.now()
         await self._polls.set_closes_at(consultation_id, closes_at, now)
+        self._cache.pop(consultation_id, None)
         await self._audit.record(
             actor_id,
             "consultation.extended",
@@ -453,6 +460,7 @@ class ConsultationService:
             if not moved:
                 raise PollClosed
             await self._polls.discard_answers(consultation_id, tx)
+            self._cache.pop(consultation_id, None)
             await self._audit.record(
                 actor_id,
                 "consultation.cancelled",
@@ -547,23 +555,42 @@ class ConsultationService:
         self, member_id: int, consultation_id: int, position: int, chosen: bool = True
     ) -> Vote:
         """Record a press: with one answer allowed it becomes the answer; with several it sets
-        that answer chosen or not (so a press delivered twice changes nothing more)."""
-        consultation, before = await self._answerable(member_id, consultation_id)
+        that answer chosen or not (so a press delivered twice changes nothing more). The
+        checks and the write are one transaction, so nothing lands after closing."""
+        consultation = await self._fixed_parts(consultation_id)
+        if consultation is None or consultation.state in (SCHEDULED, CANCELLED):
+            await self._refused(member_id, consultation_id, "PollGone")
+            raise PollGone
         if not 0 <= position < len(consultation.options):
             await self._refused(member_id, consultation_id, f"answer {position} out of range")
             raise InvalidChoice
-        if consultation.multiple:
-            left = await self._polls.set_choice(consultation_id, member_id, position, chosen)
-            if left is None:  # it closed between the check and the write
-                raise PollClosed
-            picked = before.chosen | {position} if chosen else before.chosen - {position}
-            after = MemberAnswer(before.answered and left, frozenset(picked))
-        else:
-            now = self._clock.now()
-            if await self._polls.choose_one(consultation_id, member_id, position, now) is None:
-                raise PollClosed
-            after = MemberAnswer(True, frozenset({position}))
-        return Vote(consultation, after, not before.answered and after.answered)
+        press = await self._polls.press(
+            consultation_id,
+            member_id,
+            position,
+            only_one=not consultation.multiple,
+            chosen=chosen or not consultation.multiple,
+            now=self._clock.now(),
+        )
+        if press.outcome != SAVED:
+            refusal = {GONE: PollGone, CLOSED: PollClosed, NOT_INVITED: NotInvited}[press.outcome]
+            await self._refused(member_id, consultation_id, refusal.__name__)
+            raise refusal
+        answer = MemberAnswer(press.answered, press.chosen)
+        return Vote(consultation, answer, not press.was_answered and press.answered)
+
+    async def _fixed_parts(self, consultation_id: int) -> Consultation | None:
+        """A consultation from memory for the parts that never change (question, options, one
+        or several); its state and deadline are checked again in the database on every press.
+        Entries are dropped whenever the service changes a consultation."""
+        cached = self._cache.get(consultation_id)
+        if cached is None:
+            cached = await self._polls.get(consultation_id)
+            if cached is not None:
+                if len(self._cache) >= CACHE_SIZE:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[consultation_id] = cached
+        return cached
 
     async def done(self, member_id: int, consultation_id: int) -> Vote:
         """Confirm the answers chosen so far (several allowed)."""
@@ -752,6 +779,7 @@ class ConsultationService:
                 return False
             places = await self._polls.live_counts(consultation_id, len(consultation.options), tx)
             await self._polls.keep_counts(consultation_id, places, tx)
+            self._cache.pop(consultation_id, None)
             await self._audit.record(
                 actor_id,
                 "consultation.closed",

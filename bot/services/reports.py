@@ -34,6 +34,12 @@ class RegionSummary:
     left: int
     hubs_running: int
     lines: list[PlaceLine]
+    target: int | None = None  # this region's share of the forum's target; None for national
+
+    @property
+    def members(self) -> int:
+        """Active and paused members."""
+        return self.active + self.paused
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,13 @@ class ReportService:
         }
         leavers = await self._stats.leavers_by_place()
         regions = []
+        targets = dict(
+            zip(
+                (region.id for region in self._forum.regions),
+                region_targets(self._forum.target_members, len(self._forum.regions)),
+                strict=True,
+            )
+        )
         for region_id, hub_ids in self._places():
             lines = []
             for hub_id in hub_ids:
@@ -99,6 +112,7 @@ class ReportService:
                     sum(line.left for line in lines),
                     running,
                     lines,
+                    targets.get(region_id) if region_id is not None else None,
                 )
             )
         active = sum(r.active for r in regions)
@@ -137,3 +151,12 @@ class ReportService:
         """The latest audit entries."""
         await self._roles.require_coordinator(actor_id, "read audit log")
         return await self._audit.latest(limit)
+
+
+def region_targets(total: int, regions: int) -> list[int]:
+    """Each region's share of the forum's member target: an even split, any remainder going one
+    each to the first regions, so the shares add up to the whole target."""
+    if regions <= 0:
+        return []
+    share, extra = divmod(total, regions)
+    return [share + (1 if index < extra else 0) for index in range(regions)]

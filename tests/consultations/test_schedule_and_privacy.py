@@ -132,7 +132,8 @@ async def test_leaving_deletes_open_answers_and_leaves_only_counts_in_closed_one
         question = await bot.emu.wait_for_message(
             NW[0], lambda m: bool(m.text and "venue" in m.text), timeout=10
         )
-        await bot.press(NW[0], question, "No")
+        shown = await bot.press(NW[0], question, "No")
+        await bot.press(NW[0], shown, "Tell us more")
         await bot.say(NW[0], "The stairs are hard for me.")
         data = await services.consultations.member_data(NW[0])
         assert {"Should hub meetings move to evenings?", "Is the new venue easy to reach?"} == {

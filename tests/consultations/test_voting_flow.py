@@ -45,8 +45,9 @@ async def test_a_tap_saves_the_answer_and_the_message_shows_it(
         shown = await bot.press(NW[0], question, "No")
         assert "Your answer: No" in shown.text
         assert "✅ No" in [row[0] for row in shown.buttons]
-        prompt = await bot.next(NW[0])
-        assert "tell us more" in prompt.text.lower()
+        # The invitation to say more is in the same message, not a message of its own.
+        assert "Would you like to tell us more?" in shown.text
+        assert "Tell us more" in [row[0] for row in shown.buttons]
 
         again = await bot.press(NW[0], shown, "Yes")
         assert "Your answer: Yes" in again.text
@@ -173,8 +174,9 @@ async def test_comments_are_kept_without_names_and_crisis_words_get_help_first(
         await seed(bot)
         consultation = await bot.services.consultations.create(CASEY, draft(clock))
         question = await invitation(bot, NW[3])
-        await bot.press(NW[3], question, "Yes")
-        prompt = await bot.next(NW[3])
+        shown = await bot.press(NW[3], question, "Yes")
+        prompt = await bot.press(NW[3], shown, "Tell us more")
+        assert "Please send your message now" in prompt.text
         assert "Skip" in [row[0] for row in prompt.buttons]
         crisis = await bot.say(NW[3], "honestly I want to end my life")
         assert "116 123" in crisis.text  # Samaritans, at once
@@ -203,9 +205,11 @@ async def test_at_the_deadline_the_results_pack_goes_out_with_no_count_under_5(
         await bot.services.consultations.create(CASEY, draft(clock, readers=(dana,)))
         # Six in North West say yes, one no; both Midlands members say no.
         answers = dict.fromkeys(NW[:6], "Yes") | {NW[6]: "No"} | dict.fromkeys(MIDLANDS, "No")
+        shown = {}
         for member_id, label in answers.items():
             question = await invitation(bot, member_id)
-            await bot.press(member_id, question, label)
+            shown[member_id] = await bot.press(member_id, question, label)
+        await bot.press(NW[0], shown[NW[0]], "Tell us more")
         await bot.say(NW[0], "More evening sessions please.")
         clock.advance(timedelta(days=2, minutes=1))
         await bot.services.consultations.tick()

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.clock import Clock
 from bot.forum import Forum, load_forum
 from bot.services.errors import InvalidChoice, NotAllowed
-from bot.services.reports import PlaceLine, ReportService
+from bot.services.reports import PlaceLine, ReportService, region_targets
 from bot.services.roles import RoleService
 from config.settings import CONFIG_DIR
 from storage.audit import AuditRepository
@@ -156,3 +158,11 @@ async def test_audit_log_shows_the_latest_first(db: Database, reports: ReportSer
     entries = await reports.audit_log(COORD, limit=2)
 
     assert [e.action for e in entries] == ["members.listed", "members.report"]
+
+
+@given(st.integers(min_value=0, max_value=100_000), st.integers(min_value=1, max_value=50))
+def test_region_targets_split_the_whole_target_evenly(total: int, regions: int) -> None:
+    shares = region_targets(total, regions)
+    assert len(shares) == regions
+    assert sum(shares) == total
+    assert max(shares) - min(shares) <= 1

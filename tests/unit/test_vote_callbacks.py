@@ -3,20 +3,14 @@ every button the bot builds reads back as what it means."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from functools import cache
-from zoneinfo import ZoneInfo
-
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.forum import load_forum
-from bot.texts import load_texts
-from config.settings import CONFIG_DIR
 from handlers.callbacks import BadCallback, decode
-from handlers.consultation_messages import DONE, VOTE, ConsultationMessages
+from handlers.consultation_messages import DONE, VOTE
 from handlers.consultations import parse_vote
-from storage.consultations import Consultation, MemberAnswer
+from storage.consultations import MemberAnswer
+from tests.unit.poll_samples import a_consultation, renderer
 
 hostile = st.one_of(
     st.text(max_size=120),
@@ -41,36 +35,6 @@ def test_hostile_answer_data_raises_only_bad_callback(data: object) -> None:
     assert isinstance(chosen, bool)
 
 
-@cache
-def renderer() -> ConsultationMessages:
-    """The real renderer with the real catalogue, loaded once."""
-    texts = load_texts(CONFIG_DIR / "texts")
-    forum = load_forum(CONFIG_DIR / "forum.yaml")
-    return ConsultationMessages(texts, ZoneInfo("Europe/London"), forum)
-
-
-def consultation(options: int, multiple: bool) -> Consultation:
-    """A consultation with this many answers."""
-    now = datetime(2026, 12, 10, tzinfo=UTC)
-    return Consultation(
-        id=10**12,
-        question="Q",
-        options=tuple(f"Answer {n}" for n in range(options)),
-        multiple=multiple,
-        ask_comment=True,
-        audience_scope="everyone",
-        audience_place=None,
-        member_note="note",
-        show_results="while_open",
-        opens_at=now,
-        closes_at=now,
-        state="open",
-        nudge_state="pending",
-        results_sent=False,
-        closed_at=None,
-    )
-
-
 @given(
     st.integers(min_value=2, max_value=10),
     st.booleans(),
@@ -81,7 +45,13 @@ def test_every_button_built_reads_back_as_what_it_means(
     options: int, multiple: bool, chosen: set[int], answered: bool
 ) -> None:
     messages = renderer()
-    poll = consultation(options, multiple)
+    poll = a_consultation(
+        id=10**12,
+        options=tuple(f"Answer {n}" for n in range(options)),
+        multiple=multiple,
+        ask_comment=True,
+        show_results="while_open",
+    )
     picked = frozenset(p for p in chosen if p < options)
     markup = messages.buttons(poll, MemberAnswer(answered, picked))
     rows = markup.inline_keyboard

@@ -1,0 +1,327 @@
+"""Consultation voting: BENCH_VOTERS (default 2000) members each press one answer button once,
+the presses spread evenly over about two seconds, through the real bot and the emulator; and
+the time to count (and protect) a consultation with 10,000 answers.
+
+Invitations to 2,000 people take over a minute at 30 a second, so the phase does not wait for
+them: it opens the consultation (its invitations are queued as usual, and cancelled at the end),
+puts the question with its real buttons in each voter's chat by calling the Bot API as the bot
+would, and presses with the button's callback data (``forge=True``, the data a client sends for
+that button). Press-to-answer times compare the press's start with the emulator's record of the
+bot's answerCallbackQuery (both read the system-wide monotonic clock, as in presses.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+import statistics
+import tempfile
+import time
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from benchmarks.emulator_process import EmulatorProcess
+from benchmarks.presses import percentile
+from bot.delivery import Audience
+from bot.delivery.audience import EVERYONE
+from bot.results.suppression import FEWER_THAN_5, HIDDEN, all_figures, protect
+from bot.services.consultations import KIND_INVITE, ConsultationService, PollDraft
+from storage.audit import AuditRepository
+from storage.consultations import ConsultationRepository, NewConsultation
+from storage.db import open_database
+from storage.members import MemberRepository
+from storage.roles import COORDINATOR, RoleRepository
+from storage.timefmt import to_db
+
+ACTOR = 780_000_001  # the coordinator who opens the consultation
+OPTIONS = ("Yes", "No", "Not sure")
+TALLY_OPTIONS = ("Yes", "No", "Not sure", "Other")
+TALLY_INVITED, TALLY_ANSWERS, TALLY_RUNS = 12_500, 10_000, 9
+TALLY_FIRST = 1_000_000_001
+
+
+def _draft(now: Any) -> PollDraft:
+    """A national single-answer question closing in two days, with a comment asked for."""
+    return PollDraft(
+        question="Bench: should hub meetings move to evenings?",
+        options=OPTIONS,
+        multiple=False,
+        ask_comment=True,
+        audience=Audience(EVERYONE),
+        closes_at=now + timedelta(days=2),
+        member_note="The national board reads the results. No names are shared.",
+    )
+
+
+STEADY_PER_S = 200  # presses a second in the steadier stream
+STEADY_OFFSET = 100_000  # its voters' ids, apart from the rush's
+
+
+async def run_votes(
+    app: Any, emu: EmulatorProcess, token: str, voters: list[int], spread: float = 2.0
+) -> dict:
+    """The measurements; the figures for the final JSON (and the readable lines): the issue's
+    rush (every voter within ``spread`` seconds), then a steadier stream at STEADY_PER_S from
+    other voters, to show the answer time when the bot keeps up."""
+    tally = await run_tally(app.bot_data["services"])
+    votes = await _run_presses(app, emu, token, voters, spread)
+    steady_voters = [voter + STEADY_OFFSET for voter in voters[: len(voters) // 2]]
+    steady = await _run_presses(app, emu, token, steady_voters, len(steady_voters) / STEADY_PER_S)
+    steady_figures = {
+        "vote_steady_voters": steady["vote_voters"],
+        "vote_steady_recorded": steady["votes_recorded"],
+        "vote_steady_answers_per_s": steady["vote_answers_per_s"],
+        "vote_steady_p50_ms": steady["vote_p50_ms"],
+        "vote_steady_p99_ms": steady["vote_p99_ms"],
+    }
+    return votes | steady_figures | tally
+
+
+async def _run_presses(
+    app: Any, emu: EmulatorProcess, token: str, voters: list[int], spread: float
+) -> dict:
+    """Set up the voters, open the consultation, press, and count what was kept."""
+    services = app.bot_data["services"]
+    # Only the bot's answer speed is measured: Telegram's flood limits would refuse most of
+    # the 2,000 edits and comment prompts in two seconds (failed calls are counted below).
+    await emu.control("POST", "/limits", {"enabled": False})
+    # The voters joined long ago: their /start updates are dropped unread, not handled now.
+    await app.updater.stop()
+    await emu.add_started_users(voters, token)
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    members = MemberRepository(services.db)
+    now = services.clock.now()
+    for member_id in voters:
+        await members.add(member_id, "Voter", now)
+    await RoleRepository(services.db).grant(ACTOR, COORDINATOR, None, now)
+    consultation = await services.consultations.create(ACTOR, _draft(now))
+    text, markup = services.consultations._messages.invitation(consultation)
+    markup_json = markup.to_dict() if hasattr(markup, "to_dict") else markup
+    messages: dict[int, int] = {}
+
+    async def place(voter: int) -> None:
+        """The question with its buttons in one voter's chat, as the invitation looks."""
+        sent = await emu.bot_api(
+            token,
+            "sendMessage",
+            {"chat_id": voter, "text": text, "parse_mode": "HTML", "reply_markup": markup_json},
+        )
+        messages[voter] = sent["result"]["message_id"]
+
+    for start in range(0, len(voters), 200):
+        await asyncio.gather(*(place(v) for v in voters[start : start + 200]))
+
+    log_start = len(await emu.control("GET", "/requests"))
+    pressed: list[tuple[str, float, float]] = []  # query id, press started, control call back
+    connector = aiohttp.TCPConnector(limit=32)  # kept-alive connections, as a client would
+    async with aiohttp.ClientSession(connector=connector) as session:
+        url = f"{emu.root}/_emulator/press_button"
+
+        async def press(index: int, voter: int, at: float) -> None:
+            """One voter presses answer ``index % 3`` at their moment."""
+            await asyncio.sleep(max(0.0, at - time.monotonic()))
+            body = {
+                "user_id": voter,
+                "message_id": messages[voter],
+                "callback_data": f"cv:{consultation.id}:{index % len(OPTIONS)}",
+                "forge": True,
+            }
+            started = time.monotonic()
+            async with session.post(url, json=body) as response:
+                answer = await response.json()
+            pressed.append((answer["result"]["callback_query_id"], started, time.monotonic()))
+
+        first = time.monotonic() + 0.5
+        step = spread / max(len(voters), 1)
+        await asyncio.gather(*(press(i, voter, first + i * step) for i, voter in enumerate(voters)))
+    pressing_s = max(p[1] for p in pressed) - min(p[1] for p in pressed)
+    acks = await _wait_for_answer_calls(emu, log_start, len(pressed), seconds=120.0)
+    answers = await emu.control("GET", "/callback_answers")
+    latencies = [
+        (answers[qid]["time"] - started) * 1000 if qid in answers else float("inf")
+        for qid, started, _ in pressed
+    ]
+    control_ms = [(back - started) * 1000 for _, started, back in pressed]
+    await asyncio.sleep(1.0)  # let the edits and comment prompts that follow settle
+    recorded = await services.db.fetch_value(
+        "SELECT COUNT(DISTINCT member_id) FROM consultation_invites "
+        "WHERE consultation_id = ? AND answered_at IS NOT NULL AND member_id BETWEEN ? AND ?",
+        (consultation.id, min(voters), max(voters)),
+    )
+    counts = (await services.consultations.tally(consultation)).counts
+    log = await emu.control("GET", f"/requests?since={log_start}")
+    wanted = set(voters)
+    calls = Counter(e["method"] for e in log if e.get("chat_id") in wanted or not e.get("chat_id"))
+    failed = Counter(
+        e["method"]
+        for e in log
+        if e["status"] != 200 and (e.get("chat_id") in wanted or not e.get("chat_id"))
+    )
+    in_time = sum(1 for qid, _, _ in pressed if qid in answers)
+    # Every press ends in one answerCallbackQuery; one sent too late is refused as too old.
+    through_s = max(e["time"] for e in acks) - min(p[1] for p in pressed) if acks else 0.0
+    invites = await services.db.fetch_all(
+        "SELECT id FROM broadcasts WHERE kind = ? AND state NOT IN ('done', 'cancelled')",
+        (KIND_INVITE,),
+    )
+    for row in invites:  # the figures are taken: do not spend a minute sending them
+        with contextlib.suppress(Exception):
+            await services.delivery.cancel(row["id"])
+
+    def ms(value: float) -> float | None:
+        """Milliseconds rounded, or None for a press never answered (JSON has no infinity)."""
+        return round(value, 1) if math.isfinite(value) else None
+
+    return {
+        "vote_voters": len(voters),
+        "votes_recorded": int(recorded),
+        "vote_counts": list(counts),
+        "vote_press_seconds": round(pressing_s, 2),
+        "vote_answered": in_time,
+        "vote_too_old": len(pressed) - in_time,
+        "vote_answers_per_s": round(len(acks) / through_s, 1) if through_s > 0 else None,
+        "vote_p50_ms": ms(percentile(latencies, 0.5)),
+        "vote_p99_ms": ms(percentile(latencies, 0.99)),
+        "vote_max_ms": ms(max(latencies)),
+        "vote_press_call_p99_ms": round(percentile(control_ms, 0.99), 1),
+        "vote_bot_calls": dict(sorted(calls.items())),
+        "vote_bot_call_failures": dict(sorted(failed.items())),
+    }
+
+
+async def _wait_for_answer_calls(
+    emu: EmulatorProcess, log_start: int, wanted: int, seconds: float
+) -> list[dict[str, Any]]:
+    """The bot's answerCallbackQuery calls since ``log_start``, once there are ``wanted`` of
+    them (answered or refused as too old), or at the time limit."""
+    deadline = time.monotonic() + seconds
+    while True:
+        log = await emu.control("GET", f"/requests?since={log_start}")
+        acks = [e for e in log if e["method"] == "answerCallbackQuery"]
+        if len(acks) >= wanted or time.monotonic() > deadline:
+            return acks
+        await asyncio.sleep(0.25)
+
+
+async def run_tally(services: Any) -> dict:
+    """Count a consultation with 10,000 answers (of 12,500 asked) over 5 regions and 10 hubs
+    in a temporary database: ``tally`` then ``protect``, median of several runs, against a
+    plain ``SELECT COUNT(*)`` over the same invites table."""
+    path = Path(tempfile.mkdtemp(prefix="bench-tally-")) / "tally.db"
+    db = await open_database(path)
+    try:
+        live = services.consultations
+        service = ConsultationService(
+            db,
+            ConsultationRepository(db),
+            RoleRepository(db),
+            MemberRepository(db),
+            live._delivery,  # not used by tally
+            live._audiences,
+            live._roles,
+            AuditRepository(db),
+            live._quiet,
+            services.clock,
+            live._messages,
+        )
+        consultation_id = await _fill(db, services)
+        consultation = await ConsultationRepository(db).get(consultation_id)
+        assert consultation is not None
+        sql_ms, protect_ms, total_ms, count_ms = [], [], [], []
+        safe = None
+        for run in range(TALLY_RUNS + 1):
+            started = time.perf_counter()
+            raw = await service.tally(consultation)
+            counted = time.perf_counter()
+            safe = protect(raw)
+            done = time.perf_counter()
+            started_count = time.perf_counter()
+            await db.fetch_value("SELECT COUNT(*) FROM consultation_invites")
+            count_done = time.perf_counter()
+            if run == 0:
+                continue  # warm-up: the first run reads the pages from disk
+            sql_ms.append((counted - started) * 1000)
+            protect_ms.append((done - counted) * 1000)
+            total_ms.append((done - started) * 1000)
+            count_ms.append((count_done - started_count) * 1000)
+        assert safe is not None
+        hidden = sum(1 for f in all_figures(safe) if f.status in (FEWER_THAN_5, HIDDEN))
+        tally = statistics.median(total_ms)
+        count = statistics.median(count_ms)
+        return {
+            "tally_answers": raw.answered,
+            "tally_invited": raw.invited,
+            "tally_ms": round(tally, 2),
+            "tally_sql_ms": round(statistics.median(sql_ms), 2),
+            "tally_protect_ms": round(statistics.median(protect_ms), 2),
+            "tally_count_ms": round(count, 3),
+            "tally_vs_count_ratio": round(tally / count, 1) if count > 0 else None,
+            "tally_figures_withheld": hidden,
+        }
+    finally:
+        await db.close()
+
+
+async def _fill(db: Any, services: Any) -> int:
+    """Members over every hub, an open consultation inviting them all, and 10,000 answers
+    (a handful of "Other" per region, so small-count suppression has work to do)."""
+    hubs = [(region.id, hub.id) for region in services.forum.regions for hub in region.hubs]
+    now = services.clock.now()
+    ids = list(range(TALLY_FIRST, TALLY_FIRST + TALLY_INVITED))
+    repo = ConsultationRepository(db)
+    async with db.transaction() as tx:
+        await tx.execute_many(
+            "INSERT INTO members (telegram_id, first_name, consented_at, region_id, hub_id, "
+            "setup_done, updated_at) VALUES (?,?,?,?,?,1,?)",
+            [
+                (member, "Member", to_db(now), *hubs[i % len(hubs)], to_db(now))
+                for i, member in enumerate(ids)
+            ],
+        )
+        consultation_id = await repo.create(
+            NewConsultation(
+                question="Bench: tally",
+                options=TALLY_OPTIONS,
+                multiple=False,
+                ask_comment=False,
+                audience_scope=EVERYONE,
+                audience_place=None,
+                member_note="Bench.",
+                show_results="after_close",
+                opens_at=now,
+                closes_at=now + timedelta(days=2),
+                readers=(),
+            ),
+            None,
+            now,
+            tx,
+        )
+        assert await repo.open(consultation_id, ids, now, tx)
+        answered = ids[:TALLY_ANSWERS]
+        await tx.execute(
+            "UPDATE consultation_invites SET answered_at = ? "
+            "WHERE consultation_id = ? AND member_id BETWEEN ? AND ?",
+            (to_db(now), consultation_id, answered[0], answered[-1]),
+        )
+        regions = [region.id for region in services.forum.regions]
+        other_left = {region: 2 + n % 3 for n, region in enumerate(regions)}  # 2 to 4 each
+        rows = []
+        for i, member in enumerate(answered):
+            region = hubs[i % len(hubs)][0]
+            if other_left[region]:
+                other_left[region] -= 1
+                position = 3
+            else:
+                position = (0, 0, 0, 0, 0, 1, 1, 1, 2, 2)[(i // len(hubs)) % 10]
+            rows.append((consultation_id, member, position))
+        await tx.execute_many(
+            "INSERT INTO consultation_choices (consultation_id, member_id, position) "
+            "VALUES (?,?,?)",
+            rows,
+        )
+    return consultation_id

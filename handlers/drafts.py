@@ -1,0 +1,188 @@
+"""The draft a coordinator builds step by step in a guided conversation (/newmeeting, /newpoll,
+/broadcast): kept in user_data under one key per conversation, with its random id in every
+button so a press from an older draft is refused. Steps use handlers/awaiting.py, so the
+crisis net still answers at any step and "Carry on" asks again.
+
+Each conversation makes one DraftStore with its own callback action and catalogue prefixes
+(texts `<texts>stale`, `<texts>cancelled`, `<texts>use_buttons`; the button `<buttons>cancel`);
+the steps themselves stay in the conversation's module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from handlers import awaiting
+from handlers.callbacks import Callback, decode
+from handlers.common import ForumContext, answer, button, keyboard, say, show_key
+
+
+class _HasId(Protocol):
+    """A draft: anything with a random id that its buttons carry."""
+
+    @property
+    def id(self) -> str:
+        """The draft id."""
+        ...
+
+
+D = TypeVar("D", bound=_HasId)
+AskNext = Callable[[Update, ForumContext, D], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Press(Generic[D]):
+    """A press on one of the draft's buttons whose draft id matched."""
+
+    draft: D
+    what: str
+    args: tuple[str, ...]  # what follows the draft id and `what`
+    callback: Callback
+
+    @property
+    def arg(self) -> str:
+        """The first argument after `what`, or '' if there is none."""
+        return self.args[0] if self.args else ""
+
+    def number(self) -> int:
+        """The first argument after `what` as a whole number (BadCallback if it is not one)."""
+        return self.callback.int_arg(2)
+
+
+class DraftStore(Generic[D]):
+    """One conversation's draft in user_data, its buttons, and its 'gone' and cancel texts."""
+
+    def __init__(
+        self,
+        action: str,
+        *,
+        key: str,
+        kind: type[D],
+        texts: str,
+        buttons: str,
+        clear_step_when_gone: bool = False,
+    ) -> None:
+        """One conversation: callback action, user_data key, draft class, catalogue prefixes."""
+        self.action = action
+        self.key = key
+        self.kind = kind
+        self.texts = texts  # e.g. "meetings.new_"
+        self.buttons = buttons  # e.g. "meetings.button_"
+        self.stale = texts + "stale"  # "the draft is gone"
+        self.clear_step_when_gone = clear_step_when_gone
+        self._ask_next: AskNext | None = None
+
+    def get(self, context: ForumContext) -> D | None:
+        """The coordinator's draft, if there is one."""
+        draft = context.user_data.get(self.key)
+        return draft if isinstance(draft, self.kind) else None
+
+    def keep(self, context: ForumContext, draft: D) -> None:
+        """Store the draft."""
+        context.user_data[self.key] = draft
+
+    def take(self, context: ForumContext) -> D | None:
+        """Remove the draft and return it (None if there was none)."""
+        return context.user_data.pop(self.key, None)
+
+    async def current(self, update: Update, context: ForumContext) -> D | None:
+        """The coordinator's draft; if it is gone (a restart, say), tell them and return None."""
+        draft = self.get(context)
+        if draft is None:
+            if self.clear_step_when_gone:
+                awaiting.clear(context)
+            await say(update, context, self.stale)
+        return draft
+
+    async def ask(self, update: Update, context: ForumContext, step: str) -> D | None:
+        """The draft (None, said so, if it is gone), with the next free text going to step."""
+        draft = await self.current(update, context)
+        if draft is not None:
+            awaiting.expect(context, step)
+        return draft
+
+    async def claim(self, update: Update, context: ForumContext) -> bool:
+        """Take the draft before using it, so a double tap cannot use it twice; False if gone."""
+        if self.take(context) is None:
+            await show_key(update, context, self.stale)
+            return False
+        return True
+
+    def button(
+        self, context: ForumContext, key: str, draft: D, what: str, *more: object
+    ) -> InlineKeyboardButton:
+        """A draft button with its label from the catalogue."""
+        return button(context, key, self.action, draft.id, what, *more)
+
+    def cancel_row(self, context: ForumContext, draft: D) -> list[InlineKeyboardButton]:
+        """The Cancel button."""
+        return [self.button(context, self.buttons + "cancel", draft, "cancel")]
+
+    def only_cancel(self, context: ForumContext, draft: D) -> InlineKeyboardMarkup:
+        """A keyboard with just Cancel."""
+        return keyboard([self.cancel_row(context, draft)])
+
+    def confirm_keyboard(
+        self, context: ForumContext, draft: D, confirm: str, again: str
+    ) -> InlineKeyboardMarkup:
+        """The preview's buttons: confirm ("go"), start again ("again") and Cancel."""
+        return keyboard(
+            [
+                [self.button(context, confirm, draft, "go")],
+                [self.button(context, again, draft, "again")],
+                self.cancel_row(context, draft),
+            ]
+        )
+
+    async def pressed(
+        self, update: Update, context: ForumContext, permission: str
+    ) -> Press[D] | None:
+        """Answer a draft button press and check the role again; None if the draft id is stale."""
+        await answer(update, context)
+        callback = decode(update.callback_query.data, self.action)
+        draft_id, what = callback.arg(0), callback.arg(1)
+        await context.services.roles.require_coordinator(update.effective_user.id, permission)
+        draft = self.get(context)
+        if draft is None or draft.id != draft_id:
+            await show_key(update, context, self.stale)
+            return None
+        return Press(draft, what, callback.args[2:], callback)
+
+    async def cancel_pressed(self, update: Update, context: ForumContext) -> None:
+        """Throw the draft away after Cancel; nothing is sent."""
+        self.take(context)
+        awaiting.clear(context)
+        await show_key(update, context, self.texts + "cancelled")
+
+    def asks_next(self, ask_next: AskNext) -> AskNext:
+        """Decorator: the conversation's function that asks for the next thing a draft needs."""
+        self._ask_next = ask_next
+        return ask_next
+
+    async def save_and_continue(self, update: Update, context: ForumContext, draft: D) -> None:
+        """Keep the changed draft and ask for the next thing it still needs."""
+        assert self._ask_next is not None
+        self.keep(context, draft)
+        await self._ask_next(update, context, draft)
+
+    async def prompt(self, update: Update, context: ForumContext) -> None:
+        """Ask again for the step the coordinator is in (after a crisis reply, say)."""
+        assert self._ask_next is not None
+        draft = await self.current(update, context)
+        if draft is not None:
+            await self._ask_next(update, context, draft)
+
+    async def give_back(self, update: Update, context: ForumContext, draft: D, reason: str) -> None:
+        """Nothing was stored: keep the draft, say why, and ask for what it still needs."""
+        self.keep(context, draft)
+        await say(update, context, reason)
+        await self.prompt(update, context)
+
+    async def on_buttons_text(self, update: Update, context: ForumContext, text: str) -> None:
+        """Text where a button was expected: say so and ask again."""
+        await say(update, context, self.texts + "use_buttons")
+        await self.prompt(update, context)
