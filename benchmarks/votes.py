@@ -31,6 +31,7 @@ from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE
 from bot.results.suppression import FEWER_THAN_5, HIDDEN, all_figures, protect
 from bot.services.consultations import KIND_INVITE, ConsultationService, PollDraft
+from handlers.consultation_messages import ConsultationMessages
 from storage.audit import AuditRepository
 from storage.consultations import ConsultationRepository, NewConsultation
 from storage.db import open_database
@@ -100,7 +101,8 @@ async def _run_presses(
         await members.add(member_id, "Voter", now)
     await RoleRepository(services.db).grant(ACTOR, COORDINATOR, None, now)
     consultation = await services.consultations.create(ACTOR, _draft(now))
-    text, markup = services.consultations._messages.invitation(consultation)
+    renderer = ConsultationMessages(services.texts, services.settings.zone, services.forum)
+    text, markup = renderer.invitation(consultation)
     markup_json = markup.to_dict() if hasattr(markup, "to_dict") else markup
     messages: dict[int, int] = {}
 

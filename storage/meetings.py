@@ -347,10 +347,13 @@ class MeetingRepository:
             "SELECT * FROM meeting_reminders WHERE meeting_id = ? ORDER BY due_at", (meeting_id,)
         )
 
-    async def claim_due(self, now: datetime, late_after: timedelta) -> list[DueReminder]:
+    async def claim_due(
+        self, now: datetime, late_after: timedelta, can_send_at: datetime | None = None
+    ) -> list[DueReminder]:
         """In one transaction, take every pending reminder that is due: 'sent' when on time,
         'late' when overdue by more than ``late_after`` but the meeting has not started,
-        'missed' once it has started (or 'cancelled' with its meeting). Only 'sent' and 'late'
+        'missed' once it has started, or will have by ``can_send_at`` (the end of quiet hours,
+        when it could first go out), and 'cancelled' with its meeting. Only 'sent' and 'late'
         ones are for sending; each is taken once."""
         taken: list[DueReminder] = []
         async with self._db.transaction() as tx:
@@ -365,7 +368,7 @@ class MeetingRepository:
                 assert due_at is not None
                 if row["state"] != SCHEDULED:
                     state = CANCELLED
-                elif from_db(row["starts_at"]) <= now:  # type: ignore[operator]
+                elif from_db(row["starts_at"]) <= max(now, can_send_at or now):  # type: ignore[operator]
                     state = MISSED
                 elif now - due_at > late_after:
                     state = LATE

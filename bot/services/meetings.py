@@ -556,7 +556,10 @@ class MeetingService:
         """Take every due reminder once (the state changes first, in one transaction), then
         queue it: to members who said going or maybe, and with the first reminder one gentle
         nudge to invited members who have not answered. Never to those who can't come."""
-        taken = await self._meetings.claim_due(self._clock.now(), LATE_AFTER)
+        now = self._clock.now()
+        # A late one found in quiet hours would wait for morning; if the meeting starts by
+        # then, it is recorded as missed instead of arriving as it begins.
+        taken = await self._meetings.claim_due(now, LATE_AFTER, self._quiet.ends_at(now))
         for reminder in taken:
             if reminder.state not in (SENT, LATE):
                 logger.info("meeting reminder %s recorded as %s", reminder.id, reminder.state)

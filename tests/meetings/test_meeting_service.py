@@ -302,3 +302,25 @@ def test_reminder_times_are_never_in_quiet_hours_past_or_after_the_start(
     assert due == sorted(due) and len(set(due)) == len(due)
     assert all(now < d < starts and not quiet.is_quiet(d) for d in due)
     assert [p.first for p in plans] == [i == 0 for i in range(len(plans))]
+
+
+async def test_a_late_reminder_found_at_night_for_a_morning_meeting_is_missed_not_held(
+    world: World,
+) -> None:
+    # 08:00 on Wednesday 16 December: reminders due 08:00 the day before, and (2 hours before
+    # is 06:00, in quiet hours) 20:30 the evening before. The bot is down all Tuesday and
+    # back at 23:00, in quiet hours: held until 08:00 they would arrive as it begins.
+    morning = datetime(2026, 12, 16, 8, 0, tzinfo=UTC)
+    meeting = (await world.meetings.create(CASEY, draft(starts_at=morning))).meeting
+    await world.meetings.rsvp(NW[0], meeting.id, GOING)
+    world.clock.set(datetime(2026, 12, 15, 23, 0, tzinfo=UTC))
+    taken = await world.meetings.send_due()
+    assert [t.state for t in taken] == ["missed", "missed"]
+    assert await world.queued(KIND_REMINDER) == []
+    # The same reminder found at 19:00, before quiet hours, still goes out late.
+    evening = (
+        await world.meetings.create(CASEY, draft(starts_at=morning + timedelta(days=1)))
+    ).meeting
+    await world.meetings.rsvp(NW[0], evening.id, GOING)
+    world.clock.set(datetime(2026, 12, 16, 19, 0, tzinfo=UTC))
+    assert [t.state for t in await world.meetings.send_due()] == ["late"]

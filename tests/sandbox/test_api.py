@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
+from bot.delivery import Audience
+from bot.services.consultations import PollDraft
 from config.settings import Settings
 from sandbox.runtime import DEFAULT_DATABASE, SANDBOX_TOKEN, Sandbox
 from storage.roles import DECISION_MAKER
@@ -138,3 +140,31 @@ async def test_only_loopback_hosts_and_json_posts(client: TestClient) -> None:
 async def test_the_sandbox_advance_moves_only_forward(sandbox: Sandbox) -> None:
     with pytest.raises(ValueError):
         await sandbox.advance(timedelta(seconds=-1))
+
+
+async def test_fast_forward_closes_a_consultation_and_dana_gets_the_results(
+    client: TestClient, sandbox: Sandbox
+) -> None:
+    sam, dana = Person(client, SAM), Person(client, DANA)
+    await join(sam, "North West")
+    await dana.say("/start")  # the bot can only write to people who have opened its chat
+    clock = sandbox.services.clock
+    draft = PollDraft(
+        question="Should hub meetings move to evenings?",
+        options=("Yes", "No", "Not sure"),
+        multiple=False,
+        ask_comment=False,
+        audience=Audience("everyone"),
+        closes_at=clock.now() + timedelta(days=2),
+        member_note="Coordinators and Dana read the results, without names.",
+        readers=(DANA,),
+    )
+    await sandbox.services.consultations.create(CASEY, draft)
+    question = await sam.wait_for(lambda m: "Yes" in labels(m))
+    await sam.press(question, "Yes")
+    await sam.wait_text("Your answer: <b>Yes</b>")
+
+    state = await (await client.post("/api/clock", json={"seconds": 3 * 24 * 3600})).json()
+    assert "consultations" in state["ran"]
+    pack = await dana.wait_for(lambda m: "Results" in m["html"] + m["caption"])
+    assert "fewer than 5" in pack["html"] + pack["caption"]  # one answer: never shown as 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -138,3 +139,47 @@ async def test_a_committed_transaction_is_kept(db: Database) -> None:
 
     assert row_id > 0
     assert await db.fetch_value("SELECT action FROM audit_log WHERE id = ?", (row_id,)) == "x"
+
+
+async def test_work_done_atomically_is_kept_and_returns_its_result(db: Database) -> None:
+    def work(conn: sqlite3.Connection) -> int:
+        conn.execute("INSERT INTO crisis_daily_counts (day, count) VALUES ('d1', 1)")
+        conn.execute("INSERT INTO crisis_daily_counts (day, count) VALUES ('d2', 2)")
+        return conn.execute("SELECT SUM(count) FROM crisis_daily_counts").fetchone()[0]
+
+    assert await db.atomically(work) == 3
+    assert await db.fetch_value("SELECT COUNT(*) FROM crisis_daily_counts") == 2
+
+
+async def test_work_that_fails_atomically_leaves_nothing_and_the_database_usable(
+    db: Database,
+) -> None:
+    def work(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO crisis_daily_counts (day, count) VALUES ('d1', 1)")
+        conn.execute("INSERT INTO crisis_daily_counts (day, count) VALUES ('d1', 2)")
+
+    with pytest.raises(sqlite3.IntegrityError):
+        await db.atomically(work)
+    assert await db.fetch_value("SELECT COUNT(*) FROM crisis_daily_counts") == 0
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO crisis_daily_counts (day, count) VALUES ('d3', 1)")
+    assert await db.fetch_value("SELECT COUNT(*) FROM crisis_daily_counts") == 1
+
+
+async def test_atomic_work_and_transactions_never_interleave(db: Database) -> None:
+    """Many at once: each read-then-write sees its own write only, so no update is lost."""
+    await db.execute("INSERT INTO crisis_daily_counts (day, count) VALUES ('d', 0)")
+
+    def bump(conn: sqlite3.Connection) -> None:
+        (count,) = conn.execute("SELECT count FROM crisis_daily_counts").fetchone()
+        conn.execute("UPDATE crisis_daily_counts SET count = ?", (count + 1,))
+
+    async def bump_in_transaction() -> None:
+        async with db.transaction() as tx:
+            count = await tx.fetch_value("SELECT count FROM crisis_daily_counts")
+            await tx.execute("UPDATE crisis_daily_counts SET count = ?", (count + 1,))
+
+    await asyncio.gather(
+        *(db.atomically(bump) for _ in range(50)), *(bump_in_transaction() for _ in range(50))
+    )
+    assert await db.fetch_value("SELECT count FROM crisis_daily_counts") == 100
