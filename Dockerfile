@@ -26,6 +26,8 @@ RUN useradd --create-home --uid 10001 forum \
     && mkdir -p /data \
     && chown forum:forum /data
 USER forum
+# Build matplotlib's font cache now, not at the bot's first start.
+RUN python -c "import matplotlib.font_manager"
 
 VOLUME ["/data"]
 CMD ["python", "-m", "bot"]

@@ -194,7 +194,8 @@ def _secondary(table: _Table, status: dict[Cell, str], small: list[Cell]) -> Non
     """Hide figures of 5 or more until no small figure can be worked out, then show back spares."""
     pending = list(small)  # not yet proven to have two possible values
     hidden_order: list[Cell] = []
-    while (exposed := _first_exposed(table, status, pending)) is not None:
+    witnesses: list[dict[Cell, int]] = []  # whole-number solutions found so far
+    while (exposed := _first_exposed(table, status, pending, witnesses)) is not None:
         candidates = [cell for cell, s in status.items() if s == SHOWN and table.values[cell] >= 5]
         if not candidates:
             raise CannotProtect("too few answers to report without revealing a small count")
@@ -216,16 +217,29 @@ def _secondary(table: _Table, status: dict[Cell, str], small: list[Cell]) -> Non
     # last hidden first.
     for cell in sorted(reversed(hidden_order), key=lambda c: c[0] != 0):
         status[cell] = SHOWN
-        if _first_exposed(table, status, list(small)) is not None:
+        if _first_exposed(table, status, list(small), witnesses) is not None:
             status[cell] = HIDDEN
 
 
-def _first_exposed(table: _Table, status: dict[Cell, str], pending: list[Cell]) -> Cell | None:
+def _first_exposed(
+    table: _Table,
+    status: dict[Cell, str],
+    pending: list[Cell],
+    witnesses: list[dict[Cell, int]],
+) -> Cell | None:
     """The first pending small cell with only one possible value, or None when all are safe.
 
-    Cells proven safe (by a witness solution) are removed from pending.
+    Cells proven safe (by a witness solution) are removed from pending. A witness found for
+    earlier statuses that still passes the exact check for these proves cells without a solve
+    (showing a figure back keeps every witness that already had its true value).
     """
-    solver = _Solver(table, status)
+    for witness in witnesses:
+        if not pending:
+            return None
+        if table.satisfies(witness, status):
+            for c in [c for c in pending if witness[c] != table.values[c]]:
+                pending.remove(c)
+    solver = _Solver(table, status, witnesses)
     while pending:
         cell = pending[0]
         if not solver.ambiguous(cell, pending):
@@ -236,12 +250,16 @@ def _first_exposed(table: _Table, status: dict[Cell, str], pending: list[Cell]) 
 class _Solver:
     """The attacker's integer program for one set of statuses."""
 
-    def __init__(self, table: _Table, status: dict[Cell, str]) -> None:
+    def __init__(
+        self, table: _Table, status: dict[Cell, str], witnesses: list[dict[Cell, int]]
+    ) -> None:
         import numpy as np
         from scipy.optimize import Bounds, LinearConstraint
+        from scipy.sparse import csc_array
 
         self.table = table
         self.status = status
+        self.witnesses = witnesses
         n = len(table.cells)
         hidden = [cell for cell in table.cells if status[cell] == HIDDEN]
         nvar = n + len(hidden)
@@ -278,7 +296,9 @@ class _Solver:
         self.np = np
         self.nvar = nvar
         self.bounds = Bounds(lb, ub)
-        self.constraint = LinearConstraint(np.array(rows), np.array(lo), np.array(hi))
+        # Sparse once here, not converted again on every solve.
+        matrix = csc_array(np.array(rows))
+        self.constraint = LinearConstraint(matrix, np.array(lo), np.array(hi))
 
     def ambiguous(self, cell: Cell, pending: list[Cell]) -> bool:
         """Whether cell can take another value; witnesses also clear other pending cells.
@@ -303,6 +323,7 @@ class _Solver:
                 witness = {c: int(np.rint(solution[i])) for i, c in enumerate(self.table.cells)}
                 if not self.table.satisfies(witness, self.status):
                     continue  # a solution that only holds within tolerance proves nothing
+                self.witnesses.append(witness)
                 for c in [c for c in pending if witness[c] != self.table.values[c]]:
                     pending.remove(c)
                 if witness[cell] != true:
@@ -314,12 +335,15 @@ class _Solver:
         """The optimum of one objective (whole numbers or the relaxation), or None."""
         from scipy.optimize import milp
 
+        # Options are checked one by one on every call (a tenth of the time of a small
+        # solve), so the relaxation passes none; presolve is on by default.
+        options = {"mip_rel_gap": 0.0, "time_limit": 20.0} if integral else None
         result = milp(
             objective,
             integrality=self.np.ones(self.nvar) if integral else None,
             bounds=self.bounds,
             constraints=self.constraint,
-            options={"presolve": True, "mip_rel_gap": 0.0, "time_limit": 20.0},
+            options=options,
         )
         return result.x
 
