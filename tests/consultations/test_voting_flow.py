@@ -243,3 +243,40 @@ async def test_at_the_deadline_the_results_pack_goes_out_with_no_count_under_5(
         )
         assert "No: fewer than 5" in told.text
         assert "Member" not in told.text
+
+
+async def test_results_as_answers_come_in_or_never_for_members(
+    tmp_path: Path, emu: BotApiEmulator
+) -> None:
+    clock = Clock(DAYTIME)
+    async with start_bot(tmp_path, emu, clock) as bot:
+        await seed(bot)
+        live = await bot.services.consultations.create(
+            CASEY, draft(clock, ask_comment=False, show_results="while_open")
+        )
+        question = await invitation(bot, NW[0])
+        assert "See what people said" not in [row[0] for row in question.buttons]
+        shown = await bot.press(NW[0], question, "Yes")
+        results = await bot.press(NW[0], shown, "See what people said")
+        assert "What people have said so far" in results.text
+        assert "Yes: fewer than 5" in results.text  # one answer so far: never shown as 1
+
+        hidden = await bot.services.consultations.create(
+            CASEY,
+            draft(clock, question="Is the venue easy to reach?", show_results="never"),
+        )
+        theirs = await invitation(bot, NW[1])
+        await bot.emu.press_button(NW[1], theirs, f"cr:{hidden.id}", forge=True)
+        refused = await bot.next(NW[1])
+        assert "for the forum's coordinators" in refused.text
+        await bot.services.consultations.close_now(CASEY, hidden.id)
+        await bot.services.consultations.close_now(CASEY, live.id)
+        await whole_pack(emu, CASEY)
+        told = await bot.emu.wait_for_message(
+            NW[0], lambda m: bool(m.text and "has closed" in m.text), timeout=10
+        )
+        assert "evenings" in told.text  # the one they could see; never the hidden one
+        assert not any(
+            m.text and "has closed" in m.text and "venue" in m.text
+            for m in emu.chat(NW[0]).messages
+        )
