@@ -24,7 +24,6 @@ from pathlib import Path
 
 from benchmarks.broadcast import run_broadcast, uncapped_engine
 from benchmarks.crisis import run_crisis
-from benchmarks.emulator_process import EmulatorProcess
 from benchmarks.limiters import compare
 from benchmarks.naive import naive_per_second
 from benchmarks.presses import Pressers, percentile
@@ -33,6 +32,7 @@ from benchmarks.votes import run_votes
 from bot.app import build_application
 from bot.clock import Clock
 from config.settings import Settings
+from emulator.process import EmulatorProcess
 from storage.members import MemberRepository
 
 TOKEN = "424242:BENCH-token-abcdefghijklmnopqrstu"

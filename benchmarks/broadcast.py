@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 from telegram.ext import Application
 
-from benchmarks.emulator_process import EmulatorProcess
 from benchmarks.presses import Pressers
 from bot.delivery import DeliveryService, build_delivery
 from bot.services.registry import Services
+from emulator.process import EmulatorProcess
 
 
 @dataclass(frozen=True)

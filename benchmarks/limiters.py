@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from telegram.ext import AIORateLimiter
 
-from benchmarks.emulator_process import EmulatorProcess
 from bot.delivery.content import Outgoing
 from bot.delivery.limiter import SendLimiter
 from bot.delivery.policy import Verdict
 from bot.delivery.transport import BotApiTransport
+from emulator.process import EmulatorProcess
 
 IN_FLIGHT = 8
 

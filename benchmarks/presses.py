@@ -11,7 +11,7 @@ import contextlib
 import math
 import time
 
-from benchmarks.emulator_process import EmulatorProcess
+from emulator.process import EmulatorProcess
 
 DATA = "menu:support"  # answered at once; the edit that follows changes nothing
 

@@ -25,12 +25,12 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks.emulator_process import EmulatorProcess
 from benchmarks.presses import percentile
 from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE
 from bot.results.suppression import FEWER_THAN_5, HIDDEN, all_figures, protect
 from bot.services.consultations import KIND_INVITE, ConsultationService, PollDraft
+from emulator.process import EmulatorProcess
 from handlers.consultation_messages import ConsultationMessages
 from storage.audit import AuditRepository
 from storage.consultations import ConsultationRepository, NewConsultation

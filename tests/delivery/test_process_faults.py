@@ -18,10 +18,11 @@ import pytest
 
 from bot.clock import Clock
 from bot.delivery import IN_FLIGHT, build_delivery
+from emulator.process import EmulatorProcess
 from storage.db import open_database
 from storage.members import MemberRepository
 from tests.conftest import make_settings
-from tests.delivery.processes import EmulatorProcess, read_rows
+from tests.delivery.processes import read_rows
 from tests.e2e.process import TOKEN, TOKEN_SECRET, BotProcess, bot_env
 
 pytestmark = pytest.mark.timeout(120)
@@ -102,7 +103,7 @@ async def test_sigkill_mid_broadcast_then_restart_loses_nothing_and_sends_nothin
     members = list(range(700_000_001, 700_000_061))
     database = tmp_path / "data" / "forum.db"
     broadcast_id = await seed(database, members)
-    await emulator.add_started_users([*members, COORDINATOR])
+    await emulator.add_started_users([*members, COORDINATOR], TOKEN)
     env = bot_env(tmp_path, **bot_settings(emulator, database, DELIVERY_RATE_PER_SECOND="20"))
 
     first = BotProcess(tmp_path / "run1", env, "first").start()
@@ -172,7 +173,7 @@ async def test_a_429_storm_server_errors_and_blocked_people(
     blocked, gone = members[:3], members[3]
     database = tmp_path / "data" / "forum.db"
     broadcast_id = await seed(database, members)
-    await emulator.add_started_users([*members, COORDINATOR])
+    await emulator.add_started_users([*members, COORDINATOR], TOKEN)
     for member_id in blocked:
         await emulator.control("POST", f"/users/{member_id}/block")
     await emulator.control("POST", f"/users/{gone}/deactivate")
