@@ -24,6 +24,7 @@ from handlers.common import (
 )
 from handlers.consultation_messages import COMMENT, DONE, RESULTS, VOTE, ConsultationMessages
 from handlers.keyboards import back_to_menu, main_menu, with_help
+from storage.consultations import CLOSED
 
 SKIP = "cs"  # cs:<consultation id>  (no comment, thanks)
 SHOW = "co"  # co:<consultation id>  (show an open question again)
@@ -143,12 +144,17 @@ async def on_results(update: Update, context: ForumContext) -> None:
     )
     consultation = await services.consultations.get(consultation_id)
     await answer(update, context)
-    renderer = messages(context)
+    closed = consultation.state == CLOSED
     text = services.texts.get(
-        "polls.results_now",
+        "polls.results_closed" if closed else "polls.results_now",
         question=consultation.question,
-        lines=Markup(renderer.answer_lines(results)),
+        lines=Markup(messages(context).answer_lines(results)),
     )
+    if closed:  # and what came of it, linked to the question
+        for followup in await services.consultations.followups_for_member(
+            update.effective_user.id, consultation_id
+        ):
+            text += "\n\n" + services.texts.get("polls.followup_item", text=followup)
     await send(context, update.effective_chat.id, text, back_to_menu(context))
 
 

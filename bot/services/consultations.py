@@ -654,6 +654,12 @@ class ConsultationService:
         results = await self.tally(consultation)
         return await asyncio.to_thread(protect, replace(results, areas=()))
 
+    async def followups_for_member(self, member_id: int, consultation_id: int) -> list[str]:
+        """The "you said, we did" messages about a consultation this member was asked."""
+        if await self._polls.answer_of(consultation_id, member_id) is None:
+            raise NotInvited
+        return await self._polls.followups(consultation_id)
+
     async def member_data(self, member_id: int) -> list[dict[str, object]]:
         """Everything this member gave in consultations, for /mydata."""
         return await self._polls.member_data(member_id)

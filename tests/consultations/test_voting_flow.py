@@ -280,3 +280,34 @@ async def test_results_as_answers_come_in_or_never_for_members(
             m.text and "has closed" in m.text and "venue" in m.text
             for m in emu.chat(NW[0]).messages
         )
+
+
+async def test_have_your_say_lists_open_questions_and_results_with_what_came_of_them(
+    tmp_path: Path, emu: BotApiEmulator
+) -> None:
+    clock = Clock(DAYTIME)
+    async with start_bot(tmp_path, emu, clock) as bot:
+        await seed(bot)
+        polls = bot.services.consultations
+        done = await polls.create(CASEY, draft(clock, ask_comment=False))
+        await bot.press(NW[0], await invitation(bot, NW[0]), "Yes")
+        await polls.close_now(CASEY, done.id)
+        await polls.follow_up(CASEY, done.id, "Hub meetings move to 6pm from January.")
+        await polls.create(
+            CASEY, draft(clock, question="Is the new venue easy to reach?", ask_comment=False)
+        )
+        menu = await bot.say(NW[0], "/menu")
+        say = await bot.press(NW[0], menu, "Have your say")
+        labels = [row[0] for row in say.buttons]
+        assert any(label.startswith("Is the new venue") for label in labels)
+        assert any(label.startswith("Results: Should hub") for label in labels)
+
+        again = await bot.press(NW[0], say, next(x for x in labels if x.startswith("Is the new")))
+        assert "Is the new venue easy to reach?" in again.text
+        assert "You have not answered yet." in again.text
+        results = await bot.press(
+            NW[0], say, next(x for x in labels if x.startswith("Results: Should hub"))
+        )
+        assert "What people said" in results.text
+        assert "You said, we did" in results.text
+        assert "Hub meetings move to 6pm from January." in results.text
