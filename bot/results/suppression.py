@@ -166,6 +166,15 @@ class _Table:
                 coef = {(r, _ANSWERED): 1} | {(r, c): -1 for c in range(2, self.ncols)}
                 self.constraints.append((coef, 0, 0))
 
+    def alone_in_an_equation(self, cell: Cell, status: dict[Cell, str]) -> bool:
+        """True when an equation holds this cell and only shown figures besides."""
+        return any(
+            lo == hi
+            and cell in coef
+            and all(status[other] == SHOWN for other in coef if other != cell)
+            for coef, lo, hi in self.constraints
+        )
+
     def shares_line(self, a: Cell, b: Cell) -> bool:
         """True when two cells sit in one row or (with areas) one column constraint."""
         return a[0] == b[0] or (a[1] == b[1] and self.nrows > 1)
@@ -233,6 +242,9 @@ def _first_exposed(
     earlier statuses that still passes the exact check for these proves cells without a solve
     (showing a figure back keeps every witness that already had its true value).
     """
+    for cell in pending:
+        if table.alone_in_an_equation(cell, status):
+            return cell  # the total minus the figures shown gives it away: no solve needed
     for witness in witnesses:
         if not pending:
             return None
