@@ -363,6 +363,8 @@ class ConsultationService:
         """Open every scheduled consultation whose time has come and send its invitations."""
         opened = []
         for consultation in await self._polls.due_to_open(self._clock.now()):
+            if consultation.closes_at <= self._clock.now():
+                continue  # the bot was down for all of it: closing comes next, with no asking
             audience = Audience(
                 consultation.audience_scope, consultation.audience_place, PREFERENCE
             )

@@ -156,3 +156,24 @@ async def test_leaving_deletes_open_answers_and_leaves_only_counts_in_closed_one
                 f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (NW[0],)
             )
         assert await services.consultations.member_data(NW[0]) == []
+
+
+async def test_one_whose_whole_time_passed_while_the_bot_was_down_is_never_sent(
+    tmp_path: Path, emu: BotApiEmulator
+) -> None:
+    clock = Clock(DAYTIME)
+    async with start_bot(tmp_path, emu, clock) as bot:
+        await seed(bot)
+        later = clock.now() + timedelta(days=1)
+        consultation = await bot.services.consultations.create(
+            CASEY, draft(clock, opens_at=later, closes_at=later + timedelta(days=1))
+        )
+    clock.advance(timedelta(days=3))
+    async with start_bot(tmp_path, emu, clock) as bot:
+        stored = await bot.services.consultations.get(consultation.id)
+        assert stored.state == "closed"
+        assert (await bot.services.consultations.tally(stored)).invited == 0
+        await bot.services.delivery.check()
+        assert not any(
+            m.from_bot and m.text and "evenings" in m.text for m in emu.chat(NW[0]).messages
+        )
