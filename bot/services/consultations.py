@@ -805,7 +805,13 @@ class ConsultationService:
         if not await self._polls.take_results(consultation.id):
             return
         coordinators = await self._roles.coordinators()
-        readers = [r for r in await self._polls.readers(consultation.id) if r not in coordinators]
+        # Only those who still hold the role: someone revoked since does not get the pack.
+        current = set(await self._roles.decision_makers())
+        readers = [
+            reader
+            for reader in await self._polls.readers(consultation.id)
+            if reader in current and reader not in coordinators
+        ]
         for recipients, with_comments in ((coordinators, True), (readers, False)):
             if not recipients:
                 continue

@@ -183,3 +183,20 @@ async def test_a_coordinator_pack_has_the_comments(tmp_path: Path, emu: BotApiEm
         await emu.press_button(CASEY, recent, text="Results")
         again = await whole_pack(emu, CASEY, since=before)
         assert any("online more often" in (m.caption or "") for m in again if m.photo)
+
+
+async def test_a_decision_maker_whose_role_was_taken_away_gets_no_pack(
+    tmp_path: Path, emu: BotApiEmulator
+) -> None:
+    clock = Clock(DAYTIME)
+    async with start_bot(tmp_path, emu, clock) as bot:
+        await seed(bot)
+        polls = bot.services.consultations
+        both = await polls.create(CASEY, draft(clock, readers=(DANA, DEV)))
+        await bot.services.roles.revoke(CASEY, DEV, "decision_maker")
+        await polls.close_now(CASEY, both.id)
+        await whole_pack(emu, DANA, comments=False)
+        await bot.services.delivery.check()
+        assert not [m for m in emu.chat(DEV).messages if m.from_bot]
+        refused = await bot.say(DEV, "/results")
+        assert "Should hub meetings" not in (refused.text or "")
