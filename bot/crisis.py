@@ -16,6 +16,7 @@ from config.errors import ConfigError
 
 CATEGORIES: tuple[str, ...] = ("suicide", "self_harm", "overdose", "danger_from_others")
 NOT_A_CRISIS = "not_a_crisis"
+_DOUBLED = re.compile(r"(\w)\1")
 DEFAULT_PHRASES_PATH = Path(__file__).resolve().parent.parent / "config" / "crisis_phrases.yaml"
 
 # A phrase word this long (after squeezing repeated letters) also matches a message word one
@@ -626,6 +627,10 @@ class CrisisMatcher:
             raise ConfigError(source, "there are no crisis phrase lists; add at least one")
         self._tree = _PhraseTree()
         self._false_alarms = _PhraseTree()
+        # False alarms whose words change when repeated letters are squeezed ("off" reads
+        # as "of") must also appear as written, or "cutting myself of late" would be taken
+        # for "cutting myself off" and get no reply. None: no such check is needed.
+        self._exact: dict[str, list[re.Pattern[str] | None]] = {}
         self._matches = {category: CrisisMatch(category) for category in phrases}
         risk_phrases: dict[tuple[str, ...], str] = {}
         for category, entries in phrases.items():
@@ -649,7 +654,9 @@ class CrisisMatcher:
                     "whole everyday saying) or remove it",
                     phrase,
                 )
-            self._false_alarms.add(words, NOT_A_CRISIS)
+            key = " ".join(words)
+            self._false_alarms.add(words, key)
+            self._exact.setdefault(key, []).append(_exact_check(phrase))
         self._tree.finish(tolerate_slips=True)
         self._false_alarms.finish(tolerate_slips=False)
         self.categories: tuple[str, ...] = tuple(phrases)
@@ -662,10 +669,26 @@ class CrisisMatcher:
         false_alarms: list[tuple[int, int]] | None = None
         for start, end, category in self._tree.find(words):
             if false_alarms is None:
-                false_alarms = [(s, e) for s, e, _ in self._false_alarms.find(words)]
+                false_alarms = [
+                    (s, e)
+                    for s, e, key in self._false_alarms.find(words)
+                    if any(check is None or check.search(text) for check in self._exact[key])
+                ]
             if not any(s <= start and end <= e for s, e in false_alarms):
                 return self._matches[category]
         return None
+
+
+def _exact_check(phrase: str) -> re.Pattern[str] | None:
+    """For a false alarm with a doubled letter (which squeezing would hide), a pattern that
+    finds it as written, ignoring case and the spaces or marks between words; else None."""
+    words = phrase.casefold().split()
+    if not any(_DOUBLED.search(word) for word in words):
+        return None
+    return re.compile(
+        r"(?<!\w)" + r"[\W_]+".join(re.escape(word) for word in words) + r"(?!\w)",
+        re.IGNORECASE,
+    )
 
 
 def _checked_words(source: str, phrase: object, where: str) -> tuple[str, ...]:

@@ -890,3 +890,21 @@ def _shipped() -> CrisisMatcher:
     if not _SHIPPED_MATCHER:
         _SHIPPED_MATCHER.append(load_crisis_matcher(SHIPPED))
     return _SHIPPED_MATCHER[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("I have been cutting myself of late", "self_harm"),
+        ("cutting myself of", "self_harm"),
+        ("I keep cutting myself off from my friends", None),
+        ("CUTTING MYSELF OFF for a bit", None),
+    ],
+)
+def test_a_false_alarm_with_a_doubled_letter_must_be_written_as_listed(
+    matcher: CrisisMatcher, text: str, found: str | None
+) -> None:
+    """Squeezing reads "off" as "of": the false alarm "cutting myself off" must not silence
+    "cutting myself of late" (found by the property test below on a fresh run)."""
+    result = matcher.match(text)
+    assert (result.category if result else None) == found
