@@ -155,7 +155,14 @@ def raw_results(draw) -> RawResults:
     )
 
 
-@settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the brute-force attacker is exponential in the hidden cells, so a rare random
+# table can take minutes; a fixed sequence keeps CI steady (pass --hypothesis-seed to explore).
+@settings(
+    deadline=None,
+    max_examples=200,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(raw_results())
 def test_no_small_count_is_shown_or_can_be_worked_out(raw: RawResults) -> None:
     grid = _grid(raw)
