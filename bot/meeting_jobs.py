@@ -1,7 +1,8 @@
 """Meeting reminders and repeating meetings on PTB's JobQueue: one job per reminder row,
 armed from the database at every start and whenever new rows are written, plus a sweep that
 makes the next meeting of a series and catches reminders left over (a clock moved on, a job
-lost). Sending is idempotent: each row is taken once, by its state.
+lost). Sending is idempotent: each row is taken once, by its state, in the same transaction
+that queues its broadcast, so a crash leaves it pending or fully queued, never lost or doubled.
 """
 
 from __future__ import annotations

@@ -6,11 +6,13 @@ service never builds texts or callback data itself.
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.localtime import local_date
+from bot.recurrence import MONTHLY, week_of_month
 from bot.texts import Markup, Texts
 from handlers.callbacks import encode
 from storage.meetings import GOING, MAYBE, NO, Meeting
@@ -33,6 +35,18 @@ class MeetingMessages:
         local = meeting.starts_at.astimezone(self._zone)
         return self._texts.plain(
             "meetings.when", day=local_date(meeting.starts_at, self._zone), time=f"{local:%H:%M}"
+        )
+
+    def repeats(self, rule: str, starts_at: datetime) -> str:
+        """Like 'It repeats every week.', or for a monthly series the day it keeps: 'It
+        repeats every month, on the first Tuesday.' (a fifth weekday repeats on the last)."""
+        if rule != MONTHLY:
+            return self._texts.plain(f"meetings.repeat_{rule}")
+        local = starts_at.astimezone(self._zone)
+        return self._texts.plain(
+            "meetings.repeat_monthly",
+            which=self._texts.plain(f"meetings.week_{week_of_month(local.date())}"),
+            weekday=f"{local:%A}",
         )
 
     def length(self, meeting: Meeting) -> str:

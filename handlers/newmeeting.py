@@ -292,7 +292,8 @@ async def show_preview(update: Update, context: ForumContext) -> None:
     awaiting.expect(context, STEP_BUTTONS)
     assert draft.audience is not None
     count = await services.meetings.count(update.effective_user.id, draft.audience)
-    details = MeetingMessages(services.texts, services.settings.zone).details(_as_meeting(draft))
+    messages = MeetingMessages(services.texts, services.settings.zone)
+    details = messages.details(_as_meeting(draft))
     markup = DRAFTS.confirm_keyboard(
         context, draft, "meetings.button_confirm", "meetings.button_start_again"
     )
@@ -303,7 +304,7 @@ async def show_preview(update: Update, context: ForumContext) -> None:
         markup,
         details=Markup(details),
         audience=audience_words(services, draft.audience.label),
-        repeat=services.texts.plain(f"meetings.repeat_{draft.repeat}"),
+        repeat=messages.repeats(draft.repeat, draft.starts_at),
         count=number(count),
     )
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from storage.db import Database, Row
+from storage.db import Database, Row, Session
 from storage.timefmt import from_db, to_db
 
 QUEUED, SENDING, DONE, CANCELLED = "queued", "sending", "done", "cancelled"
@@ -110,41 +110,57 @@ class BroadcastRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def create(self, new: NewBroadcast, recipients: Iterable[int], now: datetime) -> int:
+    async def create(
+        self,
+        new: NewBroadcast,
+        recipients: Iterable[int],
+        now: datetime,
+        tx: Session | None = None,
+    ) -> int:
         """Store the broadcast, its file to upload (if any) and one pending row per distinct
-        recipient, in one transaction."""
+        recipient, in one transaction: ``tx`` when given (the caller's, so the broadcast lands
+        together with the caller's own change or not at all), else a new one."""
+        if tx is not None:
+            return await self._write(tx, new, recipients, now)
+        async with self._db.transaction() as own:
+            return await self._write(own, new, recipients, now)
+
+    @staticmethod
+    async def _write(
+        tx: Session, new: NewBroadcast, recipients: Iterable[int], now: datetime
+    ) -> int:
+        """The inserts of ``create``, in ``tx``."""
         unique = list(dict.fromkeys(int(r) for r in recipients))
         stamp = to_db(now)
-        async with self._db.transaction() as tx:
-            broadcast_id = await tx.insert(
-                "INSERT INTO broadcasts (kind, created_by, created_at, text_html, media_kind, "
-                "media_file_id, reply_markup, urgent, preference, audience, not_before, total, "
-                "report_chat_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    new.kind,
-                    new.created_by,
-                    stamp,
-                    new.text_html,
-                    new.media_kind,
-                    new.media_file_id,
-                    new.reply_markup,
-                    int(new.urgent),
-                    new.preference,
-                    new.audience,
-                    to_db(new.not_before),
-                    len(unique),
-                    new.report_chat_id,
-                ),
+        broadcast_id = await tx.insert(
+            "INSERT INTO broadcasts (kind, created_by, created_at, text_html, media_kind, "
+            "media_file_id, reply_markup, urgent, preference, audience, not_before, total, "
+            "report_chat_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                new.kind,
+                new.created_by,
+                stamp,
+                new.text_html,
+                new.media_kind,
+                new.media_file_id,
+                new.reply_markup,
+                int(new.urgent),
+                new.preference,
+                new.audience,
+                to_db(new.not_before),
+                len(unique),
+                new.report_chat_id,
+            ),
+        )
+        if new.upload is not None:
+            await tx.execute(
+                "INSERT INTO broadcast_uploads (broadcast_id, filename, data) VALUES (?, ?, ?)",
+                (broadcast_id, new.upload.filename, new.upload.data),
             )
-            if new.upload is not None:
-                await tx.execute(
-                    "INSERT INTO broadcast_uploads (broadcast_id, filename, data) VALUES (?, ?, ?)",
-                    (broadcast_id, new.upload.filename, new.upload.data),
-                )
-            await tx.execute_many(
-                "INSERT INTO deliveries (broadcast_id, recipient_id, updated_at) VALUES (?, ?, ?)",
-                [(broadcast_id, recipient, stamp) for recipient in unique],
-            )
+        await tx.execute_many(
+            "INSERT INTO deliveries (broadcast_id, recipient_id, updated_at) VALUES (?, ?, ?)",
+            [(broadcast_id, recipient, stamp) for recipient in unique],
+        )
         return broadcast_id
 
     async def upload(self, broadcast_id: int) -> StoredUpload | None:

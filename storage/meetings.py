@@ -185,9 +185,9 @@ class MeetingRepository:
             [(meeting_id, r.hours_before, int(r.first), to_db(r.due_at)) for r in reminders],
         )
 
-    async def get(self, meeting_id: int) -> Meeting | None:
-        """One meeting, or None."""
-        row = await self._db.fetch_one(
+    async def get(self, meeting_id: int, tx: Session | None = None) -> Meeting | None:
+        """One meeting, or None (read in ``tx`` when given)."""
+        row = await (tx or self._db).fetch_one(
             f"SELECT {_COLUMNS} FROM meetings WHERE id = ?", (meeting_id,)
         )
         return _meeting(row) if row else None
@@ -263,9 +263,14 @@ class MeetingRepository:
         )
 
     async def people(
-        self, meeting_id: int, answers: Sequence[str | None], invited_only: bool = False
+        self,
+        meeting_id: int,
+        answers: Sequence[str | None],
+        invited_only: bool = False,
+        tx: Session | None = None,
     ) -> list[int]:
-        """Members whose answer is one of ``answers`` (None: no answer yet)."""
+        """Members whose answer is one of ``answers`` (None: no answer yet); read in ``tx``
+        when given."""
         clauses = []
         values: list[object] = [meeting_id]
         named = [a for a in answers if a is not None]
@@ -279,7 +284,7 @@ class MeetingRepository:
         where = " OR ".join(clauses)
         if invited_only:
             where = f"({where}) AND invited = 1"
-        rows = await self._db.fetch_all(
+        rows = await (tx or self._db).fetch_all(
             f"SELECT member_id FROM meeting_rsvps WHERE meeting_id = ? AND ({where}) "
             "ORDER BY member_id",
             values,
@@ -347,43 +352,55 @@ class MeetingRepository:
             "SELECT * FROM meeting_reminders WHERE meeting_id = ? ORDER BY due_at", (meeting_id,)
         )
 
-    async def claim_due(
-        self, now: datetime, late_after: timedelta, can_send_at: datetime | None = None
-    ) -> list[DueReminder]:
-        """In one transaction, take every pending reminder that is due: 'sent' when on time,
+    async def due_reminders(self, now: datetime) -> list[int]:
+        """Ids of pending reminders due by ``now``, soonest first (each is then taken with
+        ``take_reminder`` in its own transaction)."""
+        rows = await self._db.fetch_all(
+            "SELECT id FROM meeting_reminders WHERE state = ? AND due_at <= ? ORDER BY due_at, id",
+            (PENDING, to_db(now)),
+        )
+        return [row["id"] for row in rows]
+
+    async def take_reminder(
+        self,
+        reminder_id: int,
+        now: datetime,
+        late_after: timedelta,
+        can_send_at: datetime | None,
+        tx: Session,
+    ) -> DueReminder | None:
+        """In ``tx``, take one reminder if it is still pending and due: 'sent' when on time,
         'late' when overdue by more than ``late_after`` but the meeting has not started,
         'missed' once it has started, or will have by ``can_send_at`` (the end of quiet hours,
         when it could first go out), and 'cancelled' with its meeting. Only 'sent' and 'late'
-        ones are for sending; each is taken once."""
-        taken: list[DueReminder] = []
-        async with self._db.transaction() as tx:
-            rows = await tx.fetch_all(
-                "SELECT r.id, r.meeting_id, r.first, r.due_at, m.starts_at, m.state "
-                "FROM meeting_reminders r JOIN meetings m ON m.id = r.meeting_id "
-                "WHERE r.state = ? AND r.due_at <= ? ORDER BY r.due_at, r.id",
-                (PENDING, to_db(now)),
-            )
-            for row in rows:
-                due_at = from_db(row["due_at"])
-                assert due_at is not None
-                if row["state"] != SCHEDULED:
-                    state = CANCELLED
-                elif from_db(row["starts_at"]) <= max(now, can_send_at or now):  # type: ignore[operator]
-                    state = MISSED
-                elif now - due_at > late_after:
-                    state = LATE
-                else:
-                    state = SENT
-                changed = await tx.execute(
-                    "UPDATE meeting_reminders SET state = ?, done_at = ? "
-                    "WHERE id = ? AND state = ?",
-                    (state, to_db(now), row["id"], PENDING),
-                )
-                if changed == 1:
-                    taken.append(
-                        DueReminder(row["id"], row["meeting_id"], bool(row["first"]), due_at, state)
-                    )
-        return taken
+        ones are for sending, and the caller queues them in the same ``tx``, so a reminder is
+        taken and queued together or not at all. None when it was already taken."""
+        row = await tx.fetch_one(
+            "SELECT r.id, r.meeting_id, r.first, r.due_at, m.starts_at, m.state "
+            "FROM meeting_reminders r JOIN meetings m ON m.id = r.meeting_id "
+            "WHERE r.id = ? AND r.state = ? AND r.due_at <= ?",
+            (reminder_id, PENDING, to_db(now)),
+        )
+        if row is None:
+            return None
+        due_at = from_db(row["due_at"])
+        starts_at = from_db(row["starts_at"])
+        assert due_at is not None and starts_at is not None
+        if row["state"] != SCHEDULED:
+            state = CANCELLED
+        elif starts_at <= max(now, can_send_at or now):
+            state = MISSED
+        elif now - due_at > late_after:
+            state = LATE
+        else:
+            state = SENT
+        changed = await tx.execute(
+            "UPDATE meeting_reminders SET state = ?, done_at = ? WHERE id = ? AND state = ?",
+            (state, to_db(now), reminder_id, PENDING),
+        )
+        if changed != 1:
+            return None
+        return DueReminder(reminder_id, row["meeting_id"], bool(row["first"]), due_at, state)
 
     async def create_series(
         self, rule: str, created_by: int | None, now: datetime, tx: Session
@@ -394,17 +411,26 @@ class MeetingRepository:
             (rule, created_by, to_db(now)),
         )
 
-    async def series_due(self, now: datetime) -> list[tuple[int, str, int | None, Meeting]]:
-        """Active series whose latest meeting has started: (series id, rule, creator, latest)."""
+    async def series_due(
+        self, now: datetime
+    ) -> list[tuple[int, str, int | None, Meeting, datetime]]:
+        """Active series whose latest meeting has started: (series id, rule, creator, latest,
+        anchor). The anchor is the start of the series' first meeting, which sets its pattern
+        (weekday, week of the month, clock time) so the series never drifts."""
         rows = await self._db.fetch_all(
             f"SELECT s.id AS sid, s.rule, s.created_by AS creator, "
+            "(SELECT starts_at FROM meetings WHERE series_id = s.id ORDER BY id LIMIT 1) "
+            "AS anchor, "
             f"{', '.join('m.' + c.strip() for c in _COLUMNS.split(','))} "
             "FROM meeting_series s JOIN meetings m ON m.id = "
             "(SELECT id FROM meetings WHERE series_id = s.id ORDER BY starts_at DESC, id DESC "
             "LIMIT 1) WHERE s.active = 1 AND m.starts_at <= ?",
             (to_db(now),),
         )
-        return [(row["sid"], row["rule"], row["creator"], _meeting(row)) for row in rows]
+        return [
+            (row["sid"], row["rule"], row["creator"], _meeting(row), from_db(row["anchor"]))  # type: ignore[misc]
+            for row in rows
+        ]
 
     async def stop_series(self, series_id: int) -> bool:
         """Stop a series repeating; False if it was already stopped."""
@@ -491,9 +517,11 @@ class MeetingRepository:
         )
         return [PlaceAttendance(row["region_id"], row["hub_id"], row["count"]) for row in rows]
 
-    async def set_reminder_broadcast(self, reminder_id: int, broadcast_id: int) -> None:
-        """Remember which broadcast carried a reminder."""
-        await self._db.execute(
+    async def set_reminder_broadcast(
+        self, reminder_id: int, broadcast_id: int, tx: Session | None = None
+    ) -> None:
+        """Remember which broadcast carried a reminder (in ``tx`` when given)."""
+        await (tx or self._db).execute(
             "UPDATE meeting_reminders SET broadcast_id = ? WHERE id = ?",
             (broadcast_id, reminder_id),
         )

@@ -15,6 +15,7 @@ from bot.delivery.monitor import DeliveryListener, DeliveryMonitor
 from bot.delivery.status import BroadcastStatus
 from bot.delivery.worker import DeliveryWorker
 from storage.broadcasts import BroadcastRepository, NewBroadcast, StoredUpload
+from storage.db import Session
 from storage.members import PREFERENCE_COLUMNS
 
 
@@ -53,6 +54,7 @@ class DeliveryService:
         preference: str | None = None,
         audience: str = "",
         report_to: int | None = None,
+        tx: Session | None = None,
     ) -> int:
         """Store a message and one delivery row per distinct recipient; return its id.
 
@@ -63,7 +65,10 @@ class DeliveryService:
         so members who opt out, pause or block the bot meanwhile are skipped;
         ``report_to`` is the chat that sees progress and the delivery report;
         ``media`` is a photo or file by file_id, or bytes the bot made (``FileUpload``): those
-        are stored with the broadcast, uploaded once, then sent to the rest by file_id.
+        are stored with the broadcast, uploaded once, then sent to the rest by file_id;
+        ``tx``: write in the caller's transaction, so the message is queued if and only if the
+        caller's own change is kept (a meeting reminder taken); the worker is not woken then,
+        so call ``wake()`` once it has committed.
         """
         if not kind:
             raise ValueError("every broadcast needs a kind")
@@ -88,8 +93,9 @@ class DeliveryService:
             report_chat_id=report_to,
             upload=StoredUpload(upload.filename, upload.data) if upload else None,
         )
-        broadcast_id = await self._broadcasts.create(new, recipients, self._clock.now())
-        self.wake()
+        broadcast_id = await self._broadcasts.create(new, recipients, self._clock.now(), tx)
+        if tx is None:
+            self.wake()
         return broadcast_id
 
     async def cancel(self, broadcast_id: int) -> int | None:

@@ -24,7 +24,7 @@ from bot.timeparse import (
     parse_unambiguous_time,
 )
 from storage.audit import AuditRepository
-from storage.db import Database
+from storage.db import Database, Session
 from storage.meetings import (
     ANSWERS,
     GOING,
@@ -265,14 +265,15 @@ class MeetingService:
 
     async def extend_series(self) -> list[Created]:
         """Make the next meeting of every repeating series whose latest one has started, with
-        its own invitations, answers and reminders (the earlier ones stay as history)."""
+        its own invitations, answers and reminders (the earlier ones stay as history). Its
+        date and clock time follow the series' first meeting, so the series never drifts."""
         made = []
         async with self._series_lock:
             now = self._clock.now()
-            for series_id, rule, creator, latest in await self._meetings.series_due(now):
-                starts_at = next_start(latest.starts_at, rule, self.zone)
+            for series_id, rule, creator, latest, anchor in await self._meetings.series_due(now):
+                starts_at = next_start(latest.starts_at, rule, self.zone, anchor)
                 while starts_at <= now:  # the bot was down for a whole turn or more
-                    starts_at = next_start(starts_at, rule, self.zone)
+                    starts_at = next_start(starts_at, rule, self.zone, anchor)
                 draft = MeetingDraft(
                     title=latest.title,
                     starts_at=starts_at,
@@ -553,28 +554,45 @@ class MeetingService:
             listener(rows)
 
     async def send_due(self) -> list[DueReminder]:
-        """Take every due reminder once (the state changes first, in one transaction), then
-        queue it: to members who said going or maybe, and with the first reminder one gentle
-        nudge to invited members who have not answered. Never to those who can't come."""
+        """Take every due reminder once and queue it in the same transaction: the reminder's
+        new state and its broadcasts (with their delivery rows) are written together or not
+        at all. A crash or a failed write leaves it pending, so the next sweep takes it again
+        (late or missed by the usual rules); once written, the delivery engine owns it. Never
+        lost, never twice. It goes to members who said going or maybe, and with the first
+        reminder one gentle nudge to invited members who have not answered; never to those
+        who can't come."""
         now = self._clock.now()
         # A late one found in quiet hours would wait for morning; if the meeting starts by
         # then, it is recorded as missed instead of arriving as it begins.
-        taken = await self._meetings.claim_due(now, LATE_AFTER, self._quiet.ends_at(now))
-        for reminder in taken:
+        can_send_at = self._quiet.ends_at(now)
+        taken: list[DueReminder] = []
+        queued = False
+        for reminder_id in await self._meetings.due_reminders(now):
+            try:
+                async with self._db.transaction() as tx:
+                    reminder = await self._meetings.take_reminder(
+                        reminder_id, now, LATE_AFTER, can_send_at, tx
+                    )
+                    if reminder is not None and reminder.state in (SENT, LATE):
+                        queued = await self._queue_reminder(reminder, tx) or queued
+            except Exception:
+                logger.exception("meeting reminder %s could not be queued; kept", reminder_id)
+                continue
+            if reminder is None:
+                continue  # taken meanwhile by another sweep or job
             if reminder.state not in (SENT, LATE):
                 logger.info("meeting reminder %s recorded as %s", reminder.id, reminder.state)
-                continue
-            try:
-                await self._send_reminder(reminder)
-            except Exception:
-                logger.exception("meeting reminder %s could not be queued", reminder.id)
+            taken.append(reminder)
+        if queued:
+            self._delivery.wake()
         return taken
 
-    async def _send_reminder(self, reminder: DueReminder) -> None:
-        """Queue one reminder (and its nudge)."""
-        meeting = await self._meetings.get(reminder.meeting_id)
+    async def _queue_reminder(self, reminder: DueReminder, tx: Session) -> bool:
+        """Write one reminder's broadcast (and its nudge) in ``tx``; True if any was."""
+        meeting = await self._meetings.get(reminder.meeting_id, tx)
         assert meeting is not None
-        coming = await self._meetings.people(meeting.id, (GOING, MAYBE))
+        queued = False
+        coming = await self._meetings.people(meeting.id, (GOING, MAYBE), tx=tx)
         if coming:
             text, markup = self._messages.reminder(meeting)
             broadcast_id = await self._delivery.enqueue(
@@ -584,10 +602,12 @@ class MeetingService:
                 reply_markup=markup,
                 preference=PREFERENCE,
                 audience=meeting.audience_label,
+                tx=tx,
             )
-            await self._meetings.set_reminder_broadcast(reminder.id, broadcast_id)
+            await self._meetings.set_reminder_broadcast(reminder.id, broadcast_id, tx)
+            queued = True
         if reminder.first:
-            silent = await self._meetings.people(meeting.id, (None,), invited_only=True)
+            silent = await self._meetings.people(meeting.id, (None,), invited_only=True, tx=tx)
             if silent:
                 text, markup = self._messages.nudge(meeting)
                 await self._delivery.enqueue(
@@ -597,7 +617,10 @@ class MeetingService:
                     reply_markup=markup,
                     preference=PREFERENCE,
                     audience=meeting.audience_label,
+                    tx=tx,
                 )
+                queued = True
+        return queued
 
 
 class TimeUnclear(ServiceError):

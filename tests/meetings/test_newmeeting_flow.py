@@ -93,7 +93,7 @@ async def test_a_coordinator_sets_up_a_meeting_with_bad_input_at_each_step(
         repeat = await said(bot, CASEY, "Step-free access. Travel paid.", "Does it repeat?")
         assert repeat.buttons[0][0] == "Just once"
         preview = await pressed(bot, CASEY, repeat, "Every month, same weekday", "Please check")
-        assert "It repeats every month" in preview.text
+        assert "It repeats every month, on the second Friday." in preview.text
         assert "North West &lt;hub&gt; meeting" not in preview.text  # shown as text, not HTML
         assert "North West <hub> meeting" in preview.text
         assert "Friday 11 December 2026 at 10:30" in preview.text

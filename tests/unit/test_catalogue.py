@@ -99,10 +99,12 @@ SAMPLES: dict[str, object] = {
     "no": 2,
     "notes": "Travel paid. Lunch provided.",
     "place": "Central Library, Room 2",
-    "repeat": "It repeats every month, on the same weekday.",
+    "repeat": "It repeats every month, on the first Tuesday.",
     "silent": 9,
     "title": "North West hub meeting",
     "where": "Central Library, Room 2",
+    "which": "first",
+    "weekday": "Tuesday",
     # consultations
     # /newpoll (config/texts/newpoll.yaml)
     "readers": "Coordinators, and Sam",
