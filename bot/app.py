@@ -20,6 +20,7 @@ from bot.http_request import AiohttpRequest
 from bot.logging_setup import quiet_libraries_that_log_private_data
 from bot.meeting_jobs import arm_meeting_reminders, schedule_meeting_jobs
 from bot.services.broadcasts import BroadcastService
+from bot.services.catch_up import CatchUpService
 from bot.services.consultations import ConsultationService
 from bot.services.contact import ContactService
 from bot.services.meetings import MeetingService
@@ -37,6 +38,7 @@ from handlers.consultation_messages import ConsultationMessages
 from handlers.meeting_messages import MeetingMessages
 from storage.audience import AudienceRepository
 from storage.audit import AuditRepository
+from storage.catch_up import CatchUpRepository
 from storage.consultations import ConsultationRepository
 from storage.contact_requests import ContactRequestRepository
 from storage.db import Database, open_database
@@ -110,6 +112,17 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         ConsultationMessages(texts, settings.zone, forum),
         settings.consultation_nudge_hours,
     )
+    catch_up = CatchUpService(
+        CatchUpRepository(db),
+        members,
+        AudienceRepository(db),
+        ConsultationRepository(db),
+        MeetingRepository(db),
+        delivery,
+        ConsultationMessages(texts, settings.zone, forum),
+        MeetingMessages(texts, settings.zone),
+        clock,
+    )
     return Services(
         settings=settings,
         clock=clock,
@@ -125,6 +138,7 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         broadcasts=broadcasts,
         meetings=meetings,
         consultations=consultations,
+        catch_up=catch_up,
         safety=SafetyNet(matcher, stats, clock, settings.zone),
     )
 

@@ -27,6 +27,8 @@ async def on_region(update: Update, context: ForumContext) -> None:
         await show_key(update, context, "setup.preferences", preferences(context, member))
     else:
         await show_settings(update, context)
+    # A new region may have been asked already (nothing is sent before setup is done).
+    await services.catch_up.member(member.telegram_id)
 
 
 async def on_hub(update: Update, context: ForumContext) -> None:
@@ -40,6 +42,7 @@ async def on_hub(update: Update, context: ForumContext) -> None:
         await show_key(update, context, "setup.preferences", preferences(context, member))
     else:
         await show_settings(update, context)
+    await context.services.catch_up.member(member.telegram_id)  # a new hub may have been asked
 
 
 async def on_preference(update: Update, context: ForumContext) -> None:
@@ -61,6 +64,7 @@ async def on_preferences_done(update: Update, context: ForumContext) -> None:
         return
     await services.members.finish_setup(member.telegram_id)
     await show_key(update, context, "setup.done", main_menu(context, is_member=True))
+    await services.catch_up.member(member.telegram_id)  # what was asked before they joined
 
 
 def register(app: ForumApp) -> None:

@@ -60,3 +60,12 @@ class AudienceRepository:
         return int(
             await self._db.fetch_value(f"SELECT COUNT(*) FROM members WHERE {where}", values)
         )
+
+    async def includes(self, telegram_id: int, preference: str | None, now: datetime) -> bool:
+        """True when this member would be in an audience of this kind now (place aside)."""
+        where, values = self._where(preference, now, None, None)
+        return bool(
+            await self._db.fetch_value(
+                f"SELECT 1 FROM members WHERE telegram_id = ? AND {where}", [telegram_id, *values]
+            )
+        )

@@ -9,6 +9,7 @@ from bot.delivery import DeliveryService
 from bot.directory import Directory
 from bot.forum import Forum
 from bot.services.broadcasts import BroadcastService
+from bot.services.catch_up import CatchUpService
 from bot.services.consultations import ConsultationService
 from bot.services.contact import ContactService
 from bot.services.meetings import MeetingService
@@ -40,3 +41,4 @@ class Services:
     broadcasts: BroadcastService
     meetings: MeetingService
     consultations: ConsultationService
+    catch_up: CatchUpService

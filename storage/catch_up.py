@@ -1,0 +1,89 @@
+"""Late joiners: open consultations and upcoming meetings a member was not asked about yet,
+and writing their invitation row once (the same rows the opening and creating paths write)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from storage.db import Database
+from storage.timefmt import to_db
+
+# An audience (scope, place) that includes a region and hub given as two parameters.
+_FOR_PLACE = (
+    "(audience_scope = 'everyone' "
+    "OR (audience_scope = 'region' AND audience_place = ?) "
+    "OR (audience_scope = 'hub' AND audience_place = ?))"
+)
+# The same test against the member row ``m`` joined in the statement (its current place).
+_FOR_MEMBER = (
+    "(x.audience_scope = 'everyone' "
+    "OR (x.audience_scope = 'region' AND x.audience_place = m.region_id) "
+    "OR (x.audience_scope = 'hub' AND x.audience_place = m.hub_id))"
+)
+
+
+class CatchUpRepository:
+    """Finds what a member missed and invites them, one row per consultation or meeting."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def consultations_not_asked(
+        self, member_id: int, region_id: str | None, hub_id: str | None, closing_after: datetime
+    ) -> list[int]:
+        """Open consultations for this region and hub, closing after ``closing_after``, that
+        the member has no invitation to; soonest deadline first."""
+        rows = await self._db.fetch_all(
+            f"SELECT id FROM consultations WHERE state = 'open' AND closes_at > ? "
+            f"AND {_FOR_PLACE} AND id NOT IN "
+            "(SELECT consultation_id FROM consultation_invites WHERE member_id = ?) "
+            "ORDER BY closes_at, id",
+            (to_db(closing_after), region_id, hub_id, member_id),
+        )
+        return [row["id"] for row in rows]
+
+    async def invite_to_consultation(
+        self, consultation_id: int, member_id: int, closing_after: datetime
+    ) -> bool:
+        """Write the member's invitation with their region and hub as they are now (as opening
+        does), if the consultation is still open past ``closing_after`` and its audience
+        includes them; False when it was not written (already invited, or no longer fits)."""
+        return (
+            await self._db.execute(
+                "INSERT OR IGNORE INTO consultation_invites (consultation_id, member_id, "
+                "region_id, hub_id) SELECT x.id, m.telegram_id, COALESCE(m.region_id, ''), "
+                "COALESCE(m.hub_id, '') FROM consultations x JOIN members m "
+                f"ON m.telegram_id = ? WHERE x.id = ? AND x.state = 'open' AND x.closes_at > ? "
+                f"AND {_FOR_MEMBER}",
+                (member_id, consultation_id, to_db(closing_after)),
+            )
+            == 1
+        )
+
+    async def meetings_not_invited(
+        self, member_id: int, region_id: str | None, hub_id: str | None, now: datetime
+    ) -> list[int]:
+        """Scheduled meetings for this region and hub that start after ``now`` and have no row
+        for the member (not invited, not answered); soonest first."""
+        rows = await self._db.fetch_all(
+            f"SELECT id FROM meetings WHERE state = 'scheduled' AND starts_at > ? "
+            f"AND {_FOR_PLACE} AND id NOT IN "
+            "(SELECT meeting_id FROM meeting_rsvps WHERE member_id = ?) "
+            "ORDER BY starts_at, id",
+            (to_db(now), region_id, hub_id, member_id),
+        )
+        return [row["id"] for row in rows]
+
+    async def invite_to_meeting(self, meeting_id: int, member_id: int, now: datetime) -> bool:
+        """Write the member's invited row (as creating a meeting does), if the meeting is still
+        scheduled, has not started and is for their places; False when it was not written."""
+        return (
+            await self._db.execute(
+                "INSERT OR IGNORE INTO meeting_rsvps (meeting_id, member_id, invited) "
+                "SELECT x.id, m.telegram_id, 1 FROM meetings x JOIN members m "
+                "ON m.telegram_id = ? WHERE x.id = ? AND x.state = 'scheduled' "
+                f"AND x.starts_at > ? AND {_FOR_MEMBER}",
+                (member_id, meeting_id, to_db(now)),
+            )
+            == 1
+        )
