@@ -60,12 +60,10 @@ def vote_lines(votes: dict) -> None:
         f"{votes['vote_counts']}), {votes['vote_answered']} answered in time, "
         f"{votes['vote_too_old']} too late, {votes['vote_answers_per_s']} answers a second; "
         f"press to answer p50 {votes['vote_p50_ms']} ms, p99 {votes['vote_p99_ms']} ms, "
-        f"max {votes['vote_max_ms']} ms"
+        f"max {votes['vote_max_ms']} ms; the bot's CPU {votes['vote_bot_cpu_ms_per_answer']} ms "
+        "an answer"
     )
-    line(
-        f"votes: bot calls {votes['vote_bot_calls']}, refused "
-        f"{votes['vote_bot_call_failures']}; press call p99 {votes['vote_press_call_p99_ms']} ms"
-    )
+    line(f"votes: bot calls {votes['vote_bot_calls']}, refused {votes['vote_bot_call_failures']}")
     line(
         f"tally: {votes['tally_answers']} answers of {votes['tally_invited']} asked, tally and "
         f"protect {votes['tally_ms']:.2f} ms (SQL {votes['tally_sql_ms']:.2f}, protect "

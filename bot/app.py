@@ -16,7 +16,7 @@ from bot.delivery import AudienceResolver, build_delivery, quiet_hours
 from bot.directory import load_directory
 from bot.flood import opt_in_to_timedeltas
 from bot.forum import load_forum
-from bot.http_request import AiohttpRequest
+from bot.http_request import AiohttpRequest, UpdatesRequest
 from bot.logging_setup import quiet_libraries_that_log_private_data
 from bot.meeting_jobs import arm_meeting_reminders, schedule_meeting_jobs
 from bot.services.broadcasts import BroadcastService
@@ -36,6 +36,7 @@ from handlers import register_all
 from handlers.common import ForumContext
 from handlers.consultation_messages import ConsultationMessages
 from handlers.meeting_messages import MeetingMessages
+from handlers.redraw import REDRAWS, build_redraw_lane
 from storage.audience import AudienceRepository
 from storage.audit import AuditRepository
 from storage.catch_up import CatchUpRepository
@@ -162,12 +163,14 @@ async def build_application(
             .defaults(Defaults(parse_mode=ParseMode.HTML))
             .concurrent_updates(True)
             .request(AiohttpRequest(pool_size=REQUEST_POOL_SIZE))
-            .get_updates_request(AiohttpRequest(pool_size=1))
+            .get_updates_request(UpdatesRequest(pool_size=1))
             .post_init(_post_init)
+            .post_stop(_post_stop)
             .post_shutdown(_post_shutdown)
             .build()
         )
         app.bot_data["services"] = services
+        app.bot_data[REDRAWS] = build_redraw_lane(app.bot, settings.delivery_rate_per_second)
         register_all(app)
         app.job_queue.run_repeating(
             _end_pauses, interval=PAUSE_CHECK_SECONDS, first=1, name="end-pauses"
@@ -185,6 +188,7 @@ async def _post_init(app: Application) -> None:
     register the command menus; a menu failure is not essential and is only logged."""
     services: Services = app.bot_data["services"]
     await services.delivery.start()
+    app.bot_data[REDRAWS].start()
     await arm_meeting_reminders(app)
     await run_consultation_sweep(app)
     texts = services.texts
@@ -225,6 +229,11 @@ async def _post_init(app: Application) -> None:
         except TelegramError as exc:
             # Someone who has not opened a chat with the bot yet: not essential.
             logger.info("role command menu not set: %s", type(exc).__name__)
+
+
+async def _post_stop(app: Application) -> None:
+    """Stop redrawing pressed messages while the bot can still make calls."""
+    await app.bot_data[REDRAWS].stop()
 
 
 async def _post_shutdown(app: Application) -> None:

@@ -16,6 +16,7 @@ from bot.flood import retry_after_seconds
 from bot.services.registry import Services
 from bot.textsplit import split_text
 from handlers.callbacks import encode
+from handlers.redraw import REDRAWS, RedrawLane
 
 
 class ForumContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -25,6 +26,11 @@ class ForumContext(CallbackContext[ExtBot, dict, dict, dict]):
     def services(self) -> Services:
         """The services built by the composition root."""
         return self.application.bot_data["services"]
+
+    @property
+    def redraws(self) -> RedrawLane:
+        """The lane that redraws pressed messages after an answer."""
+        return self.application.bot_data[REDRAWS]
 
 
 ForumApp = Application[ExtBot, ForumContext, dict, dict, dict, object]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.services.consultations import TextInvalid
+from bot.services.consultations import TextInvalid, Vote
 from bot.texts import Markup
 from handlers import awaiting
 from handlers.callbacks import BadCallback, decode, pattern
@@ -65,10 +65,7 @@ async def on_vote(update: Update, context: ForumContext) -> None:
     else:
         note = "polls.chosen" if chosen else "polls.unchosen"
     await answer(update, context, note)
-    # The invitation to say more is in the edited message (a "Tell us more" button), not a
-    # message of its own: at a rush of answers that would be one more send per person.
-    text, markup = messages(context).member_view(vote.consultation, vote.answer)
-    await show(update, context, text, markup)
+    await redraw_answer(update, context, vote)
 
 
 async def on_done(update: Update, context: ForumContext) -> None:
@@ -76,10 +73,25 @@ async def on_done(update: Update, context: ForumContext) -> None:
     consultation_id = decode(update.callback_query.data, DONE).int_arg(0)
     vote = await context.services.consultations.done(update.effective_user.id, consultation_id)
     await answer(update, context, "polls.saved")
-    # The invitation to say more is in the edited message (a "Tell us more" button), not a
-    # message of its own: at a rush of answers that would be one more send per person.
-    text, markup = messages(context).member_view(vote.consultation, vote.answer)
-    await show(update, context, text, markup)
+    await redraw_answer(update, context, vote)
+
+
+async def redraw_answer(update: Update, context: ForumContext, vote: Vote) -> None:
+    """Show the member's answer in the pressed message. The press is already answered, so the
+    redraw waits in the lane (paced under Telegram's limit, one per message). The invitation to
+    say more is in that message (a "Tell us more" button), not a message of its own: at a rush
+    of answers that would be one more send per person."""
+    renderer = messages(context)
+    message = update.callback_query.message
+    if message is None:  # too old for Telegram to say which message it was: send it afresh
+        text, markup = renderer.member_view(vote.consultation, vote.answer)
+        await show(update, context, text, markup)
+        return
+    context.redraws.redraw(
+        message.chat.id,
+        message.message_id,
+        lambda: renderer.member_view(vote.consultation, vote.answer),
+    )
 
 
 async def ask_for_comment(update: Update, context: ForumContext, consultation_id: int) -> None:

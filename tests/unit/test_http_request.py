@@ -3,13 +3,17 @@ class, tried against the project's emulator on 127.0.0.1 (never the internet).""
 
 from __future__ import annotations
 
+import json
+import logging
 import socket
 
 import pytest
-from telegram import Bot, InputFile
-from telegram.error import NetworkError, TimedOut
+from hypothesis import given
+from hypothesis import strategies as st
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.error import NetworkError, TelegramError, TimedOut
 
-from bot.http_request import AiohttpRequest
+from bot.http_request import AiohttpRequest, UpdatesRequest
 from emulator import BotApiEmulator
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwx"
@@ -49,3 +53,78 @@ async def test_nothing_listening_is_a_network_error() -> None:
 async def test_using_it_before_initialize_is_refused() -> None:
     with pytest.raises(RuntimeError):
         await AiohttpRequest().do_request("http://127.0.0.1:9/", "POST")
+
+
+async def test_replies_with_buttons_go_as_json_and_arrive_whole() -> None:
+    async with BotApiEmulator() as emu:
+        emu.add_user(USER, "Sam")
+        emu.chat(USER).started = True
+        bot = Bot(TOKEN, base_url=emu.base_url, request=AiohttpRequest(pool_size=4))
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="cv:1:0")]])
+        async with bot:
+            sent = await bot.send_message(
+                USER, "Tom &amp; Jo's <i>group</i>", parse_mode="HTML", reply_markup=markup
+            )
+        assert sent.text == "Tom & Jo's group"
+        assert sent.reply_markup.inline_keyboard[0][0].callback_data == "cv:1:0"
+
+
+PRESS = {
+    "update_id": 7,
+    "callback_query": {
+        "id": "q1",
+        "from": {"id": USER, "is_bot": False, "first_name": "Sam"},
+        "chat_instance": "c",
+        "data": "cv:1:0",
+        "message": {
+            "message_id": 40,
+            "date": 1_800_000_000,
+            "chat": {"id": USER, "type": "private", "first_name": "Sam"},
+            "text": "Should hub meetings move to evenings?",
+            "entities": [{"type": "bold", "offset": 0, "length": 6}],
+            "reply_markup": {"inline_keyboard": [[{"text": "Yes", "callback_data": "cv:1:0"}]]},
+        },
+    },
+}
+TEXT = {
+    "update_id": 8,
+    "message": {
+        "message_id": 41,
+        "date": 1_800_000_001,
+        "chat": {"id": USER, "type": "private", "first_name": "Sam"},
+        "from": {"id": USER, "is_bot": False, "first_name": "Sam"},
+        "text": "hello there",
+    },
+}
+
+
+def test_a_press_keeps_which_message_and_chat_and_a_member_message_stays_whole() -> None:
+    payload = json.dumps({"ok": True, "result": [PRESS, TEXT]}).encode()
+    answer = UpdatesRequest.parse_json_payload(payload)
+    bot = Bot(TOKEN)
+    press, text = (Update.de_json(update, bot) for update in answer["result"])
+    assert press.callback_query.data == "cv:1:0"
+    assert press.callback_query.from_user.id == USER
+    assert press.callback_query.message.message_id == 40
+    assert press.callback_query.message.chat.id == USER
+    assert press.callback_query.message.text is None  # the bot's own words are not read back
+    assert text.message.text == "hello there"  # what a member writes is never trimmed
+
+
+def _nested(children: st.SearchStrategy) -> st.SearchStrategy:
+    """Lists and objects of JSON values, with the keys an update has."""
+    keys = st.sampled_from(["callback_query", "message", "result", "chat", "text", "x"])
+    return st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=4)
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(), _nested, max_leaves=30))
+def test_any_json_answer_is_read_without_error(value: object) -> None:
+    payload = json.dumps({"ok": True, "result": value}).encode()
+    assert UpdatesRequest.parse_json_payload(payload)["ok"] is True
+
+
+def test_a_broken_answer_is_an_error_and_its_text_is_not_logged(caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(TelegramError):
+        UpdatesRequest.parse_json_payload(b'{"ok": true, "result": [{"text": "my secret"')
+    assert "my secret" not in caplog.text
