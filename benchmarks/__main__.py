@@ -31,6 +31,7 @@ from benchmarks.reminders import run_reminders
 from benchmarks.votes import run_votes
 from bot.app import build_application
 from bot.clock import Clock
+from bot.lifecycle import ALLOWED_UPDATES, POLL_INTERVAL_SECONDS
 from config.settings import Settings
 from emulator.process import EmulatorProcess
 from storage.members import MemberRepository
@@ -107,7 +108,9 @@ async def votes_only() -> dict:
         await app.initialize()
         await app.post_init(app)
         await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await app.updater.start_polling(
+            poll_interval=POLL_INTERVAL_SECONDS, timeout=1, allowed_updates=ALLOWED_UPDATES
+        )
         line(f"votes: {len(voters())} members press an answer within about 2 s ...")
         votes = await run_votes(app, emu, TOKEN, voters())
         vote_lines(votes)
@@ -135,7 +138,9 @@ async def main() -> dict:
         await app.initialize()
         await app.post_init(app)
         await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        await app.updater.start_polling(
+            poll_interval=POLL_INTERVAL_SECONDS, timeout=1, allowed_updates=ALLOWED_UPDATES
+        )
         pressers = Pressers(emu, PRESSERS)
         await pressers.prepare()
         idle = await pressers.press_for(5.0, every=0.25)

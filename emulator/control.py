@@ -16,6 +16,8 @@ Routes:
   ``{user_id, filename, data_base64, mime_type?, caption?, chat_id?}`` -> message
 - ``POST /_emulator/send_photo`` ``{user_id, data_base64, caption?, chat_id?}`` -> message
 - ``POST /_emulator/files`` ``{data_base64, filename?, mime_type?, photo?}`` -> ``{"file_id"}``
+- ``POST /_emulator/press_buttons`` ``{presses: [[user_id, message_id, data], ...], spread,
+  start_in?, forge?}`` -> ``{"callback_query_ids"}`` once all are pressed (a timed rush)
 - ``POST /_emulator/press_button``
   ``{user_id, message_id, callback_data?, text?, chat_id?, forge?}`` -> ``{"callback_query_id"}``
 - ``GET  /_emulator/chats/{chat_id}/messages?since=N&include_data=1`` -> the chat's messages
@@ -87,6 +89,17 @@ def _int(value: Any, name: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise ControlError(400, f"{name} must be an integer") from None
+
+
+def _number(value: Any, name: str) -> float:
+    """Coerce a required number of seconds, from 0 to an hour."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ControlError(400, f"{name} must be a number") from None
+    if not 0.0 <= number <= 3600.0:
+        raise ControlError(400, f"{name} must be from 0 to 3600 seconds")
+    return number
 
 
 def _opt_int(value: Any, name: str) -> int | None:
@@ -254,6 +267,32 @@ async def _press_button(emu: BotApiEmulator, request: web.Request) -> Any:
     return {"callback_query_id": query_id}
 
 
+async def _press_buttons(emu: BotApiEmulator, request: web.Request) -> Any:
+    """A rush of presses made inside the emulator, evenly over a time; answers when all are
+    made, with their query ids in order."""
+    body = await _body(request)
+    raw = body.get("presses")
+    if not isinstance(raw, list) or not raw:
+        raise ControlError(400, "presses must be a non-empty list of [user_id, message_id, data]")
+    presses = []
+    for item in raw:
+        if not (isinstance(item, list) and len(item) == 3 and isinstance(item[2], str)):
+            raise ControlError(400, "each press is [user_id, message_id, callback_data]")
+        user_id = _int(item[0], "user_id")
+        if user_id not in emu.state.users:
+            raise ControlError(404, f"unknown user {user_id}")
+        presses.append((user_id, _int(item[1], "message_id"), item[2]))
+    spread = _number(body.get("spread", 0), "spread")
+    start_in = _number(body.get("start_in", 0.5), "start_in")
+    try:
+        ids = await emu.press_buttons_over(
+            presses, spread, start_in=start_in, forge=_flag(body.get("forge", False))
+        )
+    except ValueError as exc:
+        raise ControlError(400, str(exc)) from exc
+    return {"callback_query_ids": ids}
+
+
 async def _chat_messages(emu: BotApiEmulator, request: web.Request) -> Any:
     """List a chat's messages."""
     chat_id = _int(request.match_info["chat_id"], "chat_id")
@@ -410,6 +449,7 @@ def add_control_routes(app: web.Application, emu: BotApiEmulator) -> None:
         ("POST", "/send_photo", _send_photo),
         ("POST", "/files", _add_file),
         ("POST", "/press_button", _press_button),
+        ("POST", "/press_buttons", _press_buttons),
         ("GET", "/chats/{chat_id}/messages", _chat_messages),
         ("GET", "/messages", _all_messages),
         ("POST", "/wait_for_message", _wait_for_message),

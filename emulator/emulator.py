@@ -417,6 +417,29 @@ class BotApiEmulator:
         await asyncio.sleep(0)
         return query_id
 
+    async def press_buttons_over(
+        self,
+        presses: list[tuple[int, int, str]],
+        spread: float,
+        *,
+        start_in: float = 0.5,
+        forge: bool = False,
+    ) -> list[str]:
+        """A rush: users press buttons (user, message id, callback data) one after another,
+        evenly over ``spread`` seconds starting ``start_in`` seconds from now, as Telegram's
+        servers would pass them on; return the callback query ids in order. A press that falls
+        behind its moment goes at once."""
+        loop = asyncio.get_running_loop()
+        first = loop.time() + start_in
+        step = spread / max(len(presses), 1)
+        ids = []
+        for index, (user_id, message_id, data) in enumerate(presses):
+            delay = first + index * step - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            ids.append(await self.press_button(user_id, message_id, data, forge=forge))
+        return ids
+
     @staticmethod
     def _find_button(record: MessageRecord, data: str | None, label: str | None) -> str:
         """Return the callback_data of the button matching ``data`` or ``label``."""

@@ -708,6 +708,7 @@ async def answer_callback_query(st: EmulatorState, p: Params) -> Any:
             url=p.str("url"),
             cache_time=p.int("cache_time", 0) or 0,
             time=now,
+            pressed=query.created,
         )
     )
     return True

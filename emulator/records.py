@@ -381,6 +381,7 @@ class CallbackAnswer:
     url: str | None
     cache_time: int
     time: float
+    pressed: float = 0.0  # when the button was pressed (the same clock as ``time``)
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
@@ -391,6 +392,7 @@ class CallbackAnswer:
             "url": self.url,
             "cache_time": self.cache_time,
             "time": self.time,
+            "pressed": self.pressed,
         }
 
 

@@ -171,3 +171,43 @@ async def test_photos_and_seeded_files(emu: BotApiEmulator, bot: telegram.Bot, h
     sent = await bot.send_photo(USER, file_id)
     assert sent.photo[-1].file_id == file_id
     assert (await http("POST", "/files", {"data_base64": "!!"}))[0] == 400
+
+
+async def test_a_timed_rush_of_presses_arrives_in_order_and_answers_record_the_press_time(
+    emu: BotApiEmulator, bot: telegram.Bot, http: Any
+) -> None:
+    await http("POST", "/users", {"user_id": USER, "first_name": "Ada"})
+    await http("POST", "/send_text", {"user_id": USER, "text": "/start"})
+    (start,) = await bot.get_updates()
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Yes", callback_data="cv:1:0")]])
+    sent = await bot.send_message(USER, "Question", reply_markup=markup)
+    presses = [[USER, sent.message_id, "cv:1:0"], [USER, sent.message_id, "cv:1:1"]]
+    status, body = await http(
+        "POST", "/press_buttons", {"presses": presses, "spread": 0.1, "start_in": 0, "forge": True}
+    )
+    assert status == 200
+    first, second = body["result"]["callback_query_ids"]
+    updates = await bot.get_updates(offset=start.update_id + 1)
+    assert [u.callback_query.data for u in updates] == ["cv:1:0", "cv:1:1"]
+    await updates[1].callback_query.answer("Saved")
+    answer = (await http("GET", "/callback_answers"))[1]["result"][second]
+    assert 0 <= answer["time"] - answer["pressed"] < 5
+    assert first not in (await http("GET", "/callback_answers"))[1]["result"]
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        ({"presses": []}, "non-empty list"),
+        ({"presses": [[USER, 1]]}, "[user_id, message_id, callback_data]"),
+        ({"presses": [[USER, 1, "x"]], "spread": -1}, "from 0 to 3600"),
+        ({"presses": [[USER, 1, "x"]], "spread": "soon"}, "must be a number"),
+        ({"presses": [[5, 1, "x"]]}, "unknown user 5"),
+        ({"presses": [[USER, 99, "x"]], "start_in": 0}, "no message 99"),
+    ],
+)
+async def test_a_bad_rush_is_refused_with_a_clear_error(http: Any, body: Any, error: str) -> None:
+    await http("POST", "/users", {"user_id": USER, "first_name": "Ada"})
+    status, answer = await http("POST", "/press_buttons", body)
+    assert status in (400, 404)
+    assert error in answer["error"]
