@@ -114,6 +114,7 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         settings.consultation_nudge_hours,
     )
     catch_up = CatchUpService(
+        db,
         CatchUpRepository(db),
         members,
         AudienceRepository(db),
@@ -131,7 +132,7 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         texts=texts,
         forum=forum,
         directory=directory,
-        members=MemberService(db, members, roles_repo, audit, contacts, forum, clock),
+        members=MemberService(db, members, roles_repo, audit, contacts, forum, clock, catch_up),
         roles=roles,
         contact=ContactService(contacts, members, roles, audit, clock),
         reports=ReportService(members, stats, audit, roles, forum, clock),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.db import Database
+from storage.db import Database, Session
 from storage.members import PREFERENCE_COLUMNS
 from storage.timefmt import to_db
 
@@ -61,11 +61,18 @@ class AudienceRepository:
             await self._db.fetch_value(f"SELECT COUNT(*) FROM members WHERE {where}", values)
         )
 
-    async def includes(self, telegram_id: int, preference: str | None, now: datetime) -> bool:
-        """True when this member would be in an audience of this kind now (place aside)."""
+    async def includes(
+        self,
+        telegram_id: int,
+        preference: str | None,
+        now: datetime,
+        tx: Session | None = None,
+    ) -> bool:
+        """True when this member would be in an audience of this kind now (place aside); read
+        in ``tx`` when given."""
         where, values = self._where(preference, now, None, None)
         return bool(
-            await self._db.fetch_value(
+            await (tx or self._db).fetch_value(
                 f"SELECT 1 FROM members WHERE telegram_id = ? AND {where}", [telegram_id, *values]
             )
         )

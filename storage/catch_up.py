@@ -1,11 +1,12 @@
 """Late joiners: open consultations and upcoming meetings a member was not asked about yet,
-and writing their invitation row once (the same rows the opening and creating paths write)."""
+and writing their invitation row once (the same rows the opening and creating paths write).
+Everything runs in the caller's transaction, which queues each invitation's message too."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from storage.db import Database
+from storage.db import Database, Session
 from storage.timefmt import to_db
 
 # An audience (scope, place) that includes a region and hub given as two parameters.
@@ -29,11 +30,16 @@ class CatchUpRepository:
         self._db = db
 
     async def consultations_not_asked(
-        self, member_id: int, region_id: str | None, hub_id: str | None, closing_after: datetime
+        self,
+        member_id: int,
+        region_id: str | None,
+        hub_id: str | None,
+        closing_after: datetime,
+        tx: Session,
     ) -> list[int]:
         """Open consultations for this region and hub, closing after ``closing_after``, that
         the member has no invitation to; soonest deadline first."""
-        rows = await self._db.fetch_all(
+        rows = await tx.fetch_all(
             f"SELECT id FROM consultations WHERE state = 'open' AND closes_at > ? "
             f"AND {_FOR_PLACE} AND id NOT IN "
             "(SELECT consultation_id FROM consultation_invites WHERE member_id = ?) "
@@ -43,13 +49,13 @@ class CatchUpRepository:
         return [row["id"] for row in rows]
 
     async def invite_to_consultation(
-        self, consultation_id: int, member_id: int, closing_after: datetime
+        self, consultation_id: int, member_id: int, closing_after: datetime, tx: Session
     ) -> bool:
         """Write the member's invitation with their region and hub as they are now (as opening
         does), if the consultation is still open past ``closing_after`` and its audience
         includes them; False when it was not written (already invited, or no longer fits)."""
         return (
-            await self._db.execute(
+            await tx.execute(
                 "INSERT OR IGNORE INTO consultation_invites (consultation_id, member_id, "
                 "region_id, hub_id) SELECT x.id, m.telegram_id, COALESCE(m.region_id, ''), "
                 "COALESCE(m.hub_id, '') FROM consultations x JOIN members m "
@@ -61,11 +67,16 @@ class CatchUpRepository:
         )
 
     async def meetings_not_invited(
-        self, member_id: int, region_id: str | None, hub_id: str | None, now: datetime
+        self,
+        member_id: int,
+        region_id: str | None,
+        hub_id: str | None,
+        now: datetime,
+        tx: Session,
     ) -> list[int]:
         """Scheduled meetings for this region and hub that start after ``now`` and have no row
         for the member (not invited, not answered); soonest first."""
-        rows = await self._db.fetch_all(
+        rows = await tx.fetch_all(
             f"SELECT id FROM meetings WHERE state = 'scheduled' AND starts_at > ? "
             f"AND {_FOR_PLACE} AND id NOT IN "
             "(SELECT meeting_id FROM meeting_rsvps WHERE member_id = ?) "
@@ -74,11 +85,13 @@ class CatchUpRepository:
         )
         return [row["id"] for row in rows]
 
-    async def invite_to_meeting(self, meeting_id: int, member_id: int, now: datetime) -> bool:
+    async def invite_to_meeting(
+        self, meeting_id: int, member_id: int, now: datetime, tx: Session
+    ) -> bool:
         """Write the member's invited row (as creating a meeting does), if the meeting is still
         scheduled, has not started and is for their places; False when it was not written."""
         return (
-            await self._db.execute(
+            await tx.execute(
                 "INSERT OR IGNORE INTO meeting_rsvps (meeting_id, member_id, invited) "
                 "SELECT x.id, m.telegram_id, 1 FROM meetings x JOIN members m "
                 "ON m.telegram_id = ? WHERE x.id = ? AND x.state = 'scheduled' "

@@ -216,21 +216,25 @@ class ConsultationRepository:
             (to_db(closes_at), to_db(now), consultation_id),
         )
 
-    async def take_nudge(self, consultation_id: int, state: str, now: datetime) -> bool:
+    async def take_nudge(
+        self, consultation_id: int, state: str, now: datetime, tx: Session | None = None
+    ) -> bool:
         """Mark the nudge sent or skipped if it is still pending; True for the one caller that
-        did (so it goes out at most once)."""
+        did (so it goes out at most once). In ``tx`` when given: the caller queues the nudge
+        in the same transaction, so it is taken and queued together or not at all."""
         return bool(
-            await self._db.execute(
+            await (tx or self._db).execute(
                 "UPDATE consultations SET nudge_state = ?, updated_at = ? "
                 "WHERE id = ? AND nudge_state = 'pending'",
                 (state, to_db(now), consultation_id),
             )
         )
 
-    async def take_results(self, consultation_id: int) -> bool:
-        """Mark the results pack as queued; True for the one caller that did."""
+    async def take_results(self, consultation_id: int, tx: Session) -> bool:
+        """Mark the results pack as queued, in ``tx`` (which queues it too); True for the one
+        caller that did. Until that commits ``closed_without_results`` still finds it."""
         return bool(
-            await self._db.execute(
+            await tx.execute(
                 "UPDATE consultations SET results_sent = 1 WHERE id = ? AND results_sent = 0",
                 (consultation_id,),
             )
@@ -238,12 +242,12 @@ class ConsultationRepository:
 
     # Reading
 
-    async def get(self, consultation_id: int) -> Consultation | None:
-        """One consultation, or None."""
-        row = await self._db.fetch_one(
+    async def get(self, consultation_id: int, tx: Session | None = None) -> Consultation | None:
+        """One consultation, or None (read in ``tx`` when given)."""
+        row = await (tx or self._db).fetch_one(
             f"SELECT {_COLUMNS} FROM consultations WHERE id = ?", (consultation_id,)
         )
-        return await self._build(row) if row else None
+        return await self._build(row, tx) if row else None
 
     async def due_to_open(self, now: datetime) -> list[Consultation]:
         """Scheduled consultations whose opening time has come."""
@@ -483,19 +487,21 @@ class ConsultationRepository:
         )
         return [row["text"] for row in rows]
 
-    async def not_answered(self, consultation_id: int) -> list[int]:
-        """Invited members who have not answered."""
-        rows = await self._db.fetch_all(
+    async def not_answered(self, consultation_id: int, tx: Session | None = None) -> list[int]:
+        """Invited members who have not answered (read in ``tx`` when given)."""
+        rows = await (tx or self._db).fetch_all(
             "SELECT member_id FROM consultation_invites "
             "WHERE consultation_id = ? AND answered_at IS NULL ORDER BY member_id",
             (consultation_id,),
         )
         return [row["member_id"] for row in rows]
 
-    async def invited(self, consultation_id: int, answered_only: bool = False) -> list[int]:
-        """Everyone invited (or only those who answered)."""
+    async def invited(
+        self, consultation_id: int, answered_only: bool = False, tx: Session | None = None
+    ) -> list[int]:
+        """Everyone invited (or only those who answered); read in ``tx`` when given."""
         extra = " AND answered_at IS NOT NULL" if answered_only else ""
-        rows = await self._db.fetch_all(
+        rows = await (tx or self._db).fetch_all(
             "SELECT member_id FROM consultation_invites WHERE consultation_id = ?"
             f"{extra} ORDER BY member_id",
             (consultation_id,),
@@ -584,18 +590,20 @@ class ConsultationRepository:
     # Follow-ups
 
     async def add_followup(
-        self, consultation_id: int, text: str, created_by: int | None, now: datetime
+        self, consultation_id: int, text: str, created_by: int | None, now: datetime, tx: Session
     ) -> int:
-        """Keep a "you said, we did" message; return its id."""
-        return await self._db.insert(
+        """Keep a "you said, we did" message, in ``tx`` (which queues it too); return its id."""
+        return await tx.insert(
             "INSERT INTO consultation_followups (consultation_id, text, created_by, created_at) "
             "VALUES (?,?,?,?)",
             (consultation_id, text, created_by, to_db(now)),
         )
 
-    async def set_followup_broadcast(self, followup_id: int, broadcast_id: int) -> None:
-        """Link a follow-up to the broadcast that sent it."""
-        await self._db.execute(
+    async def set_followup_broadcast(
+        self, followup_id: int, broadcast_id: int, tx: Session
+    ) -> None:
+        """Link a follow-up to the broadcast that sent it, in ``tx``."""
+        await tx.execute(
             "UPDATE consultation_followups SET broadcast_id = ? WHERE id = ?",
             (broadcast_id, followup_id),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, Row
+from storage.db import Database, Row, Session
 from storage.timefmt import from_db, to_db
 
 
@@ -76,9 +76,9 @@ class MemberRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def get(self, telegram_id: int) -> Member | None:
-        """The member with this Telegram id, or None."""
-        row = await self._db.fetch_one(
+    async def get(self, telegram_id: int, tx: Session | None = None) -> Member | None:
+        """The member with this Telegram id, or None (read in ``tx`` when given)."""
+        row = await (tx or self._db).fetch_one(
             f"SELECT {_COLUMNS} FROM members WHERE telegram_id = ?", (telegram_id,)
         )
         return _member(row) if row else None
@@ -107,11 +107,16 @@ class MemberRepository:
         )
 
     async def set_preference(
-        self, telegram_id: int, preference: str, wanted: bool, now: datetime
+        self,
+        telegram_id: int,
+        preference: str,
+        wanted: bool,
+        now: datetime,
+        tx: Session | None = None,
     ) -> None:
-        """Turn one kind of message on or off."""
+        """Turn one kind of message on or off (in ``tx`` when given)."""
         column = PREFERENCE_COLUMNS[preference]
-        await self._db.execute(
+        await (tx or self._db).execute(
             f"UPDATE members SET {column} = ?, updated_at = ? WHERE telegram_id = ?",
             (int(wanted), to_db(now), telegram_id),
         )
@@ -123,9 +128,11 @@ class MemberRepository:
             (to_db(now), telegram_id),
         )
 
-    async def set_pause(self, telegram_id: int, until: datetime | None, now: datetime) -> None:
-        """Pause everything until a time, or end the pause with None."""
-        await self._db.execute(
+    async def set_pause(
+        self, telegram_id: int, until: datetime | None, now: datetime, tx: Session | None = None
+    ) -> None:
+        """Pause everything until a time, or end the pause with None (in ``tx`` when given)."""
+        await (tx or self._db).execute(
             "UPDATE members SET paused_until = ?, updated_at = ? WHERE telegram_id = ?",
             (to_db(until), to_db(now), telegram_id),
         )
@@ -137,20 +144,26 @@ class MemberRepository:
             (int(reachable), to_db(now), telegram_id),
         )
 
-    async def end_expired_pauses(self, now: datetime) -> list[int]:
-        """Clear every pause that has ended; return whose."""
-        async with self._db.transaction() as tx:
-            rows = await tx.fetch_all(
-                "SELECT telegram_id FROM members WHERE paused_until IS NOT NULL "
-                "AND paused_until <= ?",
-                (to_db(now),),
+    async def expired_pauses(self, now: datetime) -> list[int]:
+        """Members whose pause has ended but is still recorded, each then cleared with
+        ``end_pause``."""
+        rows = await self._db.fetch_all(
+            "SELECT telegram_id FROM members WHERE paused_until IS NOT NULL "
+            "AND paused_until <= ? ORDER BY telegram_id",
+            (to_db(now),),
+        )
+        return [row["telegram_id"] for row in rows]
+
+    async def end_pause(self, telegram_id: int, now: datetime, tx: Session) -> bool:
+        """Clear one member's pause if it has ended, in ``tx``; True for the caller that did."""
+        return (
+            await tx.execute(
+                "UPDATE members SET paused_until = NULL, updated_at = ? "
+                "WHERE telegram_id = ? AND paused_until IS NOT NULL AND paused_until <= ?",
+                (to_db(now), telegram_id, to_db(now)),
             )
-            ids = [row["telegram_id"] for row in rows]
-            await tx.execute_many(
-                "UPDATE members SET paused_until = NULL, updated_at = ? WHERE telegram_id = ?",
-                [(to_db(now), member_id) for member_id in ids],
-            )
-        return ids
+            == 1
+        )
 
     async def counts_by_place(self, now: datetime) -> list[PlaceCount]:
         """Active and paused member counts for each region and hub."""

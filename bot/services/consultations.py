@@ -40,7 +40,7 @@ from storage.consultations import (
     NewConsultation,
     PlaceCounts,
 )
-from storage.db import Database
+from storage.db import Database, Session
 from storage.members import MemberRepository
 from storage.roles import COORDINATOR, DECISION_MAKER, RoleRepository
 
@@ -360,8 +360,13 @@ class ConsultationService:
         return consultation
 
     async def open_due(self) -> list[int]:
-        """Open every scheduled consultation whose time has come and send its invitations."""
+        """Open every scheduled consultation whose time has come and send its invitations.
+
+        The state, the invitation rows and the invitation broadcast (with its delivery rows)
+        are written in one transaction: a crash or a failed write leaves the consultation
+        scheduled, so the next sweep opens it, asking everyone once; never opened unasked."""
         opened = []
+        queued = False
         for consultation in await self._polls.due_to_open(self._clock.now()):
             if consultation.closes_at <= self._clock.now():
                 continue  # the bot was down for all of it: closing comes next, with no asking
@@ -372,21 +377,30 @@ class ConsultationService:
                 invitees = await self._audiences.recipients(audience)
             except UnknownPlace:
                 invitees = []  # the forum file lost that place; nobody to ask
-            async with self._db.transaction() as tx:
-                if not await self._polls.open(consultation.id, invitees, self._clock.now(), tx):
-                    continue
+            try:
+                async with self._db.transaction() as tx:
+                    now = self._clock.now()
+                    if not await self._polls.open(consultation.id, invitees, now, tx):
+                        continue
+                    if invitees:
+                        text, markup = self._messages.invitation(replace(consultation, state=OPEN))
+                        await self._delivery.enqueue(
+                            KIND_INVITE,
+                            text,
+                            invitees,
+                            reply_markup=markup,
+                            preference=PREFERENCE,
+                            audience=consultation.audience_label,
+                            tx=tx,
+                        )
+                        queued = True
+            except Exception:
+                logger.exception("consultation %s could not be opened; kept", consultation.id)
+                continue
             self._cache.pop(consultation.id, None)
             opened.append(consultation.id)
-            if invitees:
-                text, markup = self._messages.invitation(replace(consultation, state=OPEN))
-                await self._delivery.enqueue(
-                    KIND_INVITE,
-                    text,
-                    invitees,
-                    reply_markup=markup,
-                    preference=PREFERENCE,
-                    audience=consultation.audience_label,
-                )
+        if queued:
+            self._delivery.wake()
         return opened
 
     # Coordinators' changes
@@ -454,13 +468,14 @@ class ConsultationService:
         is told. Return how many are told."""
         consultation = await self._changeable(actor_id, consultation_id, "cancel consultation")
         now = self._clock.now()
-        invited = await self._polls.invited(consultation_id)
+        # The state, the answers deleted and the notice queued: one transaction, all or none.
         async with self._db.transaction() as tx:
             moved = await self._polls.set_state(
                 consultation_id, CANCELLED, now, tx, only_from=(SCHEDULED, OPEN)
             )
             if not moved:
                 raise PollClosed
+            invited = await self._polls.invited(consultation_id, tx=tx)
             await self._polls.discard_answers(consultation_id, tx)
             self._cache.pop(consultation_id, None)
             await self._audit.record(
@@ -470,17 +485,20 @@ class ConsultationService:
                 detail=f"consultation {consultation_id}, {len(invited)} told",
                 tx=tx,
             )
+            if invited:
+                text, markup = self._messages.cancelled(consultation)
+                await self._delivery.enqueue(
+                    KIND_CANCELLED,
+                    text,
+                    invited,
+                    created_by=actor_id,
+                    reply_markup=markup,
+                    preference=PREFERENCE,
+                    audience=consultation.audience_label,
+                    tx=tx,
+                )
         if invited:
-            text, markup = self._messages.cancelled(consultation)
-            await self._delivery.enqueue(
-                KIND_CANCELLED,
-                text,
-                invited,
-                created_by=actor_id,
-                reply_markup=markup,
-                preference=PREFERENCE,
-                audience=consultation.audience_label,
-            )
+            self._delivery.wake()
         return len(invited)
 
     async def followup_count(self, actor_id: int, consultation_id: int) -> int:
@@ -502,24 +520,34 @@ class ConsultationService:
         if not text or len(text) > MAX_FOLLOWUP:
             raise TextInvalid
         now = self._clock.now()
-        followup_id = await self._polls.add_followup(consultation_id, text, actor_id, now)
-        await self._audit.record(
-            actor_id, "consultation.followup", now, detail=f"consultation {consultation_id}"
-        )
-        invited = await self._polls.invited(consultation_id)
-        if invited:
-            html_text, markup = self._messages.followup(consultation, text)
-            broadcast_id = await self._delivery.enqueue(
-                KIND_FOLLOWUP,
-                html_text,
-                invited,
-                created_by=actor_id,
-                reply_markup=markup,
-                preference=PREFERENCE,
-                audience=consultation.audience_label,
-                report_to=actor_id,
+        html_text, markup = self._messages.followup(consultation, text)
+        # Kept, recorded and queued in one transaction: a failure keeps none of it, so the
+        # coordinator's retry neither doubles it nor leaves one that was never sent.
+        async with self._db.transaction() as tx:
+            followup_id = await self._polls.add_followup(consultation_id, text, actor_id, now, tx)
+            await self._audit.record(
+                actor_id,
+                "consultation.followup",
+                now,
+                detail=f"consultation {consultation_id}",
+                tx=tx,
             )
-            await self._polls.set_followup_broadcast(followup_id, broadcast_id)
+            invited = await self._polls.invited(consultation_id, tx=tx)
+            if invited:
+                broadcast_id = await self._delivery.enqueue(
+                    KIND_FOLLOWUP,
+                    html_text,
+                    invited,
+                    created_by=actor_id,
+                    reply_markup=markup,
+                    preference=PREFERENCE,
+                    audience=consultation.audience_label,
+                    report_to=actor_id,
+                    tx=tx,
+                )
+                await self._polls.set_followup_broadcast(followup_id, broadcast_id, tx)
+        if invited:
+            self._delivery.wake()
         return len(invited)
 
     # Members
@@ -731,6 +759,7 @@ class ConsultationService:
         """Send each open consultation's one nudge when due, to members asked who have not
         answered (the engine skips those who turned consultations off or paused)."""
         sent = []
+        queued = False
         now = self._clock.now()
         for consultation in await self._polls.open_with_nudge_pending():
             due = self.nudge_due(consultation)
@@ -740,20 +769,31 @@ class ConsultationService:
             if due is None or too_late:
                 await self._polls.take_nudge(consultation.id, NUDGE_SKIPPED, now)
                 continue
-            if not await self._polls.take_nudge(consultation.id, NUDGE_SENT, now):
+            # Taken and queued in one transaction: a crash or a failed write leaves it
+            # pending for the next sweep (skipped then if it has become too late).
+            try:
+                async with self._db.transaction() as tx:
+                    if not await self._polls.take_nudge(consultation.id, NUDGE_SENT, now, tx):
+                        continue
+                    silent = await self._polls.not_answered(consultation.id, tx)
+                    if silent:
+                        text, markup = self._messages.nudge(consultation)
+                        await self._delivery.enqueue(
+                            KIND_NUDGE,
+                            text,
+                            silent,
+                            reply_markup=markup,
+                            preference=PREFERENCE,
+                            audience=consultation.audience_label,
+                            tx=tx,
+                        )
+                        queued = True
+            except Exception:
+                logger.exception("consultation %s nudge could not be queued; kept", consultation.id)
                 continue
-            silent = await self._polls.not_answered(consultation.id)
-            if silent:
-                text, markup = self._messages.nudge(consultation)
-                await self._delivery.enqueue(
-                    KIND_NUDGE,
-                    text,
-                    silent,
-                    reply_markup=markup,
-                    preference=PREFERENCE,
-                    audience=consultation.audience_label,
-                )
             sent.append(consultation.id)
+        if queued:
+            self._delivery.wake()
         return sent
 
     async def close_due(self) -> list[int]:
@@ -764,7 +804,7 @@ class ConsultationService:
             if await self._close(consultation.id, None, "deadline"):
                 closed.append(consultation.id)
         for consultation in await self._polls.closed_without_results():
-            await self._send_results(consultation)
+            await self._try_results(consultation)
         return closed
 
     async def tick(self) -> None:
@@ -776,7 +816,13 @@ class ConsultationService:
                 logger.exception("consultation step %s failed this time", step.__name__)
 
     async def _close(self, consultation_id: int, actor_id: int | None, why: str) -> bool:
-        """Close once: keep the anonymous counts in the same transaction, then send results."""
+        """Close once: keep the anonymous counts in the same transaction, then send results.
+
+        Closing and queueing the results are two transactions on purpose: the pack is built
+        (suppression, a chart) off the event loop, which must not hold the database. It is
+        still never lost nor sent twice: ``results_sent`` stays 0 until the pack is queued
+        (flag and broadcasts in one transaction, see ``_send_results``), and every sweep
+        (``close_due``) queues any closed consultation's pack still at 0."""
         now = self._clock.now()
         consultation = await self.get(consultation_id)
         async with self._db.transaction() as tx:
@@ -796,13 +842,24 @@ class ConsultationService:
                 tx=tx,
             )
         closed = await self.get(consultation_id)
-        await self._send_results(closed)
+        await self._try_results(closed)
         return True
+
+    async def _try_results(self, consultation: Consultation) -> None:
+        """Queue the results pack; a failure is logged and left to the next sweep."""
+        try:
+            await self._send_results(consultation)
+        except Exception:
+            logger.exception("consultation %s results not queued; kept", consultation.id)
 
     async def _send_results(self, consultation: Consultation) -> None:
         """Queue the results pack (coordinators with comments, chosen decision-makers
-        without) and, unless hidden, what people said to members who answered; once."""
-        if not await self._polls.take_results(consultation.id):
+        without) and, unless hidden, what people said to members who answered; once.
+
+        Everything is built first (the closing counts are fixed by then), then the flag and
+        every broadcast are written in one transaction: a crash or a failed write leaves
+        ``results_sent`` at 0 and nothing queued, so the next sweep queues it all once."""
+        if consultation.results_sent:
             return
         coordinators = await self._roles.coordinators()
         # Only those who still hold the role: someone revoked since does not get the pack.
@@ -812,20 +869,39 @@ class ConsultationService:
             for reader in await self._polls.readers(consultation.id)
             if reader in current and reader not in coordinators
         ]
-        for recipients, with_comments in ((coordinators, True), (readers, False)):
-            if not recipients:
-                continue
-            for part in await self._pack(consultation, with_comments):
+        packs = [
+            (recipients, await self._pack(consultation, with_comments))
+            for recipients, with_comments in ((coordinators, True), (readers, False))
+            if recipients
+        ]
+        members: tuple[list[int], str, dict | None] | None = None
+        if consultation.show_results != NEVER:
+            answered = await self._polls.invited(consultation.id, answered_only=True)
+            if answered:
+                raw = replace(await self.tally(consultation), areas=())
+                safe = await asyncio.to_thread(protect, raw)
+                members = (answered, *self._messages.member_results(consultation, safe))
+        async with self._db.transaction() as tx:
+            if not await self._polls.take_results(consultation.id, tx):
+                return  # queued meanwhile by another sweep
+            await self._queue_results(consultation, packs, members, tx)
+        self._delivery.wake()
+
+    async def _queue_results(
+        self,
+        consultation: Consultation,
+        packs: list[tuple[list[int], list[PackPart]]],
+        members: tuple[list[int], str, dict | None] | None,
+        tx: Session,
+    ) -> None:
+        """Write the results broadcasts built by ``_send_results`` in ``tx``."""
+        for recipients, parts in packs:
+            for part in parts:
                 await self._delivery.enqueue(
-                    KIND_RESULTS, part.text_html, recipients, media=part.media
+                    KIND_RESULTS, part.text_html, recipients, media=part.media, tx=tx
                 )
-        if consultation.show_results == NEVER:
-            return
-        answered = await self._polls.invited(consultation.id, answered_only=True)
-        if answered:
-            raw = replace(await self.tally(consultation), areas=())
-            safe = await asyncio.to_thread(protect, raw)
-            text, markup = self._messages.member_results(consultation, safe)
+        if members is not None:
+            answered, text, markup = members
             await self._delivery.enqueue(
                 KIND_MEMBER_RESULTS,
                 text,
@@ -833,6 +909,7 @@ class ConsultationService:
                 reply_markup=markup,
                 preference=PREFERENCE,
                 audience=consultation.audience_label,
+                tx=tx,
             )
 
 

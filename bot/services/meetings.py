@@ -212,7 +212,7 @@ class MeetingService:
 
     async def create(self, actor_id: int, draft: MeetingDraft) -> Created:
         """Store the meeting (and its series if it repeats), its reminders and who is
-        invited, then send the invitations."""
+        invited, and queue the invitations, all in one transaction."""
         await self._roles.require_coordinator(actor_id, "create meeting")
         if draft.repeat is not None and draft.repeat not in RULES:
             raise InvalidChoice
@@ -247,19 +247,25 @@ class MeetingService:
             if series_id is not None:
                 detail += f", series {series_id}"
             await self._audit.record(actor_id, "meeting.created", now, detail=detail, tx=tx)
-        meeting = await self._meetings.get(meeting_id)
-        assert meeting is not None
+            # The invitations are queued in the same transaction: a crash or a failed write
+            # keeps no meeting at all (a series' next one is made again by the next sweep),
+            # never one whose invited members were not told.
+            meeting = await self._meetings.get(meeting_id, tx)
+            assert meeting is not None
+            if invitees:
+                text, markup = self._messages.invitation(meeting)
+                await self._delivery.enqueue(
+                    KIND_INVITE,
+                    text,
+                    invitees,
+                    created_by=actor_id,
+                    reply_markup=markup,
+                    preference=PREFERENCE,
+                    audience=audience.label,
+                    tx=tx,
+                )
         if invitees:
-            text, markup = self._messages.invitation(meeting)
-            await self._delivery.enqueue(
-                KIND_INVITE,
-                text,
-                invitees,
-                created_by=actor_id,
-                reply_markup=markup,
-                preference=PREFERENCE,
-                audience=audience.label,
-            )
+            self._delivery.wake()
         await self._tell_listeners(meeting_id)
         return Created(meeting, len(invitees))
 
@@ -288,6 +294,8 @@ class MeetingService:
                     made.append(await self._create(creator, draft, series_id))
                 except ServiceError as error:
                     logger.warning("series %s not extended: %s", series_id, type(error).__name__)
+                except Exception:  # nothing was kept: the next sweep makes it again
+                    logger.exception("series %s not extended this time", series_id)
         return made
 
     async def stop_repeating(self, actor_id: int, meeting_id: int) -> None:
@@ -414,6 +422,7 @@ class MeetingService:
         if len(new_place) > MAX_PLACE or len(new_link) > MAX_PLACE:
             raise MeetingInvalid
         plans = self.reminder_plan(new_start, now)
+        # The change, its new reminders and the notice: one transaction, all or none.
         async with self._db.transaction() as tx:
             await self._meetings.reschedule(
                 meeting_id, new_start, new_place, new_link, plans, now, tx
@@ -421,20 +430,23 @@ class MeetingService:
             await self._audit.record(
                 actor_id, "meeting.changed", now, detail=f"meeting {meeting_id}", tx=tx
             )
-        changed = await self._meetings.get(meeting_id)
-        assert changed is not None
-        told = await self._meetings.people(meeting_id, (GOING, MAYBE))
+            changed = await self._meetings.get(meeting_id, tx)
+            assert changed is not None
+            told = await self._meetings.people(meeting_id, (GOING, MAYBE), tx=tx)
+            if told:
+                text, markup = self._messages.changed(changed)
+                await self._delivery.enqueue(
+                    KIND_CHANGED,
+                    text,
+                    told,
+                    created_by=actor_id,
+                    reply_markup=markup,
+                    preference=PREFERENCE,
+                    audience=changed.audience_label,
+                    tx=tx,
+                )
         if told:
-            text, markup = self._messages.changed(changed)
-            await self._delivery.enqueue(
-                KIND_CHANGED,
-                text,
-                told,
-                created_by=actor_id,
-                reply_markup=markup,
-                preference=PREFERENCE,
-                audience=changed.audience_label,
-            )
+            self._delivery.wake()
         await self._tell_listeners(meeting_id)
         return changed
 
@@ -444,25 +456,29 @@ class MeetingService:
         await self._roles.require_coordinator(actor_id, "cancel meeting")
         meeting = await self._open_meeting(meeting_id)
         now = self._clock.now()
+        # Cancelled (with its reminders) and the urgent notice queued: one transaction.
         async with self._db.transaction() as tx:
             if not await self._meetings.cancel(meeting_id, now, tx):
                 raise MeetingGone
             await self._audit.record(
                 actor_id, "meeting.cancelled", now, detail=f"meeting {meeting_id}", tx=tx
             )
-        told = await self._meetings.people(meeting_id, (GOING, MAYBE, None))
+            told = await self._meetings.people(meeting_id, (GOING, MAYBE, None), tx=tx)
+            if told:
+                text, markup = self._messages.cancelled(meeting)
+                await self._delivery.enqueue(
+                    KIND_CANCELLED,
+                    text,
+                    told,
+                    created_by=actor_id,
+                    reply_markup=markup,
+                    urgent=True,
+                    preference=PREFERENCE,
+                    audience=meeting.audience_label,
+                    tx=tx,
+                )
         if told:
-            text, markup = self._messages.cancelled(meeting)
-            await self._delivery.enqueue(
-                KIND_CANCELLED,
-                text,
-                told,
-                created_by=actor_id,
-                reply_markup=markup,
-                urgent=True,
-                preference=PREFERENCE,
-                audience=meeting.audience_label,
-            )
+            self._delivery.wake()
         return len(told)
 
     # Members

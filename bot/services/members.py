@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.clock import Clock
 from bot.forum import Forum
@@ -11,13 +13,21 @@ from bot.services.errors import InvalidChoice, NotAMember
 from bot.services.roles import LastCoordinator
 from storage.audit import AuditRepository
 from storage.contact_requests import ContactRequestRepository
-from storage.db import Database
+from storage.db import Database, Session
 from storage.erasure import erase_person
 from storage.members import PREFERENCE_COLUMNS, Member, MemberRepository
 from storage.roles import COORDINATOR, RoleRepository
 
+if TYPE_CHECKING:
+    from bot.services.catch_up import CatchUpService
+
+logger = logging.getLogger(__name__)
+
 PAUSE_WEEKS = (2, 4)
 PREFERENCES = tuple(PREFERENCE_COLUMNS)
+# Turning one of these back on may let a member be asked what they missed meanwhile.
+CAUGHT_UP = ("consultations", "meetings")
+T = TypeVar("T")
 
 
 class MemberService:
@@ -32,8 +42,10 @@ class MemberService:
         contacts: ContactRequestRepository,
         forum: Forum,
         clock: Clock,
+        catch_up: CatchUpService | None = None,
     ) -> None:
         self._db = db
+        self._catch_up = catch_up
         self._members = members
         self._roles = roles
         self._audit = audit
@@ -78,12 +90,21 @@ class MemberService:
         return await self.require(telegram_id)
 
     async def toggle_preference(self, telegram_id: int, preference: str) -> Member:
-        """Switch one kind of message on or off."""
+        """Switch one kind of message on or off; turning consultations or meetings back on
+        asks the member, once each, what is still open for them (catch-up)."""
         member = await self.require(telegram_id)
         if preference not in PREFERENCE_COLUMNS:
             raise InvalidChoice
-        current = getattr(member, PREFERENCE_COLUMNS[preference])
-        await self._members.set_preference(telegram_id, preference, not current, self._clock.now())
+        wanted = not getattr(member, PREFERENCE_COLUMNS[preference])
+        now = self._clock.now()
+
+        async def change(tx: Session) -> None:
+            await self._members.set_preference(telegram_id, preference, wanted, now, tx)
+
+        if wanted and preference in CAUGHT_UP:
+            await self._with_catch_up(telegram_id, change)
+        else:
+            await self._members.set_preference(telegram_id, preference, wanted, now)
         return await self.require(telegram_id)
 
     async def finish_setup(self, telegram_id: int) -> Member:
@@ -102,14 +123,51 @@ class MemberService:
         return await self.require(telegram_id)
 
     async def resume(self, telegram_id: int) -> Member:
-        """End a pause now."""
+        """End a pause now, and ask what was opened meanwhile (catch-up)."""
         await self.require(telegram_id)
-        await self._members.set_pause(telegram_id, None, self._clock.now())
+        now = self._clock.now()
+
+        async def change(tx: Session) -> None:
+            await self._members.set_pause(telegram_id, None, now, tx)
+
+        await self._with_catch_up(telegram_id, change)
         return await self.require(telegram_id)
 
     async def end_expired_pauses(self) -> list[int]:
-        """End every pause whose time is up; return the members to tell."""
-        return await self._members.end_expired_pauses(self._clock.now())
+        """End every pause whose time is up, each with its catch-up; return the members to
+        tell."""
+        now = self._clock.now()
+        ended = []
+        for member_id in await self._members.expired_pauses(now):
+
+            async def change(tx: Session, member_id: int = member_id) -> bool:
+                return await self._members.end_pause(member_id, now, tx)
+
+            if await self._with_catch_up(member_id, change):
+                ended.append(member_id)
+        return ended
+
+    async def _with_catch_up(
+        self, telegram_id: int, change: Callable[[Session], Awaitable[T]]
+    ) -> T:
+        """Make a change that lets a member receive more and, in the same transaction, invite
+        them to what they missed (``CatchUpService.member_in``): a crash keeps both or
+        neither. If the catch-up cannot be written the change is made on its own (logged),
+        so nobody stays paused or unable to turn messages on because of it."""
+        if self._catch_up is None:
+            async with self._db.transaction() as tx:
+                return await change(tx)
+        try:
+            async with self._db.transaction() as tx:
+                result = await change(tx)
+                caught = await self._catch_up.member_in(telegram_id, tx)
+        except Exception:
+            logger.exception("catch-up not written; the member's change is made on its own")
+            async with self._db.transaction() as tx:
+                return await change(tx)
+        if caught:
+            self._catch_up.wake()
+        return result
 
     async def mark_reachable(self, telegram_id: int, reachable: bool) -> None:
         """Record whether Telegram delivers to this person (they blocked or came back)."""
