@@ -19,6 +19,7 @@ from bot.forum import load_forum
 from bot.http_request import AiohttpRequest, UpdatesRequest
 from bot.logging_setup import quiet_libraries_that_log_private_data
 from bot.meeting_jobs import arm_meeting_reminders, schedule_meeting_jobs
+from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.catch_up import CatchUpService
 from bot.services.consultations import ConsultationService
@@ -37,6 +38,7 @@ from handlers.common import ForumContext
 from handlers.consultation_messages import ConsultationMessages
 from handlers.meeting_messages import MeetingMessages
 from handlers.redraw import REDRAWS, build_redraw_lane
+from storage.attendance import AttendanceRepository
 from storage.audience import AudienceRepository
 from storage.audit import AuditRepository
 from storage.catch_up import CatchUpRepository
@@ -141,6 +143,9 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         meetings=meetings,
         consultations=consultations,
         catch_up=catch_up,
+        attendance=AttendanceService(
+            AttendanceRepository(db), roles, audit, forum, clock, settings.zone
+        ),
         safety=SafetyNet(matcher, stats, clock, settings.zone),
     )
 
@@ -210,6 +215,7 @@ async def _post_init(app: Application) -> None:
             "newpoll",
             "polls",
             "results",
+            "attendance",
         )
     ]
     decision_maker_commands = [

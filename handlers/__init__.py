@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import (
+    attendance,
     broadcast,
     broadcasts,
     consultations,
@@ -19,6 +20,7 @@ from handlers import (
     mydata,
     newmeeting,
     newpoll,
+    consultations,
     polls,
     results,
     settings,
@@ -49,6 +51,7 @@ MODULES = (
     broadcasts,
     delivery_reports,
     meetings,
+    attendance,
     newmeeting,
     newpoll,
     consultations,

@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.calendar import meeting_ics
 from bot.services.errors import InvalidChoice, ServiceError
 from handlers import awaiting
+from handlers.attendance import report_button
 from handlers.callbacks import decode, pattern
 from handlers.common import (
     ForumApp,
@@ -146,7 +147,11 @@ async def show_sheet(update: Update, context: ForumContext, meeting_id: int) -> 
     services = context.services
     meeting, lines = await services.meetings.sheet(update.effective_user.id, meeting_id)
     if not lines:
-        await show_key(update, context, "meetings.sheet_empty")
+        # Saving an empty sheet records that no one came (reports then say so).
+        nobody = button(context, "attendance.button_nobody_came", MARK, meeting_id, "save")
+        await show_key(
+            update, context, "attendance.sheet_empty", keyboard([[nobody]]), title=meeting.title
+        )
         return
     texts = services.texts
     rows = [
@@ -178,7 +183,13 @@ async def on_mark(update: Update, context: ForumContext) -> None:
         await show_sheet(update, context, meeting_id)
     elif what == "save":
         came = await services.meetings.save_attendance(user_id, meeting_id)
-        await show_key(update, context, "meetings.attendance_saved", None, count=came)
+        await show_key(
+            update,
+            context,
+            "meetings.attendance_saved",
+            keyboard([[report_button(context, meeting_id)]]),
+            count=came,
+        )
     else:
         await services.meetings.toggle_attended(user_id, meeting_id, callback.int_arg(1))
         await show_sheet(update, context, meeting_id)

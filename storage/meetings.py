@@ -501,6 +501,14 @@ class MeetingRepository:
             "GROUP BY COALESCE(m.region_id, ''), COALESCE(m.hub_id, '')",
             (meeting_id, meeting_id),
         )
+        # Marked as saved (so 0 came reads "nobody came", not "not marked yet"), with the
+        # invited and going figures as they are now (answers go when a member is erased).
+        await tx.execute(
+            "INSERT OR REPLACE INTO meeting_attendance_saved (meeting_id, invited, going) "
+            "SELECT ?, COALESCE(SUM(invited = 1), 0), COALESCE(SUM(answer = 'going'), 0) "
+            "FROM meeting_rsvps WHERE meeting_id = ?",
+            (meeting_id, meeting_id),
+        )
         return int(
             await tx.fetch_value(
                 "SELECT COALESCE(SUM(count), 0) FROM meeting_attendance WHERE meeting_id = ?",

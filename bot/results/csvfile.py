@@ -23,7 +23,7 @@ class CsvHeaders:
     response_rate: str
 
 
-def _text(value: str) -> str:
+def safe_cell(value: str) -> str:
     """A text cell made safe from spreadsheet formula injection."""
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
@@ -32,7 +32,7 @@ def _cell(figure: Figure, status_words: Mapping[str, str]) -> str | int:
     """A figure's value when shown, otherwise its status word."""
     if figure.status == SHOWN and figure.value is not None:
         return figure.value
-    return _text(status_words[figure.status])
+    return safe_cell(status_words[figure.status])
 
 
 def _row(
@@ -43,7 +43,7 @@ def _row(
 ) -> list[str | int]:
     invited, answered, *counts = figures
     return [
-        _text(label),
+        safe_cell(label),
         _cell(invited, status_words),
         _cell(answered, status_words),
         "" if rate is None else rate,
@@ -63,11 +63,11 @@ def results_csv(
     writer = csv.writer(buffer)
     writer.writerow(
         [
-            _text(headers.area),
-            _text(headers.invited),
-            _text(headers.answered),
-            _text(headers.response_rate),
-            *(_text(option) for option in safe.options),
+            safe_cell(headers.area),
+            safe_cell(headers.invited),
+            safe_cell(headers.answered),
+            safe_cell(headers.response_rate),
+            *(safe_cell(option) for option in safe.options),
         ]
     )
     writer.writerow(

@@ -8,6 +8,7 @@ from bot.clock import Clock
 from bot.delivery import DeliveryService
 from bot.directory import Directory
 from bot.forum import Forum
+from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.catch_up import CatchUpService
 from bot.services.consultations import ConsultationService
@@ -42,3 +43,4 @@ class Services:
     meetings: MeetingService
     consultations: ConsultationService
     catch_up: CatchUpService
+    attendance: AttendanceService

@@ -131,6 +131,14 @@ SAMPLES: dict[str, object] = {
     "note": "Answers go to the national board without names.",
     "several": "People could choose more than one answer.",
     "comments": "• More evening sessions please.",
+    # Attendance reports (config/texts/attendance.yaml).
+    "came": "fewer than 5",
+    "held": 7,
+    "people": 19,
+    "saved": 6,
+    "since": "Friday 20 March 2026",
+    "span": "three months",
+    "until": "Saturday 20 June 2026",
 }
 
 _TAG = re.compile(r"<[^>]*>")

@@ -1,0 +1,131 @@
+"""/attendance end to end: the real Application and the Bot API emulator. A coordinator opens
+one meeting's report and a summary with its CSV file; a member is refused kindly."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.clock import Clock
+from bot.delivery import Audience
+from bot.delivery.audience import EVERYONE
+from bot.services.meetings import MeetingDraft
+from emulator import BotApiEmulator
+from storage.meetings import GOING
+from tests.e2e.harness import running_bot
+from tests.meetings.conftest import CASEY
+
+START = datetime(2026, 12, 15, 14, 0, tzinfo=UTC)
+NORTH_WEST = [600_000_100 + i for i in range(7)]
+MIDLANDS = [600_000_200 + i for i in range(2)]
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[BotApiEmulator]:
+    """The emulator with Telegram's limits."""
+    async with BotApiEmulator() as emulator:
+        emulator.set_limits(per_chat_burst=20)
+        yield emulator
+
+
+@pytest.mark.timeout(120)
+async def test_a_coordinator_reads_attendance_and_gets_the_csv(
+    tmp_path: Path, emu: BotApiEmulator
+) -> None:
+    emu.add_user(CASEY, "Casey")
+    emu.chat(CASEY).started = True
+    clock = Clock(datetime(2026, 12, 10, 14, 30, tzinfo=UTC))
+    async with running_bot(tmp_path, emu, clock=clock, coordinator_ids=[CASEY]) as bot:
+        services = bot.services
+        people = [(m, "north_west") for m in NORTH_WEST] + [(m, "midlands") for m in MIDLANDS]
+        for member_id, region in people:
+            emu.add_user(member_id, "Sam")
+            emu.chat(member_id).started = True
+            await services.members.join(member_id, "Sam")
+            await services.members.choose_region(member_id, region)
+            await services.members.finish_setup(member_id)
+        draft = MeetingDraft(
+            title="National forum",
+            starts_at=START,
+            duration_minutes=60,
+            audience=Audience(EVERYONE),
+            link="https://meet.example.org/national",
+        )
+        meeting = (await services.meetings.create(CASEY, draft)).meeting
+        for member_id, _ in people:
+            await services.meetings.rsvp(member_id, meeting.id, GOING)
+        clock.set(START + timedelta(hours=2))
+        assert await services.meetings.save_attendance(CASEY, meeting.id) == 9
+
+        menu = await bot.say(CASEY, "/attendance")
+        assert "Who came to meetings" in menu.text
+        assert "Last three months" in str(menu.buttons)
+        assert "15 Dec: National forum" in str(menu.buttons)
+
+        report = await bot.press(CASEY, menu, "15 Dec: National forum")
+        assert "Who came: National forum" in report.text
+        assert "15 Dec 2026, 14:00" in report.text  # London time (GMT in December)
+        assert "Invited: 9. Said going: 9." in report.text
+        assert "Came: 9." in report.text
+        assert "Midlands: fewer than 5" in report.text
+        assert "North West: hidden" in report.text  # 9 - 7 would give the Midlands' 2 away
+        assert "Sam" not in report.text
+
+        summary = await bot.press(CASEY, menu, "Last three months")
+        assert "Who came: the last three months" in summary.text
+        assert "Meetings held: 1." in summary.text
+        document = await bot.next(CASEY)
+        assert document.document is not None
+        assert document.document.filename.endswith(".csv")
+        assert "no names" in (document.caption or "")
+        data = document.document.data
+        assert data.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        assert ["Meetings held", "1"] in rows
+        assert ["Place", "Region", "Members now", "Times people came"] in rows
+        people_rows = rows[4:]  # after the period and the meeting counts
+        assert not any(cell in {"1", "2", "3", "4"} for row in people_rows for cell in row)
+        assert not any(str(m) in data.decode("utf-8-sig") for m, _ in people)
+        assert b"Sam" not in data
+
+        actions = [entry.action for entry in await services.reports.audit_log(CASEY)]
+        assert actions.count("attendance.report") == 2
+
+        # A member is told kindly, and gets no figures.
+        refused = await bot.say(NORTH_WEST[0], "/attendance")
+        assert "Who came" not in refused.text
+        assert refused.text == services.texts.plain("errors.not_allowed")
+
+
+@pytest.mark.timeout(120)
+async def test_an_empty_sheet_can_be_saved_as_nobody_came(
+    tmp_path: Path, emu: BotApiEmulator
+) -> None:
+    emu.add_user(CASEY, "Casey")
+    emu.chat(CASEY).started = True
+    clock = Clock(datetime(2026, 12, 10, 14, 30, tzinfo=UTC))
+    async with running_bot(tmp_path, emu, clock=clock, coordinator_ids=[CASEY]) as bot:
+        draft = MeetingDraft(
+            title="Quiet meeting",
+            starts_at=START,
+            duration_minutes=60,
+            audience=Audience(EVERYONE),
+            link="https://meet.example.org/quiet",
+        )
+        await bot.services.meetings.create(CASEY, draft)
+        clock.set(START + timedelta(hours=1))
+
+        await emu.send_text(CASEY, "/meetings")
+        item = await emu.wait_for_message(CASEY, lambda m: "Mark who came" in str(m.buttons))
+        sheet = await bot.press(CASEY, item, "Mark who came")
+        assert "No one said they would come to Quiet meeting" in sheet.text
+        saved = await bot.press(CASEY, sheet, "Save: no one came")
+        assert "Saved. 0 people came." in saved.text
+        report = await bot.press(CASEY, saved, "See who came")
+        assert "Who came: Quiet meeting" in report.text
+        assert "No one came to this meeting." in report.text
