@@ -28,7 +28,7 @@ from typing import Any
 from benchmarks.presses import percentile
 from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE
-from bot.lifecycle import ALLOWED_UPDATES, POLL_INTERVAL_SECONDS
+from bot.lifecycle import ALLOWED_UPDATES
 from bot.results.suppression import FEWER_THAN_5, HIDDEN, all_figures, protect
 from bot.services.consultations import KIND_INVITE, ConsultationService, PollDraft
 from emulator.process import EmulatorProcess
@@ -95,9 +95,7 @@ async def _run_presses(
     # The voters joined long ago: their /start updates are dropped unread, not handled now.
     await app.updater.stop()
     await emu.add_started_users(voters, token)
-    await app.updater.start_polling(
-        poll_interval=POLL_INTERVAL_SECONDS, timeout=1, allowed_updates=ALLOWED_UPDATES
-    )
+    await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES)
     members = MemberRepository(services.db)
     now = services.clock.now()
     for member_id in voters:

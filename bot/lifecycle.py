@@ -8,16 +8,11 @@ from contextlib import asynccontextmanager
 from telegram.ext import Application
 
 ALLOWED_UPDATES = ["message", "callback_query"]
-# A short pause after each getUpdates answer. A long poll still returns the moment an update
-# arrives, so a quiet bot answers at once; under a rush, what arrived meanwhile comes in one
-# batch. At 1,000 presses a second this cut the bot's time per answer by about a third
-# (`make bench`, the votes phase), at the cost of at most this long before an update is read.
-POLL_INTERVAL_SECONDS = 0.05
 
 
 @asynccontextmanager
 async def polling(
-    app: Application, *, poll_interval: float = POLL_INTERVAL_SECONDS, poll_timeout: int = 10
+    app: Application, *, poll_interval: float = 0.0, poll_timeout: int = 10
 ) -> AsyncIterator[Application]:
     """Start the bot polling for updates; stop and shut it down cleanly when the block ends.
 

@@ -20,7 +20,6 @@ from handlers import (
     mydata,
     newmeeting,
     newpoll,
-    consultations,
     polls,
     results,
     settings,
@@ -35,6 +34,9 @@ from handlers.common import ForumApp
 # fallback must come last.
 MODULES = (
     crisis,
+    # Answer buttons come in rushes (a question to everyone at once): checked first, they skip
+    # some forty other button patterns on every press. Its patterns overlap no other module's.
+    consultations,
     start,
     menu,
     setup,
@@ -54,7 +56,6 @@ MODULES = (
     attendance,
     newmeeting,
     newpoll,
-    consultations,
     polls,
     results,
     fallback,

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import NetworkError, TelegramError, TimedOut
 
-from bot.http_request import AiohttpRequest, UpdatesRequest
+from bot.http_request import RUSH_UPDATES, AiohttpRequest, UpdatesRequest
 from emulator import BotApiEmulator
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwx"
@@ -100,7 +100,7 @@ TEXT = {
 
 def test_a_press_keeps_which_message_and_chat_and_a_member_message_stays_whole() -> None:
     payload = json.dumps({"ok": True, "result": [PRESS, TEXT]}).encode()
-    answer = UpdatesRequest.parse_json_payload(payload)
+    answer = UpdatesRequest().parse_json_payload(payload)
     bot = Bot(TOKEN)
     press, text = (Update.de_json(update, bot) for update in answer["result"])
     assert press.callback_query.data == "cv:1:0"
@@ -117,14 +117,26 @@ def _nested(children: st.SearchStrategy) -> st.SearchStrategy:
     return st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=4)
 
 
+def test_a_rush_of_updates_makes_the_next_poll_wait_for_a_batch_and_a_quiet_one_does_not() -> None:
+    request = UpdatesRequest()
+    assert not request.pausing
+    rush = [dict(PRESS, update_id=n) for n in range(RUSH_UPDATES)]
+    request.parse_json_payload(json.dumps({"ok": True, "result": rush}).encode())
+    assert request.pausing
+    request.parse_json_payload(json.dumps({"ok": True, "result": [TEXT]}).encode())
+    assert not request.pausing
+    request.parse_json_payload(b'{"ok": false, "error_code": 409, "description": "Conflict"}')
+    assert not request.pausing
+
+
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(), _nested, max_leaves=30))
 def test_any_json_answer_is_read_without_error(value: object) -> None:
     payload = json.dumps({"ok": True, "result": value}).encode()
-    assert UpdatesRequest.parse_json_payload(payload)["ok"] is True
+    assert UpdatesRequest().parse_json_payload(payload)["ok"] is True
 
 
 def test_a_broken_answer_is_an_error_and_its_text_is_not_logged(caplog) -> None:
     caplog.set_level(logging.DEBUG)
     with pytest.raises(TelegramError):
-        UpdatesRequest.parse_json_payload(b'{"ok": true, "result": [{"text": "my secret"')
+        UpdatesRequest().parse_json_payload(b'{"ok": true, "result": [{"text": "my secret"')
     assert "my secret" not in caplog.text
