@@ -30,7 +30,9 @@ from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE
 from bot.lifecycle import ALLOWED_UPDATES
 from bot.results.suppression import FEWER_THAN_5, HIDDEN, all_figures, protect
-from bot.services.consultations import KIND_INVITE, ConsultationService, PollDraft
+from bot.services.consultation_rules import PollDraft
+from bot.services.consultation_sending import KIND_INVITE
+from bot.services.consultations import ConsultationService
 from emulator.process import EmulatorProcess
 from handlers.consultation_messages import ConsultationMessages
 from storage.audit import AuditRepository

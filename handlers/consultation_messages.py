@@ -17,11 +17,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.delivery.audience import EVERYONE, REGION
 from bot.delivery.content import FileUpload, Media
 from bot.forum import Forum
-from bot.localtime import local_date
+from bot.localtime import local_when
 from bot.results.chart import bar_chart_png
 from bot.results.csvfile import CsvHeaders, results_csv
 from bot.results.suppression import FEWER_THAN_5, HIDDEN, SHOWN, Figure, SafeResults
-from bot.services.consultations import PackPart
+from bot.services.consultation_sending import PackPart
 from bot.texts import Markup, Texts
 from handlers.callbacks import encode
 from storage.consultations import WHILE_OPEN, Consultation, MemberAnswer
@@ -46,10 +46,7 @@ class ConsultationMessages:
 
     def when(self, moment: datetime) -> str:
         """Like 'Thursday 10 December 2026 at 17:00', in local time."""
-        local = moment.astimezone(self._zone)
-        return self._texts.plain(
-            "polls.when", day=local_date(moment, self._zone), time=f"{local:%H:%M}"
-        )
+        return local_when(moment, self._zone, self._texts)
 
     def closes(self, consultation: Consultation, moment: datetime | None = None) -> str:
         """When it closes (or ``moment``), in local time."""

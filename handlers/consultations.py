@@ -6,7 +6,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.services.consultations import TextInvalid, Vote
+from bot.services.consultation_answers import Vote
+from bot.services.consultation_errors import TextInvalid
 from bot.texts import Markup
 from handlers import awaiting
 from handlers.callbacks import BadCallback, decode, pattern

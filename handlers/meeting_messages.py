@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.localtime import local_date
+from bot.localtime import local_when
 from bot.recurrence import MONTHLY, week_of_month
 from bot.texts import Markup, Texts
 from handlers.callbacks import encode
@@ -32,10 +32,7 @@ class MeetingMessages:
 
     def when(self, meeting: Meeting) -> str:
         """Like 'Thursday 10 December 2026 at 14:30', in local time."""
-        local = meeting.starts_at.astimezone(self._zone)
-        return self._texts.plain(
-            "meetings.when", day=local_date(meeting.starts_at, self._zone), time=f"{local:%H:%M}"
-        )
+        return local_when(meeting.starts_at, self._zone, self._texts)
 
     def repeats(self, rule: str, starts_at: datetime) -> str:
         """Like 'It repeats every week.', or for a monthly series the day it keeps: 'It

@@ -15,11 +15,11 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.delivery import Audience
-from bot.services.consultations import (
+from bot.services.consultation_errors import CloseTooFar
+from bot.services.consultation_rules import (
     MAX_OPTIONS,
     MIN_OPEN,
     MIN_OPTIONS,
-    CloseTooFar,
     PollDraft,
     Reader,
     check_note,

@@ -12,13 +12,8 @@ from datetime import UTC, datetime, timedelta
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.services.consultations import (
-    MAX_FOLLOWUP,
-    PollClosed,
-    PollGone,
-    StillOpen,
-    TextInvalid,
-)
+from bot.services.consultation_errors import PollClosed, PollGone, StillOpen, TextInvalid
+from bot.services.consultation_rules import MAX_FOLLOWUP
 from bot.services.errors import InvalidChoice, NotAllowed, ServiceError
 from handlers import awaiting
 from handlers.callbacks import decode, pattern

@@ -13,7 +13,7 @@ from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.delivery.content import Media
-from bot.services.consultations import PackPart
+from bot.services.consultation_sending import PackPart
 from bot.services.errors import NotAllowed
 from handlers import awaiting
 from handlers.callbacks import decode, pattern

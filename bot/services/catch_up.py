@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.delivery import DeliveryService
-from bot.services import consultations as polls
+from bot.services import consultation_sending as polls
 from bot.services import meetings
 from storage.audience import AudienceRepository
 from storage.catch_up import CatchUpRepository

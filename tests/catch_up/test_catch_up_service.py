@@ -15,8 +15,8 @@ from bot.clock import Clock
 from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE, HUB, REGION
 from bot.services.catch_up import CONSULTATION_MARGIN, CaughtUp
-from bot.services.consultations import KIND_INVITE as POLL_INVITE
-from bot.services.consultations import PollDraft
+from bot.services.consultation_rules import PollDraft
+from bot.services.consultation_sending import KIND_INVITE as POLL_INVITE
 from bot.services.meetings import KIND_INVITE as MEETING_INVITE
 from bot.services.meetings import KIND_NUDGE, KIND_REMINDER, MeetingDraft
 from bot.services.registry import Services

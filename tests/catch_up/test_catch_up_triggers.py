@@ -17,7 +17,7 @@ import pytest
 from bot.app import build_services
 from bot.clock import Clock
 from bot.services.catch_up import CaughtUp
-from bot.services.consultations import KIND_INVITE as POLL_INVITE
+from bot.services.consultation_sending import KIND_INVITE as POLL_INVITE
 from bot.services.meetings import KIND_INVITE as MEETING_INVITE
 from bot.services.registry import Services
 from tests.catch_up.test_catch_up_service import CASEY, LATE, NW, join, meeting, poll

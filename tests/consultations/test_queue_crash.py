@@ -14,7 +14,7 @@ import pytest
 
 from bot.app import build_services
 from bot.clock import Clock
-from bot.services.consultations import (
+from bot.services.consultation_sending import (
     KIND_CANCELLED,
     KIND_FOLLOWUP,
     KIND_INVITE,

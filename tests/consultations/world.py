@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE
-from bot.services.consultations import PollDraft
+from bot.services.consultation_rules import PollDraft
 from emulator import BotApiEmulator
 from emulator.records import MessageRecord
 from tests.e2e.harness import RunningBot, running_bot

@@ -9,7 +9,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.delivery import Audience
-from bot.services.consultations import PollDraft
+from bot.services.consultation_rules import PollDraft
 from config.settings import Settings
 from sandbox.runtime import DEFAULT_DATABASE, SANDBOX_TOKEN, Sandbox
 from storage.roles import DECISION_MAKER

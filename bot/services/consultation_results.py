@@ -1,0 +1,232 @@
+"""Consultation results: the counts, the packs that never show a count under 5, who may
+read them, and queueing them once a consultation has closed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bot.clock import Clock
+from bot.delivery import DeliveryService
+from bot.delivery.audience import EVERYONE, REGION
+from bot.results.suppression import AreaCounts, RawResults, SafeResults, protect
+from bot.services.consultation_errors import (
+    NotInvited,
+    PollGone,
+    ResultsHidden,
+    ResultsNotReady,
+    existing,
+)
+from bot.services.consultation_sending import (
+    KIND_MEMBER_RESULTS,
+    KIND_RESULTS,
+    PREFERENCE,
+    ConsultationMessages,
+    PackPart,
+)
+from bot.services.errors import NotAllowed
+from bot.services.roles import RoleService
+from storage.audit import AuditRepository
+from storage.consultations import (
+    CANCELLED,
+    CLOSED,
+    NEVER,
+    SCHEDULED,
+    WHILE_OPEN,
+    Consultation,
+    ConsultationRepository,
+    PlaceCounts,
+)
+from storage.db import Database, Session
+from storage.roles import COORDINATOR, DECISION_MAKER
+
+logger = logging.getLogger(__name__)
+
+
+class ConsultationResults:
+    """Counts, results packs for coordinators and chosen decision-makers, what people said
+    for members, and queueing them all once after closing."""
+
+    def __init__(
+        self,
+        db: Database,
+        consultations: ConsultationRepository,
+        delivery: DeliveryService,
+        roles: RoleService,
+        audit: AuditRepository,
+        clock: Clock,
+        messages: ConsultationMessages,
+    ) -> None:
+        self._db = db
+        self._polls = consultations
+        self._delivery = delivery
+        self._roles = roles
+        self._audit = audit
+        self._clock = clock
+        self._messages = messages
+
+    async def tally(self, consultation: Consultation) -> RawResults:
+        """Raw figures: from the kept counts once closed, from the answers before that."""
+        options = len(consultation.options)
+        if consultation.state == CLOSED:
+            places = await self._polls.kept_counts(consultation.id, options)
+        else:
+            places = await self._polls.live_counts(consultation.id, options)
+        return raw_results(consultation, places)
+
+    async def for_member(self, member_id: int, consultation_id: int) -> SafeResults:
+        """What people said, for a member who was asked (national figures, never under 5)."""
+        consultation = await existing(self._polls, consultation_id)
+        if consultation.state in (SCHEDULED, CANCELLED):
+            raise PollGone
+        answer = await self._polls.answer_of(consultation_id, member_id)
+        if answer is None:
+            raise NotInvited
+        if consultation.show_results == NEVER:
+            raise ResultsHidden
+        if consultation.state != CLOSED and not (
+            consultation.show_results == WHILE_OPEN and answer.answered
+        ):
+            raise ResultsNotReady
+        results = await self.tally(consultation)
+        return await asyncio.to_thread(protect, replace(results, areas=()))
+
+    async def readable(self, actor_id: int) -> list[Consultation]:
+        """Closed consultations this person may see results for: coordinators see all,
+        decision-makers those they were chosen for."""
+        roles = await self._roles.roles_of(actor_id)
+        if COORDINATOR in roles:
+            return await self._polls.closed()
+        if DECISION_MAKER in roles:
+            return await self._polls.closed(reader=actor_id)
+        await self._audit.record(actor_id, "refused", self._clock.now(), detail="results")
+        raise NotAllowed
+
+    async def results_pack(self, actor_id: int, consultation_id: int) -> list[PackPart]:
+        """A closed consultation's results pack, for someone allowed to see it (comments are
+        for coordinators only)."""
+        roles = await self._roles.roles_of(actor_id)
+        coordinator = COORDINATOR in roles
+        allowed = coordinator or (
+            DECISION_MAKER in roles and await self._polls.is_reader(consultation_id, actor_id)
+        )
+        if not allowed:
+            await self._audit.record(
+                actor_id, "refused", self._clock.now(), detail=f"results {consultation_id}"
+            )
+            raise NotAllowed
+        consultation = await existing(self._polls, consultation_id)
+        if consultation.state == CANCELLED:
+            raise PollGone
+        if consultation.state != CLOSED:
+            raise ResultsNotReady
+        return await self._pack(consultation, with_comments=coordinator)
+
+    async def _pack(self, consultation: Consultation, with_comments: bool) -> list[PackPart]:
+        """Count, suppress and render a results pack."""
+        # Suppression solves small integer programs when there are small counts: off the loop.
+        safe = await asyncio.to_thread(protect, await self.tally(consultation))
+        comments = await self._polls.comments(consultation.id) if with_comments else None
+        return await self._messages.results_pack(consultation, safe, comments)
+
+    async def try_send(self, consultation: Consultation) -> None:
+        """Queue the results pack; a failure is logged and left to the next sweep."""
+        try:
+            await self._send(consultation)
+        except Exception:
+            logger.exception("consultation %s results not queued; kept", consultation.id)
+
+    async def _send(self, consultation: Consultation) -> None:
+        """Queue the results pack (coordinators with comments, chosen decision-makers
+        without) and, unless hidden, what people said to members who answered; once.
+
+        Everything is built first (the closing counts are fixed by then), then the flag and
+        every broadcast are written in one transaction: a crash or a failed write leaves
+        ``results_sent`` at 0 and nothing queued, so the next sweep queues it all once."""
+        if consultation.results_sent:
+            return
+        coordinators = await self._roles.coordinators()
+        # Only those who still hold the role: someone revoked since does not get the pack.
+        current = set(await self._roles.decision_makers())
+        readers = [
+            reader
+            for reader in await self._polls.readers(consultation.id)
+            if reader in current and reader not in coordinators
+        ]
+        packs = [
+            (recipients, await self._pack(consultation, with_comments))
+            for recipients, with_comments in ((coordinators, True), (readers, False))
+            if recipients
+        ]
+        members: tuple[list[int], str, dict | None] | None = None
+        if consultation.show_results != NEVER:
+            answered = await self._polls.invited(consultation.id, answered_only=True)
+            if answered:
+                raw = replace(await self.tally(consultation), areas=())
+                safe = await asyncio.to_thread(protect, raw)
+                members = (answered, *self._messages.member_results(consultation, safe))
+        async with self._db.transaction() as tx:
+            if not await self._polls.take_results(consultation.id, tx):
+                return  # queued meanwhile by another sweep
+            await self._queue(consultation, packs, members, tx)
+        self._delivery.wake()
+
+    async def _queue(
+        self,
+        consultation: Consultation,
+        packs: list[tuple[list[int], list[PackPart]]],
+        members: tuple[list[int], str, dict | None] | None,
+        tx: Session,
+    ) -> None:
+        """Write the results broadcasts built by ``_send`` in ``tx``."""
+        for recipients, parts in packs:
+            for part in parts:
+                await self._delivery.enqueue(
+                    KIND_RESULTS, part.text_html, recipients, media=part.media, tx=tx
+                )
+        if members is not None:
+            answered, text, markup = members
+            await self._delivery.enqueue(
+                KIND_MEMBER_RESULTS,
+                text,
+                answered,
+                reply_markup=markup,
+                preference=PREFERENCE,
+                audience=consultation.audience_label,
+                tx=tx,
+            )
+
+
+def raw_results(consultation: Consultation, places: Sequence[PlaceCounts]) -> RawResults:
+    """National figures and a breakdown: by region for a national consultation, by hub for a
+    regional one, none for a hub."""
+    options = len(consultation.options)
+    if consultation.audience_scope == EVERYONE:
+        key = lambda place: place.region_id  # noqa: E731
+    elif consultation.audience_scope == REGION:
+        key = lambda place: place.hub_id  # noqa: E731
+    else:
+        key = None
+    areas: dict[str, list[int]] = {}
+    for place in places:
+        if key is None:
+            break
+        row = areas.setdefault(key(place), [0, 0] + [0] * options)
+        row[0] += place.invited
+        row[1] += place.answered
+        for position, count in enumerate(place.counts):
+            row[2 + position] += count
+    counts = [sum(place.counts[position] for place in places) for position in range(options)]
+    return RawResults(
+        options=consultation.options,
+        multiple=consultation.multiple,
+        invited=sum(place.invited for place in places),
+        answered=sum(place.answered for place in places),
+        counts=tuple(counts),
+        areas=tuple(
+            AreaCounts(area_id, row[0], row[1], tuple(row[2:]))
+            for area_id, row in sorted(areas.items())
+        ),
+    )
