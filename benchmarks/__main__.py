@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import platform
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -76,7 +77,8 @@ def vote_lines(votes: dict) -> None:
 
 
 def bench_settings(emu: EmulatorProcess) -> Settings:
-    """The bot's settings against the emulator, in a new temporary database."""
+    """The bot's settings against the emulator, in a new temporary database (``stop_all``
+    removes its folder)."""
     return Settings(
         _env_file=None,
         bot_token=TOKEN,
@@ -90,12 +92,17 @@ def bench_settings(emu: EmulatorProcess) -> Settings:
 
 
 async def stop_all(app, emu: EmulatorProcess) -> None:
-    """Stop the bot (if it started) in PTB's order, then the emulator."""
+    """Stop the bot (if it started) in PTB's order, then the emulator; remove the temporary
+    database."""
     if app is not None and app.running:
         await app.updater.stop()
         await app.stop()
+        await app.post_stop(app)
         await app.shutdown()
         await app.post_shutdown(app)
+    if app is not None:
+        folder = app.bot_data["services"].settings.database_path.parent
+        await asyncio.to_thread(shutil.rmtree, folder, True)
     await emu.stop()
 
 

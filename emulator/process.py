@@ -4,6 +4,7 @@ control API: used by the benchmarks and by tests that need a real second process
 from __future__ import annotations
 
 import asyncio
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,7 @@ class EmulatorProcess:
     """A standalone emulator on a free port of 127.0.0.1, and a client for its control API."""
 
     def __init__(self, workdir: Path | None = None) -> None:
+        self._own_workdir = workdir is None  # made here, so removed at stop
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="emulator-"))
         self.base_url = ""
         self._proc: subprocess.Popen[bytes] | None = None
@@ -95,16 +97,17 @@ class EmulatorProcess:
         return await self.control("GET", "/messages")
 
     async def stop(self) -> None:
-        """Close the client and end the process."""
+        """Close the client, end the process, and remove a working folder made here."""
         if self._session is not None:
             await self._session.close()
         proc = self._proc
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        if not await _exited(proc, 5.0):
-            proc.kill()
-            await _exited(proc, 5.0)
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            if not await _exited(proc, 5.0):
+                proc.kill()
+                await _exited(proc, 5.0)
+        if self._own_workdir:
+            await asyncio.to_thread(shutil.rmtree, self.workdir, True)
 
 
 async def _exited(proc: subprocess.Popen[bytes], seconds: float) -> bool:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import telegram
 
+from emulator.process import EmulatorProcess
+
 from .conftest import BOT_ID, TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,3 +39,15 @@ async def test_standalone_server() -> None:
         process.send_signal(signal.SIGTERM)
         _out, err = await asyncio.wait_for(process.communicate(), 15)
     assert process.returncode == 0, err.decode()
+
+
+async def test_the_process_helper_answers_and_leaves_no_folder_behind(tmp_path: Path) -> None:
+    made_here = await EmulatorProcess().start()
+    given = await EmulatorProcess(tmp_path / "kept").start()
+    try:
+        assert (await made_here.control("GET", "/stats"))["total"] == 0
+    finally:
+        await made_here.stop()
+        await given.stop()
+    assert not made_here.workdir.exists()  # a temporary folder it made itself is removed
+    assert (tmp_path / "kept" / "emulator.stdout").exists()  # a folder it was given is kept

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import NetworkError, TelegramError, TimedOut
 
-from bot.http_request import RUSH_UPDATES, AiohttpRequest, UpdatesRequest
+from bot.http_request import MAX_BATCH_PAUSE_SECONDS, AiohttpRequest, UpdatesRequest
 from emulator import BotApiEmulator
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwx"
@@ -117,16 +117,25 @@ def _nested(children: st.SearchStrategy) -> st.SearchStrategy:
     return st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=4)
 
 
-def test_a_rush_of_updates_makes_the_next_poll_wait_for_a_batch_and_a_quiet_one_does_not() -> None:
+def test_updates_piling_up_make_the_next_poll_wait_a_little_and_one_at_a_time_never() -> None:
     request = UpdatesRequest()
-    assert not request.pausing
-    rush = [dict(PRESS, update_id=n) for n in range(RUSH_UPDATES)]
-    request.parse_json_payload(json.dumps({"ok": True, "result": rush}).encode())
-    assert request.pausing
-    request.parse_json_payload(json.dumps({"ok": True, "result": [TEXT]}).encode())
-    assert not request.pausing
+    assert request.pause == 0
+
+    def answer(count: int) -> None:
+        updates = [dict(PRESS, update_id=n) for n in range(count)]
+        request.parse_json_payload(json.dumps({"ok": True, "result": updates}).encode())
+
+    answer(1)
+    assert request.pause == 0  # a quiet bot: every update read at once
+    answer(4)
+    small = request.pause
+    assert 0 < small < MAX_BATCH_PAUSE_SECONDS  # a small burst: a few milliseconds
+    answer(100)
+    assert request.pause == MAX_BATCH_PAUSE_SECONDS  # a rush: the longest wait, never more
+    answer(0)
+    assert request.pause == 0
     request.parse_json_payload(b'{"ok": false, "error_code": 409, "description": "Conflict"}')
-    assert not request.pausing
+    assert request.pause == 0
 
 
 @given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(), _nested, max_leaves=30))
