@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,18 +22,9 @@ from storage.db import Database, open_database
 from storage.meetings import GOING, MAYBE
 from tests.meetings.conftest import CASEY, NW, World, build_world
 from tests.meetings.test_meeting_service import START, draft
+from tests.queue_faults import arm_kill, killed_child, refusing
 
-ROOT = Path(__file__).resolve().parents[2]
 FIRST_DUE = START - timedelta(hours=24)
-
-
-def failing_writes(kind: str) -> str:
-    """A temporary trigger that refuses the delivery rows of broadcasts of ``kind``."""
-    return (
-        f"CREATE TEMP TRIGGER fail_{kind} BEFORE INSERT ON deliveries "
-        f"WHEN (SELECT kind FROM broadcasts WHERE id = NEW.broadcast_id) = '{kind}' "
-        "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
-    )
 
 
 async def states(world: World, meeting_id: int) -> list[str]:
@@ -61,15 +51,13 @@ async def test_a_failed_queue_write_keeps_the_reminder_pending_and_it_goes_once_
 ) -> None:
     meeting_id = await going_meeting(world)
     world.clock.set(FIRST_DUE)
-    await world.db.execute(failing_writes(kind))
-
-    assert await world.meetings.send_due() == []
+    async with refusing(world.db, kind):
+        assert await world.meetings.send_due() == []
     assert "could not be queued" in caplog.text
     # The state change was rolled back with the broadcast: nothing half done, nothing lost.
     assert await states(world, meeting_id) == ["pending", "pending"]
     assert await broadcasts(world.db) == 0
 
-    await world.db.execute(f"DROP TRIGGER fail_{kind}")
     world.clock.set(FIRST_DUE + timedelta(minutes=1))  # the next sweep
     [taken] = await world.meetings.send_due()
     assert taken.state == "sent"
@@ -88,16 +76,14 @@ async def test_a_reminder_kept_by_a_failure_follows_the_late_and_missed_rules(
 ) -> None:
     meeting_id = await going_meeting(world)
     world.clock.set(FIRST_DUE)
-    await world.db.execute(failing_writes(KIND_REMINDER))
-    assert await world.meetings.send_due() == []
-    await world.db.execute(f"DROP TRIGGER fail_{KIND_REMINDER}")
+    async with refusing(world.db, KIND_REMINDER):
+        assert await world.meetings.send_due() == []
 
     world.clock.set(FIRST_DUE + timedelta(hours=3))  # overdue, the meeting still ahead
     assert [t.state for t in await world.meetings.send_due()] == ["late"]
-    await world.db.execute(failing_writes(KIND_REMINDER))
     world.clock.set(START - timedelta(hours=2))
-    assert await world.meetings.send_due() == []
-    await world.db.execute(f"DROP TRIGGER fail_{KIND_REMINDER}")
+    async with refusing(world.db, KIND_REMINDER):
+        assert await world.meetings.send_due() == []
 
     world.clock.set(START + timedelta(minutes=1))  # the meeting began: missed, never sent
     assert [t.state for t in await world.meetings.send_due()] == ["missed"]
@@ -114,67 +100,39 @@ async def test_two_sweeps_at_once_queue_a_reminder_once(world: World) -> None:
     assert len(await world.queued(KIND_NUDGE)) == 1
 
 
-# The child builds the same world in its own process, arms a kill, and takes the reminder.
-CHILD = """
-import asyncio, os, signal, sys
-from datetime import timedelta
-from pathlib import Path
-
-from storage.db import open_database
-from tests.meetings.conftest import build_world
-from tests.meetings.test_reminder_crash import FIRST_DUE, going_meeting
-
-
-def die():
-    os.kill(os.getpid(), signal.SIGKILL)
-
-
-async def main(folder, when):
+async def _due_reminder_in_child(folder: Path) -> World:
+    """In a child process: the same world, with the first reminder due."""
     db = await open_database(folder / "forum.db")
     world = await build_world(folder, db)
     await going_meeting(world)
     world.clock.set(FIRST_DUE)
-    if when == "inside":  # in the transaction, as the reminder's delivery rows are written
-        await db._conn.create_function("die", 0, die)
-        await db.execute(
-            "CREATE TEMP TRIGGER die BEFORE INSERT ON deliveries WHEN (SELECT kind FROM "
-            "broadcasts WHERE id = NEW.broadcast_id) = 'meeting_reminder' "
-            "BEGIN SELECT die(); END"
-        )
-    else:  # just after the commit, before the delivery worker is woken
-        world.meetings._delivery.wake = die
-    print("armed", flush=True)
+    return world
+
+
+async def killed_inside(folder: Path) -> None:
+    """In a child process: die in the transaction, as the reminder's delivery rows are
+    written."""
+    world = await _due_reminder_in_child(folder)
+    await arm_kill(world.db, KIND_REMINDER)
     await world.meetings.send_due()
-    print("survived", flush=True)
 
 
-asyncio.run(main(Path(sys.argv[1]), sys.argv[2]))
-"""
+async def killed_after(folder: Path) -> None:
+    """In a child process: die just after the commit, before the delivery worker is woken."""
+    world = await _due_reminder_in_child(folder)
 
+    def die() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
 
-async def killed_child(folder: Path, when: str) -> None:
-    """Run the child until it is killed; fail if it is not."""
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        CHILD,
-        str(folder),
-        when,
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    out, err = await asyncio.wait_for(child.communicate(), timeout=60)
-    assert child.returncode == -signal.SIGKILL, err.decode()
-    assert out.decode().split() == ["armed"]
+    world.meetings._delivery.wake = die  # type: ignore[method-assign]
+    await world.meetings.send_due()
 
 
 @pytest.mark.timeout(120)
 async def test_a_process_killed_mid_transaction_leaves_the_reminder_pending(
     tmp_path: Path,
 ) -> None:
-    await killed_child(tmp_path, "inside")
+    await killed_child(tmp_path, f"{__name__}:killed_inside")
     db = await open_database(tmp_path / "forum.db")
     try:
         world = await build_world(tmp_path, db, start=FIRST_DUE)
@@ -195,7 +153,7 @@ async def test_a_process_killed_mid_transaction_leaves_the_reminder_pending(
 async def test_a_process_killed_just_after_the_commit_never_queues_it_twice(
     tmp_path: Path,
 ) -> None:
-    await killed_child(tmp_path, "after")
+    await killed_child(tmp_path, f"{__name__}:killed_after")
     db = await open_database(tmp_path / "forum.db")
     try:
         world = await build_world(tmp_path, db, start=FIRST_DUE + timedelta(minutes=2))
