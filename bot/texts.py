@@ -12,6 +12,7 @@ from config.yamlfile import read_yaml
 
 _KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _FORMATTER = string.Formatter()
+_LABELS_KEPT = 1000  # plain renderings remembered for the sandbox's button keys (show_keys only)
 
 
 class Texts:
@@ -21,6 +22,7 @@ class Texts:
         self._entries = entries
         self._fields = {key: _fields_of(source, key, text) for key, text in entries.items()}
         self.show_keys = show_keys
+        self._label_keys: dict[str, list[str]] = {}
 
     def keys(self) -> list[str]:
         """Every key in the catalogue."""
@@ -44,14 +46,36 @@ class Texts:
         safe = {name: _escaped(value) for name, value in values.items() if name in expected}
         text = template.format(**safe)
         if self.show_keys:
-            text = f"{text}\n\n<code>[{key}]</code>"
+            # At the start of its own text, on the same line: in a message built from several
+            # entries each key then sits right before the words it names.
+            text = f"<code>[{key}]</code> {text}"
         return text
 
     def plain(self, key: str, /, **values: object) -> str:
-        """The entry for places without HTML (button labels, file names); values not escaped."""
+        """The entry for places without HTML (button labels, file names); values not escaped.
+
+        It never carries its key (a label or a file name must stay as written); with
+        show_keys on, the key is remembered for ``keys_of_label`` instead.
+        """
         template = self._entries[key]
         expected = self._fields[key]
-        return template.format(**{k: v for k, v in values.items() if k in expected})
+        text = template.format(**{k: v for k, v in values.items() if k in expected})
+        if self.show_keys:
+            self._remember_label(text, key)
+        return text
+
+    def keys_of_label(self, label: str) -> list[str]:
+        """The keys a plain text (a button label) was rendered from while show_keys was on."""
+        return list(self._label_keys.get(label, ()))
+
+    def _remember_label(self, text: str, key: str) -> None:
+        """Note which key gave this plain text, keeping only the latest few hundred texts."""
+        keys = self._label_keys.pop(text, [])
+        if key not in keys:
+            keys.append(key)
+        self._label_keys[text] = keys
+        if len(self._label_keys) > _LABELS_KEPT:
+            del self._label_keys[next(iter(self._label_keys))]
 
 
 class Markup(str):

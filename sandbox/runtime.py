@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+import time
+from collections.abc import Callable
 from contextlib import AsyncExitStack
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.date import DateTrigger
 from telegram.ext import Application
@@ -21,6 +24,7 @@ from config.settings import Settings
 from emulator.emulator import BotApiEmulator
 from emulator.records import MessageRecord
 from sandbox.personas import CASEY, DANA, FIRST_ADDED_ID, READY, Persona
+from sandbox.words import day_words, time_words
 from storage.roles import DECISION_MAKER
 
 logger = logging.getLogger(__name__)
@@ -29,6 +33,35 @@ logger = logging.getLogger(__name__)
 SANDBOX_TOKEN = "123456:SANDBOX-token-not-a-real-secret"
 DEFAULT_DATABASE = Path("data/sandbox.db")
 ANSWER_WAIT = 3.0  # seconds to wait for the bot to answer a button press
+MAX_FILE_BYTES = 10 * 1024 * 1024  # what a person may send from the page
+
+
+class BotTime:
+    """The emulator's clock in the sandbox: message dates follow the bot's clock.
+
+    So a fast-forward moves the dates on messages too (and Telegram's 48-hour limit on
+    deleting messages counts in the bot's time). Flood control and the 15 seconds to answer
+    a button press keep counting real seconds.
+    """
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
+        self._skipped = 0.0
+
+    def monotonic(self) -> float:
+        """Real seconds, plus any skipped through the emulator itself."""
+        return time.monotonic() + self._skipped
+
+    def time(self) -> float:
+        """The bot's clock as Unix time."""
+        return self._sandbox.clock.now().timestamp()
+
+    def advance(self, seconds: float) -> None:
+        """Skip both readings forward (the bot's clock with them)."""
+        if seconds < 0:
+            raise ValueError("a clock cannot go backwards")
+        self._skipped += seconds
+        self._sandbox.clock.advance(timedelta(seconds=seconds))
 
 
 class Sandbox:
@@ -47,8 +80,8 @@ class Sandbox:
         self.show_keys = show_keys
         self._clock_start = clock_start
         self._settings = settings
-        self.emu = BotApiEmulator(token=SANDBOX_TOKEN)
         self.clock = Clock(clock_start)
+        self.emu = BotApiEmulator(token=SANDBOX_TOKEN, clock=BotTime(self))
         self.app: Application | None = None
         self.personas: dict[int, Persona] = {}
         self._stack: AsyncExitStack | None = None
@@ -61,6 +94,13 @@ class Sandbox:
         if self.app is None:
             raise RuntimeError("the sandbox bot is not running")
         return self.app.bot_data["services"]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The bot's time zone, for showing its clock."""
+        if self.app is not None:
+            return self.services.settings.zone
+        return ZoneInfo(self._settings.get("timezone", "Europe/London"))
 
     def settings(self) -> Settings:
         """The bot's settings: the sandbox token, the emulator and the sandbox database only."""
@@ -86,7 +126,10 @@ class Sandbox:
         self.personas = {}
         for persona in READY:
             self._add_user(persona)
-        self.emu.chat(CASEY).started = True  # so the coordinator's command menu is set
+            # Each has opened the bot's chat, as after pressing Start in Telegram: a bot may
+            # only write to people who have, so Dana gets results packs and Casey a command
+            # menu before either has written anything.
+            self.emu.chat(persona.user_id).started = True
         self.database_path.parent.mkdir(parents=True, exist_ok=True)
         app = await build_application(self.settings(), clock=self.clock, show_keys=self.show_keys)
         stack = AsyncExitStack()
@@ -123,7 +166,9 @@ class Sandbox:
 
     def add_person(self, first_name: str) -> Persona:
         """Add a new person who has not met the bot yet."""
-        persona = Persona(self._next_id, first_name, "visitor", "Added in this sandbox")
+        user_id = self._next_id
+        hint = f"Added in this sandbox. Telegram id: {user_id}"
+        persona = Persona(user_id, first_name, "visitor", hint)
         self._next_id += 1
         return self._add_user(persona)
 
@@ -135,6 +180,27 @@ class Sandbox:
         """The person sends a message to the bot."""
         self.persona(user_id)
         await self.emu.send_text(user_id, text)
+
+    async def send_file(
+        self, user_id: int, name: str, data: bytes, mime_type: str, caption: str, *, photo: bool
+    ) -> str:
+        """The person sends a picture (as a photo) or a file; return which it went as.
+
+        A picture the emulator cannot read as PNG, JPEG, GIF or WebP goes as a file, as a
+        Telegram app would send it.
+        """
+        self.persona(user_id)
+        if not data or len(data) > MAX_FILE_BYTES:
+            raise ValueError(f"a file must have 1 byte to {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        if photo:
+            try:
+                await self.emu.send_photo(user_id, data, caption=caption or None)
+                return "photo"
+            except ValueError:
+                pass  # not a picture after all: send it as a file
+        mime = mime_type or "application/octet-stream"
+        await self.emu.send_document(user_id, name or "file", data, mime, caption=caption or None)
+        return "document"
 
     async def press(self, user_id: int, message_id: int, callback_data: str) -> str | None:
         """The person presses an inline button; return the bot's answer text, if any."""
@@ -152,9 +218,16 @@ class Sandbox:
         chat = self.emu.state.chats.get(user_id)
         if chat is None:
             return {"version": "0", "messages": []}
-        messages = [_message_view(m) for m in chat.messages if not m.deleted]
-        version = f"{len(chat.messages)}.{len(chat.events)}"
+        labels = self.label_keys if self.show_keys else None
+        messages = [_message_view(m, self.zone, labels) for m in chat.messages if not m.deleted]
+        version = f"{len(chat.messages)}.{len(chat.events)}.{int(self.show_keys)}"
         return {"version": version, "messages": messages}
+
+    def label_keys(self, label: str) -> list[str]:
+        """With keys shown, the catalogue keys a button label or a press's answer came from."""
+        if not self.show_keys or self.app is None:
+            return []
+        return self.services.texts.keys_of_label(label)
 
     def file(self, file_id: str) -> tuple[bytes, str | None, str | None] | None:
         """A file the bot sent: bytes, file name and MIME type."""
@@ -197,8 +270,17 @@ def _delete_database(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _message_view(message: MessageRecord) -> dict[str, Any]:
-    """A message as the web page shows it; the bot's HTML is allow-listed again in the page."""
+def _message_view(
+    message: MessageRecord, zone: ZoneInfo, label_keys: Callable[[str], list[str]] | None
+) -> dict[str, Any]:
+    """A message as the web page shows it; the bot's HTML is allow-listed again in the page.
+
+    Its day and time are the bot's (the emulator dates messages by the bot's clock), in the
+    bot's time zone, never the browser's. With keys shown, each button carries the keys
+    its label came from.
+    """
+    sent = datetime.fromtimestamp(message.date, UTC)
+    edited = datetime.fromtimestamp(message.edit_date or message.date, UTC)
     if message.from_bot:
         body = message.html if message.html is not None else html.escape(message.text or "")
         caption = message.caption_html or html.escape(message.caption or "")
@@ -209,6 +291,9 @@ def _message_view(message: MessageRecord) -> dict[str, Any]:
         "id": message.message_id,
         "from_bot": message.from_bot,
         "date": message.date,
+        "day": day_words(sent, zone),
+        "time": time_words(sent, zone),
+        "edited_time": time_words(edited, zone),
         "html": body if message.text is not None else "",
         "caption": caption,
         "edited": message.edit_count > 0,
@@ -218,6 +303,7 @@ def _message_view(message: MessageRecord) -> dict[str, Any]:
                     "text": button.get("text", ""),
                     "data": button.get("callback_data"),
                     "url": button.get("url"),
+                    "keys": label_keys(button.get("text", "")) if label_keys else [],
                 }
                 for button in row
             ]

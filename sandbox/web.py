@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -9,7 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.runtime import Sandbox
+from sandbox.runtime import MAX_FILE_BYTES, Sandbox
+from sandbox.words import clock_words, moved_on
 
 STATIC = Path(__file__).resolve().parent / "static"
 SANDBOX_KEY = web.AppKey("sandbox", Sandbox)
@@ -17,6 +20,9 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost"}
 MAX_ADVANCE = timedelta(days=60)
 MAX_TEXT = 4096
 MAX_NAME = 40
+MAX_FILE_NAME = 200
+# A file travels as base64 inside JSON (so every POST stays JSON): 4/3 of its size, plus room.
+MAX_BODY = MAX_FILE_BYTES * 4 // 3 + 64 * 1024
 
 
 @web.middleware
@@ -32,14 +38,16 @@ async def loopback_only(request: web.Request, handler):
 
 def build_web_app(sandbox: Sandbox) -> web.Application:
     """The page, its static files and the JSON API, all bound to one sandbox."""
-    app = web.Application(middlewares=[loopback_only], client_max_size=64 * 1024)
+    app = web.Application(middlewares=[loopback_only], client_max_size=MAX_BODY)
     app[SANDBOX_KEY] = sandbox
     app.router.add_get("/", index)
+    app.router.add_get("/favicon.ico", favicon)
     app.router.add_static("/static/", STATIC)
     app.router.add_get("/api/state", state)
     app.router.add_post("/api/people", add_person)
     app.router.add_get("/api/chat/{user_id}", chat)
     app.router.add_post("/api/send", send)
+    app.router.add_post("/api/send_file", send_file)
     app.router.add_post("/api/press", press)
     app.router.add_get("/api/files/{file_id}", file)
     app.router.add_post("/api/clock", advance)
@@ -82,13 +90,11 @@ def _user_id(sandbox: Sandbox, value: object) -> int:
 
 def _state(sandbox: Sandbox) -> dict[str, Any]:
     """What the page needs to draw its controls."""
-    now = sandbox.clock.now()
-    local = now.astimezone(sandbox.services.settings.zone) if sandbox.app else now
     return {
         "ok": True,
         "people": [p.as_dict() for p in sandbox.personas.values()],
         "show_keys": sandbox.show_keys,
-        "clock": local.strftime("%a %d %b %Y, %H:%M"),
+        "clock": clock_words(sandbox.clock.now(), sandbox.zone),
         "bot_name": sandbox.emu.state.bot_first_name,
         "database": str(sandbox.database_path),
     }
@@ -97,6 +103,11 @@ def _state(sandbox: Sandbox) -> dict[str, Any]:
 async def index(request: web.Request) -> web.FileResponse:
     """The chat page."""
     return web.FileResponse(STATIC / "index.html")
+
+
+async def favicon(request: web.Request) -> web.FileResponse:
+    """The page's icon, also where browsers look for it by default."""
+    return web.FileResponse(STATIC / "favicon.svg")
 
 
 async def state(request: web.Request) -> web.Response:
@@ -134,6 +145,31 @@ async def send(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def send_file(request: web.Request) -> web.Response:
+    """A person sends a picture or a file (base64 in ``data``), with an optional caption."""
+    sandbox = _sandbox(request)
+    body = await _body(request)
+    user_id = _user_id(sandbox, body.get("user_id"))
+    name, mime = body.get("name", ""), body.get("mime_type", "")
+    caption, photo = body.get("caption", ""), body.get("photo", False)
+    if not isinstance(name, str) or len(name) > MAX_FILE_NAME or not isinstance(mime, str):
+        raise _bad(f"give a file name of at most {MAX_FILE_NAME} characters")
+    if not isinstance(caption, str) or len(caption) > 1024:
+        raise _bad("a caption can have at most 1024 characters")
+    try:
+        data = base64.b64decode(str(body.get("data", "")), validate=True)
+    except (binascii.Error, ValueError):
+        raise _bad("the file did not arrive whole: try again") from None
+    try:
+        async with sandbox.lock:
+            sent = await sandbox.send_file(
+                user_id, name, data, mime, caption.strip(), photo=photo is True
+            )
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
+    return web.json_response({"ok": True, "sent_as": sent})
+
+
 async def press(request: web.Request) -> web.Response:
     """A person presses an inline button."""
     sandbox = _sandbox(request)
@@ -147,7 +183,8 @@ async def press(request: web.Request) -> web.Response:
             answer = await sandbox.press(user_id, message_id, data)
     except ValueError as exc:
         raise _bad(str(exc)) from None
-    return web.json_response({"ok": True, "answer": answer})
+    keys = sandbox.label_keys(answer) if answer else []
+    return web.json_response({"ok": True, "answer": answer, "answer_keys": keys})
 
 
 async def file(request: web.Request) -> web.Response:
@@ -175,7 +212,8 @@ async def advance(request: web.Request) -> web.Response:
         raise _bad("move on at most 60 days at a time")
     async with sandbox.lock:
         ran = await sandbox.advance(delta)
-    return web.json_response({**_state(sandbox), "ran": ran})
+    note = moved_on(delta, sandbox.clock.now(), sandbox.zone)
+    return web.json_response({**_state(sandbox), "ran": ran, "note": note})
 
 
 async def show_keys(request: web.Request) -> web.Response:

@@ -6,9 +6,22 @@
 const ALLOWED = new Set(["B", "STRONG", "I", "EM", "U", "INS", "S", "STRIKE", "DEL", "A", "CODE", "PRE", "BLOCKQUOTE"]);
 const SAFE_LINK = /^(https?:|tg:|mailto:)/i;
 const POLL_MS = 700;
+const STATE_MS = 15000; // the bot's clock and the people, also when changed in another tab
+const SAVED_PERSON = "forum-sandbox.person";
+const PICTURES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+const MAX_FILE_MB = 10; // as sandbox/runtime.py's MAX_FILE_BYTES
 
 const state = { people: [], current: null, version: null, busy: false };
 const $ = (id) => document.getElementById(id);
+
+// The chosen person is kept in this browser, so reloading the page keeps them chosen.
+function savedPerson() {
+  try { return Number(window.localStorage.getItem(SAVED_PERSON)); } catch (error) { return null; }
+}
+
+function savePerson(userId) {
+  try { window.localStorage.setItem(SAVED_PERSON, String(userId)); } catch (error) { /* private mode */ }
+}
 
 async function api(path, body) {
   const options = body === undefined ? {} : {
@@ -83,14 +96,18 @@ function applyState(data) {
   $("show-keys").checked = data.show_keys;
   $("bot-name").textContent = data.bot_name;
   $("database").textContent = data.database;
-  if (!state.people.some((p) => p.user_id === state.current)) {
-    state.current = state.people.length ? state.people[0].user_id : null;
+  const known = (userId) => state.people.some((p) => p.user_id === userId);
+  if (!known(state.current)) {
+    const saved = savedPerson();
+    state.current = known(saved) ? saved : (state.people.length ? state.people[0].user_id : null);
+    state.version = null;
   }
   drawPeople();
 }
 
 function choose(userId) {
   state.current = userId;
+  savePerson(userId);
   state.version = null;
   drawPeople();
   refresh();
@@ -106,7 +123,7 @@ function drawMessage(message) {
   if (message.photo) {
     const img = document.createElement("img");
     img.src = message.photo.url;
-    img.alt = "Picture from the bot";
+    img.alt = message.from_bot ? "Picture from the bot" : "Your picture";
     bubble.appendChild(img);
   }
   if (message.document) {
@@ -123,8 +140,8 @@ function drawMessage(message) {
   bubble.appendChild(body);
   const meta = document.createElement("span");
   meta.className = "meta";
-  const time = new Date(message.date * 1000).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
-  meta.textContent = message.edited ? `edited ${time}` : time;
+  // The bot's time in the bot's time zone, worked out by the sandbox: never the browser's clock.
+  meta.textContent = message.edited ? `edited ${message.edited_time}` : message.time;
   bubble.appendChild(meta);
   wrap.appendChild(bubble);
   if (message.buttons.length) {
@@ -136,7 +153,13 @@ function drawMessage(message) {
       for (const button of row) {
         const press = document.createElement("button");
         press.type = "button";
-        press.textContent = button.text + (button.url ? " ↗" : "");
+        if (button.keys && button.keys.length) {
+          const key = document.createElement("code");
+          key.className = "key";
+          key.textContent = button.keys.map((k) => `[${k}]`).join(" or ");
+          press.append(key, " ");
+        }
+        press.append(button.text + (button.url ? " ↗" : ""));
         if (button.url) {
           press.addEventListener("click", () => { if (SAFE_LINK.test(button.url)) window.open(button.url, "_blank", "noopener"); });
         } else {
@@ -177,7 +200,17 @@ async function refresh() {
     empty.textContent = "No messages yet. Send /start to begin.";
     box.appendChild(empty);
   }
-  for (const message of data.messages) box.appendChild(drawMessage(message));
+  let day = null;
+  for (const message of data.messages) {
+    if (message.day !== day) {
+      day = message.day;
+      const line = document.createElement("div");
+      line.className = "day";
+      line.textContent = day;
+      box.appendChild(line);
+    }
+    box.appendChild(drawMessage(message));
+  }
   if (atBottom || data.messages.length) box.scrollTop = box.scrollHeight;
 }
 
@@ -186,13 +219,16 @@ function toast(text) {
   box.textContent = text;
   box.hidden = false;
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => { box.hidden = true; }, 3500);
+  toast.timer = setTimeout(() => { box.hidden = true; }, Math.max(3500, text.length * 70));
 }
 
 async function pressButton(messageId, data) {
   try {
     const result = await api("/api/press", { user_id: state.current, message_id: messageId, data });
-    if (result.answer) toast(result.answer);
+    if (result.answer) {
+      const keys = (result.answer_keys || []).map((k) => `[${k}] `).join("");
+      toast(keys + result.answer);
+    }
   } catch (error) {
     toast(`That button did not work: ${error.message}`);
   }
@@ -216,6 +252,41 @@ $("composer").addEventListener("submit", async (event) => {
   refresh();
 });
 
+function base64Of(file) {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",", 2)[1] || "");
+    reader.onerror = () => reject(reader.error || new Error("the file could not be read"));
+    reader.readAsDataURL(file);
+  });
+}
+
+$("attach").addEventListener("click", () => { if (state.current !== null) $("file").click(); });
+
+$("file").addEventListener("change", async (event) => {
+  const file = event.target.files[0];
+  event.target.value = "";
+  if (!file || state.current === null) return;
+  if (file.size > MAX_FILE_MB * 1024 * 1024) {
+    toast(`That file is too big for the sandbox. It can take files up to ${MAX_FILE_MB} MB.`);
+    return;
+  }
+  const input = $("text");
+  const caption = input.value;
+  try {
+    const data = await base64Of(file);
+    input.value = "";
+    await api("/api/send_file", {
+      user_id: state.current, name: file.name, mime_type: file.type, caption, data,
+      photo: PICTURES.has(file.type),
+    });
+  } catch (error) {
+    input.value = caption;
+    toast(`Not sent: ${error.message}`);
+  }
+  refresh();
+});
+
 $("add-person").addEventListener("submit", async (event) => {
   event.preventDefault();
   const name = $("new-name").value.trim();
@@ -232,9 +303,13 @@ $("add-person").addEventListener("submit", async (event) => {
 
 for (const button of document.querySelectorAll(".ff")) {
   button.addEventListener("click", async () => {
-    const result = await api("/api/clock", { seconds: Number(button.dataset.seconds) });
-    applyState(result);
-    toast(`Moved on ${button.textContent.slice(1)}. Checked: ${result.ran.join(", ") || "nothing due"}.`);
+    try {
+      const result = await api("/api/clock", { seconds: Number(button.dataset.seconds) });
+      applyState(result);
+      toast(result.note);
+    } catch (error) {
+      toast(`The clock did not move: ${error.message}`);
+    }
     refresh();
   });
 }
@@ -253,3 +328,4 @@ $("reset").addEventListener("click", async () => {
 
 loadState().then(refresh);
 setInterval(refresh, POLL_MS);
+setInterval(() => loadState().catch(() => {}), STATE_MS);

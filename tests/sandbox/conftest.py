@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import struct
+import zlib
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -55,25 +58,55 @@ class Person:
         self,
         check: Callable[[Message], bool],
         timeout: float = 10.0,  # noqa: ASYNC109
+        *,
+        after: int = 0,
     ) -> Message:
-        """The latest bot message that passes ``check``, waiting for it to arrive."""
+        """The latest bot message that passes ``check`` (and is newer than message ``after``)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
             for message in reversed(await self.chat()):
-                if message["from_bot"] and check(message):
+                if message["from_bot"] and message["id"] > after and check(message):
                     return message
             if asyncio.get_running_loop().time() > deadline:
                 raise AssertionError(f"no such message; chat: {await self.chat()}")
             await asyncio.sleep(0.05)
 
-    async def wait_text(self, wanted: str, timeout: float = 10.0) -> Message:  # noqa: ASYNC109
-        """The latest bot message containing ``wanted``."""
-        return await self.wait_for(lambda m: wanted in m["html"] + m["caption"], timeout)
+    async def wait_text(
+        self,
+        wanted: str,
+        timeout: float = 10.0,  # noqa: ASYNC109
+        *,
+        after: int = 0,
+    ) -> Message:
+        """The latest bot message containing ``wanted`` (and newer than message ``after``)."""
+        return await self.wait_for(
+            lambda m: wanted in m["html"] + m["caption"], timeout, after=after
+        )
+
+    async def last_id(self) -> int:
+        """The id of the latest message in the chat (0 when empty)."""
+        return max((message["id"] for message in await self.chat()), default=0)
 
     async def say(self, text: str) -> None:
         """Send text."""
         response = await self.http.post("/api/send", json={"user_id": self.user_id, "text": text})
         assert response.status == 200, await response.text()
+
+    async def send_file(
+        self, name: str, data: bytes, mime_type: str, caption: str = "", *, photo: bool
+    ) -> dict[str, Any]:
+        """Send a picture or a file from the page, as its paper-clip button does."""
+        body = {
+            "user_id": self.user_id,
+            "name": name,
+            "mime_type": mime_type,
+            "caption": caption,
+            "photo": photo,
+            "data": base64.b64encode(data).decode("ascii"),
+        }
+        response = await self.http.post("/api/send_file", json=body)
+        assert response.status == 200, await response.text()
+        return await response.json()
 
     async def press(self, message: Message, label: str) -> dict[str, Any]:
         """Press the button with this label on a message."""
@@ -82,6 +115,23 @@ class Person:
         response = await self.http.post("/api/press", json=body)
         assert response.status == 200, await response.text()
         return await response.json()
+
+
+def tiny_png(width: int = 4, height: int = 3) -> bytes:
+    """A real PNG picture (grey), small enough to send in a test."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 def labels(message: Message) -> list[str]:

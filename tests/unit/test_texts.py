@@ -8,6 +8,8 @@ import pytest
 
 from bot.texts import Markup, Texts, load_texts
 from config.errors import ConfigError
+from config.settings import CONFIG_DIR
+from emulator.html_parser import HtmlParseError, parse_html
 
 
 def _folder(tmp_path: Path, **files: str) -> Path:
@@ -151,16 +153,91 @@ def test_doubled_braces_show_as_one_brace_with_or_without_placeholders() -> None
     assert texts.plain("plain") == "Use { and }."
 
 
-def test_show_keys_appends_the_key() -> None:
-    texts = Texts({"menu.hi": "Hello {name}."}, show_keys=True)
+def test_show_keys_puts_the_key_at_the_start_of_its_text_on_the_same_line() -> None:
+    texts = Texts({"menu.hi": "Hello {name}.\n\nPick one below."}, show_keys=True)
 
-    assert texts.get("menu.hi", name="Sam") == "Hello Sam.\n\n<code>[menu.hi]</code>"
+    shown = texts.get("menu.hi", name="Sam")
+
+    assert shown == "<code>[menu.hi]</code> Hello Sam.\n\nPick one below."
+    assert parse_html(shown)[0].splitlines()[0] == "[menu.hi] Hello Sam."
+
+
+def test_in_a_message_built_from_several_entries_each_key_labels_its_own_line() -> None:
+    """The tester's case: /support's lines, where `support.entry_helps` labelled "Web:"."""
+    texts = Texts(
+        {
+            "support.entry_name": "<b>{name}</b>",
+            "support.entry_helps": "{helps}",
+            "support.entry_web": "Web: {web}",
+            "support.entry_covers": "<i>Covers {covers}.</i>",
+        },
+        show_keys=True,
+    )
+    message = "\n".join(
+        [
+            texts.get("support.entry_name", name="Samaritans"),
+            texts.get("support.entry_helps", helps="Someone to talk to <any time>."),
+            texts.get("support.entry_web", web="https://www.samaritans.org"),
+            texts.get("support.entry_covers", covers="UK"),
+        ]
+    )
+
+    seen, _ = parse_html(message)  # still Telegram HTML that parses
+    assert seen.splitlines() == [
+        "[support.entry_name] Samaritans",
+        "[support.entry_helps] Someone to talk to <any time>.",
+        "[support.entry_web] Web: https://www.samaritans.org",
+        "[support.entry_covers] Covers UK.",
+    ]
+
+
+def test_a_text_filled_into_another_text_keeps_its_key_before_it() -> None:
+    texts = Texts(
+        {"polls.line": "Yes: 3{percent}", "polls.percent": "({percent}%)"}, show_keys=True
+    )
+
+    line = texts.get("polls.line", percent=Markup(" " + texts.get("polls.percent", percent=40)))
+
+    assert parse_html(line)[0] == "[polls.line] Yes: 3 [polls.percent] (40%)"
+
+
+def test_no_key_is_shown_when_show_keys_is_off() -> None:
+    texts = Texts({"menu.hi": "Hello {name}."})
+
+    assert texts.get("menu.hi", name="Sam") == "Hello Sam."
+    texts.plain("menu.hi", name="Sam")
+    assert texts.keys_of_label("Hello Sam.") == []
+
+
+def test_every_shipped_text_with_its_key_is_still_telegram_html_and_starts_with_the_key() -> None:
+    texts = load_texts(CONFIG_DIR / "texts", show_keys=True)
+    for key in sorted(texts.keys()):
+        shown = texts.get(key, **dict.fromkeys(texts.fields(key), "7"))
+        try:
+            seen, _ = parse_html(shown)
+        except HtmlParseError as exc:
+            pytest.fail(f"{key} with its key shown is not Telegram HTML: {exc}")
+        assert seen.startswith(f"[{key}] "), key
+        assert seen.count(f"[{key}]") == 1, key
 
 
 def test_plain_is_not_escaped_and_has_no_key_marker() -> None:
     texts = Texts({"button": "List: {hub}"}, show_keys=True)
 
     assert texts.plain("button", hub="Tom & Jerry's") == "List: Tom & Jerry's"
+
+
+def test_with_keys_shown_a_label_remembers_the_keys_it_came_from() -> None:
+    texts = Texts(
+        {"buttons.menu": "Menu", "buttons.home": "Menu", "buttons.ok": "OK"}, show_keys=True
+    )
+
+    assert texts.plain("buttons.menu") == "Menu"  # a label never carries its key
+    texts.plain("buttons.home")
+    texts.plain("buttons.menu")
+
+    assert texts.keys_of_label("Menu") == ["buttons.menu", "buttons.home"]
+    assert texts.keys_of_label("OK") == []  # never shown, so never remembered
 
 
 def test_fields_and_raw() -> None:
