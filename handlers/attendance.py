@@ -1,5 +1,6 @@
 """/attendance: coordinators see who came to one past meeting, or a summary over a period with
-a CSV file. The role is checked in the service; figures come already protected."""
+a CSV file. The role is checked in the service; figures come already protected. The list of
+reports is a button step (handlers/awaiting.py) until one is shown."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from handlers.common import ForumApp, ForumContext, answer, button, keyboard, la
 
 REPORT = "at"  # at:m:<meeting id> (one meeting) | at:p:<months> (a period)
 MEETING, PERIOD = "m", "p"
+STEP_PICK = "attendance_pick"
 
 
 def _messages(context: ForumContext) -> AttendanceMessages:
@@ -31,6 +33,11 @@ def report_button(context: ForumContext, meeting_id: int):
 async def attendance_command(update: Update, context: ForumContext) -> None:
     """/attendance: period buttons, then the latest meetings held, one button each."""
     awaiting.clear(context)
+    await ask_report(update, context)
+
+
+async def ask_report(update: Update, context: ForumContext) -> None:
+    """Which report? (as a new message; the service checks the role first)"""
     meetings = await context.services.attendance.meetings(update.effective_user.id)
     messages = _messages(context)
     rows = [[button(context, f"attendance.button_{m}", REPORT, PERIOD, m) for m in PERIODS]]
@@ -39,6 +46,7 @@ async def attendance_command(update: Update, context: ForumContext) -> None:
         for meeting in meetings
     ]
     key = "attendance.intro" if meetings else "attendance.intro_none"
+    awaiting.expect(context, STEP_PICK)
     await say(update, context, key, keyboard(rows))
 
 
@@ -50,6 +58,7 @@ async def on_report(update: Update, context: ForumContext) -> None:
     services = context.services
     user_id, chat_id = update.effective_user.id, update.effective_chat.id
     messages = _messages(context)
+    awaiting.leave_button_step(context, STEP_PICK)
     if what == MEETING:
         report = await services.attendance.meeting_report(user_id, number)
         await send(context, chat_id, messages.meeting(report))
@@ -66,6 +75,7 @@ async def on_report(update: Update, context: ForumContext) -> None:
 
 
 def register(app: ForumApp) -> None:
-    """Add /attendance and its buttons."""
+    """Add /attendance, its report step and its buttons."""
+    awaiting.define_buttons(STEP_PICK, ask_report, "setup.use_buttons")
     app.add_handler(CommandHandler("attendance", attendance_command, filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_report, pattern(REPORT)))

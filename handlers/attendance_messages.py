@@ -1,7 +1,8 @@
 """How attendance reports look: catalogue texts filled with protected figures, and the CSV.
 
 Only protected figures (`bot.results.suppression.Figure`) are ever written out as counts of
-people: a figure that is not shown reads "fewer than 5" or "hidden" from the catalogue.
+people: a figure that is not shown reads "fewer than 5", "fewer than 10" (the small-group
+threshold) or "hidden" from the catalogue; small places put together read "Other places (...)".
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from zoneinfo import ZoneInfo
 from bot.forum import Forum
 from bot.localtime import local_date, local_datetime
 from bot.results.attendance_csv import attendance_csv
-from bot.results.suppression import FEWER_THAN_5, HIDDEN, SHOWN, Figure
+from bot.results.suppression import FEWER_THAN_5, FEWER_THAN_THRESHOLD, HIDDEN, SHOWN, Figure
 from bot.services.attendance import (
     BY_REGION,
     ELSEWHERE,
     HUB,
     NO_HUB,
     NO_REGION,
+    OTHERS,
     REGION,
     AreaFigures,
+    AreaKey,
     MeetingReport,
     PeriodReport,
 )
@@ -42,25 +45,26 @@ class AttendanceMessages:
         self._zone = zone
         self._forum = forum
 
-    def figure(self, figure: Figure) -> str:
+    def figure(self, figure: Figure, threshold: int) -> str:
         """A count as words: its value when shown, otherwise its status."""
         if figure.status == SHOWN and figure.value is not None:
             return str(figure.value)
-        return self._texts.plain(self.status_key(figure.status))
+        return self.status_words(threshold)[figure.status]
 
-    @staticmethod
-    def status_key(status: str) -> str:
-        """The catalogue key of a status word."""
-        return "attendance.fewer_than_5" if status == FEWER_THAN_5 else "attendance.hidden"
-
-    def status_words(self) -> dict[str, str]:
-        """Status words for the CSV file."""
+    def status_words(self, threshold: int) -> dict[str, str]:
+        """The words for a figure not shown (the CSV file uses them too)."""
+        plain = self._texts.plain
         return {
-            status: self._texts.plain(self.status_key(status)) for status in (FEWER_THAN_5, HIDDEN)
+            FEWER_THAN_5: plain("attendance.fewer_than_5"),
+            FEWER_THAN_THRESHOLD: plain("attendance.fewer_than_threshold", threshold=threshold),
+            HIDDEN: plain("attendance.hidden"),
         }
 
-    def place_name(self, kind: str, place_id: str) -> str:
+    def place_name(self, kind: str, place_id: str, parts: tuple[AreaKey, ...] = ()) -> str:
         """The name people see for a line of a report."""
+        if kind == OTHERS:
+            names = "; ".join(self.place_name(*part) for part in parts)
+            return self._texts.plain("attendance.others", names=names)
         if kind == REGION:
             return self._forum.region_name(place_id) or place_id
         if kind == HUB:
@@ -85,13 +89,14 @@ class AttendanceMessages:
     def meeting(self, report: MeetingReport) -> str:
         """One meeting's report."""
         texts = self._texts
+        threshold = report.threshold
         parts = [
             texts.get(
                 "attendance.meeting_head",
                 title=report.meeting.title,
                 when=local_datetime(report.meeting.starts_at, self._zone),
-                invited=self.figure(report.invited),
-                going=self.figure(report.going),
+                invited=self.figure(report.invited, threshold),
+                going=self.figure(report.going, threshold),
             )
         ]
         if report.came is None:
@@ -99,21 +104,22 @@ class AttendanceMessages:
         elif report.came == Figure(0, SHOWN):
             parts.append(texts.get("attendance.nobody_came"))
         else:
-            parts.append(texts.get("attendance.came", came=self.figure(report.came)))
+            parts.append(texts.get("attendance.came", came=self.figure(report.came, threshold)))
             lines = [
                 texts.get(
                     "attendance.place_line",
-                    area=self.place_name(place.kind, place.place_id),
-                    came=self.figure(place.came),
+                    area=self.place_name(place.kind, place.place_id, place.parts),
+                    came=self.figure(place.came, threshold),
                 )
                 for place in report.places
                 if not (
                     place.kind in (NO_HUB, NO_REGION, ELSEWHERE) and place.came == Figure(0, SHOWN)
                 )
             ]
-            header = "attendance.by_region" if report.by == BY_REGION else "attendance.by_hub"
-            parts.append("\n".join([texts.get(header), *lines]))
-        parts.append(texts.get("attendance.privacy"))
+            if lines:
+                header = "attendance.by_region" if report.by == BY_REGION else "attendance.by_hub"
+                parts.append("\n".join([texts.get(header), *lines]))
+        parts.append(texts.get("attendance.privacy", threshold=threshold))
         return "\n\n".join(parts)
 
     def span(self, months: int) -> str:
@@ -130,29 +136,30 @@ class AttendanceMessages:
             until=local_date(report.until, self._zone),
             held=report.meetings_held,
             saved=report.meetings_saved,
-            came=self.figure(report.attendances),
-            people=self.figure(report.people),
-            members=self.figure(report.members),
+            came=self.figure(report.attendances, report.threshold),
+            people=self.figure(report.people, report.threshold),
+            members=self.figure(report.members, report.threshold),
         )
-        blocks = [texts.get("attendance.period_places")]
+        blocks = [texts.get("attendance.period_places")] if report.regions else []
         for region in report.regions:
             if _is_empty(region.area):
                 continue
-            lines = [self._area_line("attendance.region_line", region.area)]
+            lines = [self._area_line("attendance.region_line", region.area, report.threshold)]
             lines += [
-                self._area_line("attendance.hub_line", hub)
+                self._area_line("attendance.hub_line", hub, report.threshold)
                 for hub in region.hubs
                 if not _is_empty(hub)
             ]
             blocks.append("\n".join(lines))
-        return "\n\n".join([head, *blocks, texts.get("attendance.privacy")])
+        privacy = texts.get("attendance.privacy", threshold=report.threshold)
+        return "\n\n".join([head, *blocks, privacy])
 
-    def _area_line(self, key: str, area: AreaFigures) -> str:
+    def _area_line(self, key: str, area: AreaFigures, threshold: int) -> str:
         return self._texts.get(
             key,
-            area=self.place_name(area.kind, area.place_id),
-            came=self.figure(area.attendances),
-            members=self.figure(area.members),
+            area=self.place_name(area.kind, area.place_id, area.parts),
+            came=self.figure(area.attendances, threshold),
+            members=self.figure(area.members, threshold),
         )
 
     def period_csv(self, report: PeriodReport) -> bytes:
@@ -177,18 +184,18 @@ class AttendanceMessages:
         ]
         for region in report.regions:
             area = region.area
-            region_name = self.place_name(area.kind, area.place_id)
+            region_name = self.place_name(area.kind, area.place_id, area.parts)
             rows.append([region_name, "", area.members, area.attendances])
             for hub in region.hubs:
                 rows.append(
                     [
-                        self.place_name(hub.kind, hub.place_id),
+                        self.place_name(hub.kind, hub.place_id, hub.parts),
                         region_name,
                         hub.members,
                         hub.attendances,
                     ]
                 )
-        return attendance_csv(facts, header, rows, self.status_words())
+        return attendance_csv(facts, header, rows, self.status_words(report.threshold))
 
     def csv_filename(self, report: PeriodReport) -> str:
         """Like 'attendance-2026-06-20-last-3-months.csv'."""

@@ -20,7 +20,15 @@ from bot.forum import Forum
 from bot.localtime import local_when
 from bot.results.chart import bar_chart_png
 from bot.results.csvfile import CsvHeaders, results_csv
-from bot.results.suppression import FEWER_THAN_5, HIDDEN, SHOWN, Figure, SafeResults
+from bot.results.suppression import (
+    FEWER_THAN_5,
+    FEWER_THAN_THRESHOLD,
+    HIDDEN,
+    OTHER_AREAS,
+    SHOWN,
+    Figure,
+    SafeResults,
+)
 from bot.services.consultation_sending import PackPart
 from bot.texts import Markup, Texts
 from handlers.callbacks import encode
@@ -143,7 +151,8 @@ class ConsultationMessages:
     def member_results(
         self, consultation: Consultation, results: SafeResults
     ) -> tuple[str, object]:
-        """What people said, for members (national figures only)."""
+        """What people said, for members (national figures only: the service passes the
+        pack's own national figures, so together they tell nothing more)."""
         return (
             self._texts.get(
                 "polls.member_results",
@@ -157,8 +166,8 @@ class ConsultationMessages:
         self, consultation: Consultation, results: SafeResults, comments: list[str] | None
     ) -> list[PackPart]:
         """The chart (with its words as the caption), the full figures, the CSV file, and for
-        coordinators the comments."""
-        status_words = self.status_words()
+        coordinators the comments. Every part shows the same protected figures."""
+        status_words = self.status_words(results.threshold)
         chart = await asyncio.to_thread(
             bar_chart_png,
             list(consultation.options),
@@ -168,7 +177,7 @@ class ConsultationMessages:
         )
         csv_bytes = results_csv(
             results,
-            area_names=self.area_names(consultation),
+            area_names=self.area_names(consultation, results),
             headers=CsvHeaders(
                 area=self._texts.plain("polls.csv_area"),
                 everyone=self._texts.plain("polls.csv_everyone"),
@@ -200,18 +209,21 @@ class ConsultationMessages:
 
     # The figures in words
 
-    def status_words(self) -> dict[str, str]:
-        """The words for a suppressed figure."""
+    def status_words(self, threshold: int) -> dict[str, str]:
+        """The words for a suppressed figure ("fewer than 10" is the small-group threshold)."""
         return {
             FEWER_THAN_5: self._texts.plain("polls.fewer_than_5"),
+            FEWER_THAN_THRESHOLD: self._texts.plain(
+                "polls.fewer_than_threshold", threshold=threshold
+            ),
             HIDDEN: self._texts.plain("polls.hidden"),
         }
 
-    def figure(self, figure: Figure) -> str:
-        """A number, 'fewer than 5' or 'hidden' (plain text)."""
+    def figure(self, figure: Figure, threshold: int) -> str:
+        """A number, 'fewer than 5', 'fewer than 10' or 'hidden' (plain text)."""
         if figure.status == SHOWN:
             return str(figure.value)
-        return self.status_words()[figure.status]
+        return self.status_words(threshold)[figure.status]
 
     def answer_lines(self, results: SafeResults) -> str:
         """One line per answer: count and percentage when they can be shown (safe HTML)."""
@@ -226,13 +238,17 @@ class ConsultationMessages:
                     self._texts.get(
                         "polls.line_percent",
                         answer=label,
-                        count=self.figure(figure),
+                        count=self.figure(figure, results.threshold),
                         # a space, then "(40%)"
                         percent=Markup(" " + self._texts.get("polls.percent", percent=percent)),
                     )
                 )
             else:
-                lines.append(self._texts.get("polls.line", answer=label, count=self.figure(figure)))
+                lines.append(
+                    self._texts.get(
+                        "polls.line", answer=label, count=self.figure(figure, results.threshold)
+                    )
+                )
         return "\n".join(lines)
 
     def summary(self, consultation: Consultation, results: SafeResults) -> str:
@@ -246,27 +262,35 @@ class ConsultationMessages:
 
         return self._texts.get(
             "polls.summary",
-            invited=self.figure(results.invited),
-            answered=self.figure(results.answered),
+            invited=self.figure(results.invited, results.threshold),
+            answered=self.figure(results.answered, results.threshold),
             rate=Markup(rate),
             lines=Markup(self.answer_lines(results)),
             several=Markup(several),
         )
 
-    def area_names(self, consultation: Consultation) -> dict[str, str]:
+    def area_names(
+        self, consultation: Consultation, results: SafeResults | None = None
+    ) -> dict[str, str]:
         """Names for the breakdown's areas: regions for a national consultation, hubs for a
-        regional one; '' is members who did not say."""
+        regional one; '' is members who did not say; "Other areas (...)" names the small
+        areas put together in these results."""
         names = {"": self._texts.plain("polls.no_area")}
         if consultation.audience_scope == EVERYONE:
             names.update({region.id: region.name for region in self._forum.regions})
         elif consultation.audience_scope == REGION:
             for region in self._forum.regions:
                 names.update({hub.id: hub.name for hub in region.hubs})
+        for area in results.areas if results is not None else ():
+            if area.area_id == OTHER_AREAS:
+                listed = ", ".join(names.get(part, part) for part in area.parts)
+                names[OTHER_AREAS] = self._texts.plain("polls.other_areas", names=listed)
         return names
 
     def full_results(self, consultation: Consultation, results: SafeResults) -> str:
         """The whole results text: the summary, then the breakdown by area."""
-        names = self.area_names(consultation)
+        names = self.area_names(consultation, results)
+        threshold = results.threshold
         blocks = []
         for area in results.areas:
             rate = (
@@ -275,15 +299,15 @@ class ConsultationMessages:
                 else ""
             )
             counts = "\n".join(
-                self._texts.get("polls.line", answer=label, count=self.figure(figure))
+                self._texts.get("polls.line", answer=label, count=self.figure(figure, threshold))
                 for label, figure in zip(results.options, area.counts, strict=True)
             )
             blocks.append(
                 self._texts.get(
                     "polls.area_block",
                     area=names.get(area.area_id, area.area_id),
-                    invited=self.figure(area.invited),
-                    answered=self.figure(area.answered),
+                    invited=self.figure(area.invited, threshold),
+                    answered=self.figure(area.answered, threshold),
                     rate=Markup(rate),
                     lines=Markup(counts),
                 )
@@ -297,6 +321,7 @@ class ConsultationMessages:
             closed=self.closes(consultation, consultation.closed_at),
             summary=Markup(self.summary(consultation, results)),
             breakdown=Markup(breakdown),
+            threshold=threshold,
         )
 
     def comments_text(self, consultation: Consultation, comments: Sequence[str]) -> str:

@@ -8,6 +8,10 @@ parts are then protected together, secondary suppression included, by the same c
 protects consultation results. The "invited" column is each total plus a large slack and is
 never shown; the audit takes every shown cell as known, so an attacker who sees less (the report
 shows only totals, groups and parts) can work out no more than the audit allowed.
+
+This layer only deals with counts of 1 to 4. Which groups may be shown at all (none under the
+small-group threshold, see `small_groups`) is decided before: callers pass only groups and parts
+that may be shown, small ones already put together.
 """
 
 from __future__ import annotations
@@ -15,7 +19,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.results.suppression import HIDDEN, AreaCounts, Figure, RawResults, protect
+from bot.results.suppression import (
+    FEWER_THAN_THRESHOLD,
+    HIDDEN,
+    AreaCounts,
+    Figure,
+    RawResults,
+    protect_table,
+)
 
 SLACK = 1000  # added to "invited" so that column carries nothing
 
@@ -42,7 +53,7 @@ def protect_breakdown(groups: Sequence[Sequence[int]]) -> SafeBreakdown:
     for parts in groups:
         rows.append((0,) * start + tuple(parts) + (0,) * (width - start - len(parts)))
         start += len(parts)
-    safe = protect(_raw([sum(row) for row in rows], rows, multiple=False))
+    safe = protect_table(_raw([sum(row) for row in rows], rows, multiple=False))
     if len(safe.areas) != len(groups):
         return _total_only(safe.answered, groups)
     shown_parts = []
@@ -59,7 +70,7 @@ def _one_level(groups: Sequence[Sequence[int]]) -> SafeBreakdown:
     """Groups that are not split further: only the "answered" column carries figures (the
     option column is all 0 and, with several choices allowed, tied to nothing)."""
     totals = [sum(parts) for parts in groups]
-    safe = protect(_raw(totals, [(0,) for _ in groups], multiple=True))
+    safe = protect_table(_raw(totals, [(0,) for _ in groups], multiple=True))
     if len(safe.areas) != len(groups):
         return _total_only(safe.answered, groups)
     return SafeBreakdown(
@@ -102,6 +113,12 @@ def _total_only(total: Figure, groups: Sequence[Sequence[int]]) -> SafeBreakdown
 def protect_count(value: int) -> Figure:
     """One figure on its own (tied to no other), as a one-row table: 1 to 4 reads "fewer
     than 5"."""
-    return protect(
+    return protect_table(
         RawResults(options=("n",), multiple=False, invited=value, answered=value, counts=(value,))
     ).answered
+
+
+def few(value: int, threshold: int) -> Figure:
+    """A count about a group under the small-group threshold: "fewer than <threshold>" (it
+    is), never its value, so it can read neither 0 nor "everyone"."""
+    return Figure(None, FEWER_THAN_THRESHOLD if value < threshold else HIDDEN)

@@ -1,5 +1,14 @@
 """Small-count suppression for consultation results: 1 to 4 reads "fewer than 5", never worked out.
 
+`protect(raw, threshold)` is what every report uses. It first applies the small-group rule
+(`small_groups`): a whole with fewer than ``threshold`` answers shows only how many were asked
+and "fewer than 10" answered, with no split by answer; an area with fewer than ``threshold``
+answers is never shown on its own but put together with the others as "other areas"
+(`OTHER_AREAS`), which itself is only shown with at least ``threshold`` answers (the smallest
+areas join it until it has). So no group shown, nor any group worked out by subtraction, is
+under the threshold, and no answer can read 0 or "everyone" for a small group. Then `suppress`
+deals with counts of 1 to 4 in what is left.
+
 The table has one national row and one row per area; its columns are invited, answered and one
 per option. Primary suppression turns every figure of 1 to 4 into FEWER_THAN_5. Secondary
 suppression then hides figures of 5 or more (HIDDEN) until an attacker who knows every shown
@@ -16,7 +25,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from bot.results.small_groups import SMALL_GROUP_DEFAULT, check_threshold, fold
+
 SHOWN, FEWER_THAN_5, HIDDEN = "shown", "fewer_than_5", "hidden"
+# A whole under the small-group threshold: reads "fewer than 10" (the threshold).
+FEWER_THAN_THRESHOLD = "fewer_than_threshold"
+OTHER_AREAS = "*other"  # the area id of "other areas": small areas put together
 
 _SMALL = range(1, 5)
 _INVITED, _ANSWERED = 0, 1
@@ -39,6 +53,7 @@ class AreaCounts:
     invited: int
     answered: int
     counts: tuple[int, ...]
+    parts: tuple[str, ...] = ()  # for OTHER_AREAS: the ids of the areas put together
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,7 @@ class SafeArea:
     answered: Figure
     counts: tuple[Figure, ...]
     response_rate: int | None
+    parts: tuple[str, ...] = ()  # for OTHER_AREAS: the ids of the areas put together
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,7 @@ class SafeResults:
     response_rate: int | None
     areas: tuple[SafeArea, ...]
     withheld: bool = False  # every answer count withheld: too few answers to show safely
+    threshold: int = SMALL_GROUP_DEFAULT  # the small-group threshold these were protected with
 
 
 class CannotProtect(Exception):
@@ -385,7 +402,16 @@ def _build(raw: RawResults, table: _Table, status: dict[Cell, str]) -> SafeResul
     areas: list[SafeArea] = []
     for r, area in enumerate(raw.areas, start=1):
         row = _row(table, status, r)
-        areas.append(SafeArea(area.area_id, row[0], row[1], tuple(row[2:]), _rate(row[1], row[0])))
+        areas.append(
+            SafeArea(
+                area.area_id,
+                row[0],
+                row[1],
+                tuple(row[2:]),
+                _rate(row[1], row[0]),
+                area.parts,
+            )
+        )
     return SafeResults(
         options=tuple(raw.options),
         multiple=raw.multiple,
@@ -398,10 +424,74 @@ def _build(raw: RawResults, table: _Table, status: dict[Cell, str]) -> SafeResul
     )
 
 
-def protect(raw: RawResults) -> SafeResults:
+def protect(raw: RawResults, threshold: int = SMALL_GROUP_DEFAULT) -> SafeResults:
+    """The figures safe to publish: the small-group rule, then `protect_table`.
+
+    With fewer than ``threshold`` answers in all, only how many were asked (1 to 4 as "fewer
+    than 5") and "fewer than <threshold>" answered are shown, every answer count withheld.
+    Otherwise areas under the threshold are put together as "other areas" (`fold_areas`)
+    and the table that is left goes through `protect_table`."""
+    check_threshold(threshold)
+    _validate(raw)
+    if raw.invited and raw.answered < threshold:
+        return _whole_only(raw, threshold)
+    return replace(protect_table(fold_areas(raw, threshold)), threshold=threshold)
+
+
+def fold_areas(raw: RawResults, threshold: int) -> RawResults:
+    """The table with every area under ``threshold`` answers put together as "other areas"
+    (`OTHER_AREAS`, the ids in ``parts``), grown by the smallest areas until it reaches the
+    threshold, or with no breakdown when nothing could be shown on its own."""
+    if not raw.areas:
+        return raw
+    folding = fold([area.answered for area in raw.areas], threshold)
+    if not folding.breakdown:
+        return replace(raw, areas=())
+    if not folding.folded:
+        return raw
+    group = [raw.areas[i] for i in folding.folded]
+    other = AreaCounts(
+        OTHER_AREAS,
+        sum(area.invited for area in group),
+        sum(area.answered for area in group),
+        tuple(sum(column) for column in zip(*(area.counts for area in group), strict=True)),
+        parts=tuple(area.area_id for area in group),
+    )
+    return replace(raw, areas=(*(raw.areas[i] for i in folding.shown), other))
+
+
+def national(safe: SafeResults) -> SafeResults:
+    """The same figures without the breakdown: what members are told. Taken from the very
+    figures decision-makers get, so putting the two side by side tells nobody anything more."""
+    return replace(safe, areas=())
+
+
+def _primary(value: int) -> Figure:
+    """A figure on its own: 1 to 4 reads "fewer than 5"."""
+    return Figure(None, FEWER_THAN_5) if value in _SMALL else Figure(value, SHOWN)
+
+
+def _whole_only(raw: RawResults, threshold: int) -> SafeResults:
+    """Fewer than the threshold answered: how many were asked, "fewer than <threshold>"
+    answered, and no split by answer or by area."""
+    return SafeResults(
+        options=tuple(raw.options),
+        multiple=raw.multiple,
+        invited=_primary(raw.invited),
+        answered=Figure(None, FEWER_THAN_THRESHOLD),
+        counts=tuple(Figure(None, HIDDEN) for _ in raw.options),
+        percents=tuple(None for _ in raw.options),
+        response_rate=None,
+        areas=(),
+        withheld=True,
+        threshold=threshold,
+    )
+
+
+def protect_table(raw: RawResults) -> SafeResults:
     """suppress(), falling back when a table cannot be protected: first without the
     breakdown by area, then with every answer count withheld (only how many were asked and
-    answered, small ones as "fewer than 5")."""
+    answered, small ones as "fewer than 5"). No small-group rule: callers fold first."""
     try:
         return suppress(raw)
     except CannotProtect:
@@ -412,11 +502,7 @@ def protect(raw: RawResults) -> SafeResults:
         except CannotProtect:
             pass
     _validate(raw)
-
-    def primary(value: int) -> Figure:
-        return Figure(None, FEWER_THAN_5) if value in _SMALL else Figure(value, SHOWN)
-
-    invited, answered = primary(raw.invited), primary(raw.answered)
+    invited, answered = _primary(raw.invited), _primary(raw.answered)
     return SafeResults(
         options=tuple(raw.options),
         multiple=raw.multiple,

@@ -1,17 +1,24 @@
-"""Consultation results: the counts, the packs that never show a count under 5, who may
-read them, and queueing them once a consultation has closed."""
+"""Consultation results: the counts, the packs that never show a count under 5 nor single out
+a small group, who may read them, and queueing them once a consultation has closed.
+
+Every figure published about one consultation (the pack's chart, caption, words and CSV for
+coordinators and decision-makers, and what members are told) comes from one call of
+`protect` on the same counts: members get that result's national figures (`national`), never
+a protection of their own, so laying the two side by side tells nobody anything more. Once a
+consultation has closed its counts never change, and the first protection is kept and given
+again (a solve cut short under load could otherwise hide other figures the second time)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
 
 from bot.clock import Clock
 from bot.delivery import DeliveryService
 from bot.delivery.audience import EVERYONE, REGION
-from bot.results.suppression import AreaCounts, RawResults, SafeResults, protect
+from bot.results.small_groups import SMALL_GROUP_DEFAULT, check_threshold
+from bot.results.suppression import AreaCounts, RawResults, SafeResults, national, protect
 from bot.services.consultation_errors import (
     NotInvited,
     PollGone,
@@ -44,6 +51,8 @@ from storage.roles import COORDINATOR, DECISION_MAKER
 
 logger = logging.getLogger(__name__)
 
+KEPT_RESULTS = 64  # closed consultations whose protected figures are kept in memory
+
 
 class ConsultationResults:
     """Counts, results packs for coordinators and chosen decision-makers, what people said
@@ -58,6 +67,8 @@ class ConsultationResults:
         audit: AuditRepository,
         clock: Clock,
         messages: ConsultationMessages,
+        *,
+        small_group: int = SMALL_GROUP_DEFAULT,
     ) -> None:
         self._db = db
         self._polls = consultations
@@ -66,6 +77,8 @@ class ConsultationResults:
         self._audit = audit
         self._clock = clock
         self._messages = messages
+        self._small_group = check_threshold(small_group)
+        self._kept: dict[int, SafeResults] = {}  # closed consultation id -> what was published
 
     async def tally(self, consultation: Consultation) -> RawResults:
         """Raw figures: from the kept counts once closed, from the answers before that."""
@@ -76,8 +89,24 @@ class ConsultationResults:
             places = await self._polls.live_counts(consultation.id, options)
         return raw_results(consultation, places)
 
+    async def protected(self, consultation: Consultation) -> SafeResults:
+        """The figures safe to publish, with the breakdown by area: counted, then protected
+        off the event loop (suppression solves small integer programs). For a closed
+        consultation, the same figures every time."""
+        kept = self._kept.get(consultation.id)
+        if kept is not None and consultation.state == CLOSED:
+            return kept
+        raw = await self.tally(consultation)
+        safe = await asyncio.to_thread(protect, raw, self._small_group)
+        if consultation.state == CLOSED:
+            if len(self._kept) >= KEPT_RESULTS:
+                del self._kept[next(iter(self._kept))]  # the oldest kept
+            self._kept[consultation.id] = safe
+        return safe
+
     async def for_member(self, member_id: int, consultation_id: int) -> SafeResults:
-        """What people said, for a member who was asked (national figures, never under 5)."""
+        """What people said, for a member who was asked: the national figures of the very
+        results the pack shows (never under 5, never a small group)."""
         consultation = await existing(self._polls, consultation_id)
         if consultation.state in (SCHEDULED, CANCELLED):
             raise PollGone
@@ -90,8 +119,7 @@ class ConsultationResults:
             consultation.show_results == WHILE_OPEN and answer.answered
         ):
             raise ResultsNotReady
-        results = await self.tally(consultation)
-        return await asyncio.to_thread(protect, replace(results, areas=()))
+        return national(await self.protected(consultation))
 
     async def readable(self, actor_id: int) -> list[Consultation]:
         """Closed consultations this person may see results for: coordinators see all,
@@ -124,10 +152,12 @@ class ConsultationResults:
             raise ResultsNotReady
         return await self._pack(consultation, with_comments=coordinator)
 
-    async def _pack(self, consultation: Consultation, with_comments: bool) -> list[PackPart]:
-        """Count, suppress and render a results pack."""
-        # Suppression solves small integer programs when there are small counts: off the loop.
-        safe = await asyncio.to_thread(protect, await self.tally(consultation))
+    async def _pack(
+        self, consultation: Consultation, with_comments: bool, safe: SafeResults | None = None
+    ) -> list[PackPart]:
+        """Render a results pack (counted and protected here unless given)."""
+        if safe is None:
+            safe = await self.protected(consultation)
         comments = await self._polls.comments(consultation.id) if with_comments else None
         return await self._messages.results_pack(consultation, safe, comments)
 
@@ -155,8 +185,10 @@ class ConsultationResults:
             for reader in await self._polls.readers(consultation.id)
             if reader in current and reader not in coordinators
         ]
+        # One protection for everything published about this consultation.
+        safe = await self.protected(consultation)
         packs = [
-            (recipients, await self._pack(consultation, with_comments))
+            (recipients, await self._pack(consultation, with_comments, safe))
             for recipients, with_comments in ((coordinators, True), (readers, False))
             if recipients
         ]
@@ -164,9 +196,8 @@ class ConsultationResults:
         if consultation.show_results != NEVER:
             answered = await self._polls.invited(consultation.id, answered_only=True)
             if answered:
-                raw = replace(await self.tally(consultation), areas=())
-                safe = await asyncio.to_thread(protect, raw)
-                members = (answered, *self._messages.member_results(consultation, safe))
+                told = self._messages.member_results(consultation, national(safe))
+                members = (answered, *told)
         async with self._db.transaction() as tx:
             if not await self._polls.take_results(consultation.id, tx):
                 return  # queued meanwhile by another sweep

@@ -10,6 +10,7 @@ from bot.clock import Clock
 from bot.delivery import Audience, AudienceResolver, DeliveryService
 from bot.delivery.audience import UnknownPlace
 from bot.delivery.quiet import QuietHours
+from bot.results.small_groups import SMALL_GROUP_DEFAULT
 from bot.results.suppression import RawResults, SafeResults
 from bot.services.consultation_answers import ConsultationAnswers, FixedParts, Vote
 from bot.services.consultation_errors import (
@@ -88,6 +89,8 @@ class ConsultationService:
         clock: Clock,
         messages: ConsultationMessages,
         nudge_hours: int = 24,
+        *,
+        small_group: int = SMALL_GROUP_DEFAULT,
     ) -> None:
         self._db = db
         self._polls = consultations
@@ -103,7 +106,7 @@ class ConsultationService:
         self._fixed_parts = FixedParts(consultations)
         self._answers = ConsultationAnswers(consultations, audit, clock, self._fixed_parts)
         self._results = ConsultationResults(
-            db, consultations, delivery, roles, audit, clock, messages
+            db, consultations, delivery, roles, audit, clock, messages, small_group=small_group
         )
         self._schedule = ConsultationSchedule(
             db,

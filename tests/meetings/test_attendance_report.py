@@ -1,6 +1,7 @@
-"""Attendance reports over a real database: one meeting and a period, small counts suppressed
-(also where a total would give one away), coordinators only, a meeting nobody came to, and a
-meeting not marked yet."""
+"""Attendance reports over a real database: one meeting and a period, small places put
+together as "other places" (never shown on their own, never left to be worked out), small
+counts suppressed (also where a total would give one away), the small-group threshold as set,
+coordinators only, a meeting nobody came to, and a meeting not marked yet."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from bot.results.suppression import FEWER_THAN_5, HIDDEN, SHOWN, Figure
 from bot.services.attendance import (
     BY_HUB,
     BY_REGION,
+    OTHERS,
     AttendanceService,
     MeetingReport,
     months_before,
@@ -36,19 +38,21 @@ from storage.roles import RoleRepository
 from tests.meetings.conftest import CASEY, DAY, LONDON, MIDLANDS, NW, World, build_world
 
 FORUM = load_forum(CONFIG_DIR / "forum.yaml")
-# Ten more North West members in hub 2 and three in the North East, besides the world's five
-# in North West hub 1 and one in the Midlands.
+# Ten more North West members in hub 2, three in North East hub 1 and eight in its hub 2,
+# besides the world's five in North West hub 1 and one in the Midlands.
 FOR_EVERYONE = Audience(EVERYONE)
 NW2 = [600_100_000 + i for i in range(10)]
 NE = [600_200_000 + i for i in range(3)]
+NE2 = [600_300_000 + i for i in range(8)]
 
 
 class Reports:
     """The world plus the attendance service."""
 
-    def __init__(self, world: World, service: AttendanceService) -> None:
+    def __init__(self, world: World, service: AttendanceService, five: AttendanceService) -> None:
         self.world = world
         self.service = service
+        self.five = five  # the same with SMALL_GROUP_THRESHOLD=5
         self.messages = AttendanceMessages(load_texts(CONFIG_DIR / "texts"), LONDON, FORUM)
 
     async def held(
@@ -95,10 +99,15 @@ async def reports(tmp_path: Path, db: Database) -> Reports:
     for member_id in NE:
         await members.add(member_id, "M", DAY)
         await members.set_place(member_id, "north_east", "ne_hub_1", DAY)
+    for member_id in NE2:
+        await members.add(member_id, "M", DAY)
+        await members.set_place(member_id, "north_east", "ne_hub_2", DAY)
     audit = AuditRepository(db)
     roles = RoleService(RoleRepository(db), audit, world.clock, {CASEY})
-    service = AttendanceService(AttendanceRepository(db), roles, audit, FORUM, world.clock, LONDON)
-    return Reports(world, service)
+    repo = AttendanceRepository(db)
+    service = AttendanceService(repo, roles, audit, FORUM, world.clock, LONDON)
+    five = AttendanceService(repo, roles, audit, FORUM, world.clock, LONDON, small_group=5)
+    return Reports(world, service, five)
 
 
 def shown(value: int) -> Figure:
@@ -109,13 +118,18 @@ def by_place(report: MeetingReport) -> dict[str, Figure]:
     return {place.place_id or place.kind: place.came for place in report.places}
 
 
+def others(report: MeetingReport):
+    (other,) = [place for place in report.places if place.kind == OTHERS]
+    return other
+
+
 async def audit_count(db: Database) -> int:
     return await db.fetch_value("SELECT COUNT(*) FROM audit_log WHERE action = 'attendance.report'")
 
 
-async def test_a_national_meeting_by_region_with_small_counts_suppressed(reports: Reports) -> None:
+async def test_a_national_meeting_puts_small_regions_together(reports: Reports) -> None:
     start = DAY + timedelta(days=5)
-    came = [*NW[:4], *NW2[:8], MIDLANDS, *NE[:2]]
+    came = [*NW[:4], *NW2[:8], MIDLANDS, *NE[:2], *NE2[:8]]
     meeting_id = await reports.held(start, going=[*came, NW2[8]], came=came, maybe=[NW2[9]])
 
     report = await reports.service.meeting_report(CASEY, meeting_id)
@@ -124,33 +138,37 @@ async def test_a_national_meeting_by_region_with_small_counts_suppressed(reports
     invited = await reports.world.db.fetch_value(
         "SELECT COUNT(*) FROM meeting_rsvps WHERE meeting_id = ? AND invited = 1", (meeting_id,)
     )
-    assert invited >= 16 and report.invited == shown(invited)
-    assert report.going == shown(16)
-    assert report.came == shown(15)
+    assert invited >= 24 and report.invited == shown(invited)
+    assert report.going == shown(24)
+    assert report.came == shown(23)
     places = by_place(report)
     assert places["north_west"] == shown(12)
-    assert places["midlands"].status == FEWER_THAN_5
-    assert places["north_east"].status == FEWER_THAN_5
-    assert places["south_west"] == places["south_east"] == shown(0)
-    # 15 - 12 = 3 tells the two small ones together (1 and 2, or 2 and 1), but not each one.
+    # The Midlands' one is never alone; with it alone, 23 less 12 less 10 would give it away,
+    # so North East (the smallest shown) joins it.
+    assert "midlands" not in places and "north_east" not in places
+    other = others(report)
+    assert other.came == shown(11)
+    assert {("region", "midlands"), ("region", "north_east")} <= set(other.parts)
+    text = reports.messages.meeting(report)
+    assert "• North West: 12" in text
+    assert "• Other places (North East; Midlands; South West; South East; No region given): 11" in (
+        text
+    )
     assert await audit_count(reports.world.db) == 1
 
 
-async def test_a_total_never_gives_a_small_count_away(reports: Reports) -> None:
+async def test_one_member_from_a_region_is_never_singled_out(reports: Reports) -> None:
     start = DAY + timedelta(days=5)
-    came = [*NW2[:9], MIDLANDS]  # North West 9, Midlands 1, the rest 0
+    came = [*NW2[:9], MIDLANDS]  # North West 9, Midlands 1, the rest 0: every place is small
     meeting_id = await reports.held(start, going=came, came=came)
 
     report = await reports.service.meeting_report(CASEY, meeting_id)
 
-    places = by_place(report)
-    assert places["midlands"].status == FEWER_THAN_5
-    # Shown together, the total and North West would tell that the Midlands had one.
-    assert report.came is not None
-    assert not (report.came.status == SHOWN and places["north_west"].status == SHOWN)
-    assert HIDDEN in {report.came.status, places["north_west"].status}
+    assert report.came == shown(10)
+    assert report.places == ()  # no breakdown: the Midlands' 1 could not be hidden
     text = reports.messages.meeting(report)
-    assert "fewer than 5" in text and "hidden" in text
+    assert "Midlands" not in text and "Came, by region" not in text
+    assert "A place with fewer than 10 people is not shown on its own." in text
 
 
 async def test_a_regional_meeting_by_hub(reports: Reports) -> None:
@@ -167,19 +185,36 @@ async def test_a_regional_meeting_by_hub(reports: Reports) -> None:
     report = await reports.service.meeting_report(CASEY, meeting_id)
 
     assert report.by == BY_HUB
-    kinds = [(place.kind, place.place_id) for place in report.places]
-    assert kinds == [
+    assert report.came == shown(11)
+    assert report.places == ()  # hub 1: 4, hub 2: 6, from elsewhere: 1, all under 10
+
+    # With SMALL_GROUP_THRESHOLD=5, hub 2's 6 stand alone and the rest (5) go together.
+    five = await reports.five.meeting_report(CASEY, meeting_id)
+    assert five.threshold == 5
+    assert by_place(five)["nw_hub_2"] == shown(6)
+    other = others(five)
+    assert other.came == shown(5)
+    assert set(other.parts) == {
         ("hub", "nw_hub_1"),
-        ("hub", "nw_hub_2"),
         ("no_hub", "north_west"),
         ("elsewhere", ""),
-    ]
-    places = by_place(report)
-    assert places["nw_hub_1"].status == FEWER_THAN_5  # 4 came
-    assert places["nw_hub_2"].status in (SHOWN, HIDDEN)
-    assert places["elsewhere"].status == FEWER_THAN_5  # the one who moved to the Midlands
-    text = reports.messages.meeting(report)
+    }
+    text = reports.messages.meeting(five)
     assert "Came, by hub" in text and "From other regions" in text
+    assert "A place with fewer than 5 people" in text
+
+
+async def test_a_meeting_for_fewer_than_ten_shows_no_exact_answer(reports: Reports) -> None:
+    start = DAY + timedelta(days=5)
+    hub = Audience("hub", "ne_hub_1")  # three members: all said going, none came
+    meeting_id = await reports.held(start, going=NE, came=[], audience=hub)
+
+    report = await reports.service.meeting_report(CASEY, meeting_id)
+
+    text = reports.messages.meeting(report)
+    assert "Invited: fewer than 5. Said going: fewer than 10." in text
+    assert "Came: fewer than 10." in text
+    assert "No one came" not in text
 
 
 async def test_a_meeting_nobody_came_to(reports: Reports) -> None:
@@ -188,9 +223,9 @@ async def test_a_meeting_nobody_came_to(reports: Reports) -> None:
 
     report = await reports.service.meeting_report(CASEY, meeting_id)
 
-    assert report.came == shown(0)
+    assert report.came == shown(0)  # no one of the 20 or more invited: a fact about many
     assert report.going == shown(6)
-    assert all(place.came == shown(0) for place in report.places)
+    assert report.places == ()
     assert "No one came to this meeting." in reports.messages.meeting(report)
 
 
@@ -277,30 +312,41 @@ async def test_a_period_summary(reports: Reports) -> None:
     three = await reports.service.period_report(CASEY, 3)
 
     assert three.meetings_held == 3 and three.meetings_saved == 2
-    assert three.attendances == shown(7 + 11)
     assert three.people == shown(11)  # NW2[:7], NW[:3], MIDLANDS
-    assert three.members == shown(5 + 1 + 10 + 3)
+    assert three.members == shown(5 + 1 + 10 + 3 + 8)
     regions = {r.area.place_id or r.area.kind: r for r in three.regions}
     north_west = regions["north_west"]
+    assert north_west.area.members == shown(15)
+    # North West's hub 1 has five members: put with hub 2, so no hub lines at all.
+    assert north_west.hubs == ()
+    # The Midlands' one member is never alone: with North East (the smallest shown).
+    assert "midlands" not in regions and "north_east" not in regions
+    other = regions[OTHERS]
+    assert set(other.area.parts) == {("region", "north_east"), ("region", "midlands")}
+    assert other.area.members == shown(12)
+    assert other.area.attendances.status == FEWER_THAN_5  # the Midlands member came once
+    # Secondary: the whole less North West would give that one away.
+    assert HIDDEN in {three.attendances.status, north_west.area.attendances.status}
+
+    # With SMALL_GROUP_THRESHOLD=5: North West's hubs (5 and 10) are shown, hub 1's "came 4"
+    # is "fewer than 5" and what would give it away is hidden.
+    five = await reports.five.period_report(CASEY, 3)
+    north_west = next(r for r in five.regions if r.area.place_id == "north_west")
     hubs = {hub.place_id: hub for hub in north_west.hubs}
-    assert hubs["nw_hub_2"].members == shown(10)
+    assert hubs["nw_hub_2"].members == shown(10) and hubs["nw_hub_1"].members == shown(5)
     assert hubs["nw_hub_1"].attendances.status == FEWER_THAN_5  # 1 + 3
-    assert hubs["nw_hub_1"].members == shown(5)
-    assert regions["midlands"].area.attendances.status == FEWER_THAN_5
-    assert regions["north_east"].area.members.status == FEWER_THAN_5
-    # Secondary: North West's total less hub 2 and "no hub yet" would give hub 1 away.
-    assert hubs["north_west"].attendances == shown(0)
-    assert HIDDEN in {north_west.area.attendances.status, hubs["nw_hub_2"].attendances.status}
+    assert HIDDEN in {hubs["nw_hub_2"].attendances.status, north_west.area.attendances.status}
 
     twelve = await reports.service.period_report(CASEY, 12)
     assert twelve.meetings_held == 4 and twelve.meetings_saved == 3
-    assert twelve.attendances == shown(9 + 7 + 11)
-    assert await audit_count(world.db) == 2
+    assert twelve.people == shown(13)  # and NW2[7], NW2[8] five months ago
+    assert await audit_count(world.db) == 3
 
     text = reports.messages.period(three)
     assert "the last three months" in text
     assert "Meetings held: 3. Who came is saved for 2 of them." in text
-    assert "Times people came: 18." in text
+    assert "Midlands" not in text.replace("Other places (North East; Midlands)", "")
+    assert "Other places (North East; Midlands)" in text
 
 
 def test_months_before_keeps_the_local_day_and_time() -> None:

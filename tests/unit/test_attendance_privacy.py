@@ -20,8 +20,13 @@ from hypothesis import strategies as st
 from bot.forum import Forum, Hub, Region
 from bot.results.attendance_csv import attendance_csv
 from bot.results.breakdown import protect_breakdown
-from bot.results.suppression import FEWER_THAN_5, HIDDEN, SHOWN, Figure
-from bot.services.attendance import build_meeting_report, build_period_report, months_before
+from bot.results.suppression import FEWER_THAN_5, FEWER_THAN_THRESHOLD, HIDDEN, SHOWN, Figure
+from bot.services.attendance import (
+    OTHERS,
+    build_meeting_report,
+    build_period_report,
+    months_before,
+)
 from bot.texts import load_texts
 from config.settings import CONFIG_DIR
 from handlers.attendance_messages import AttendanceMessages
@@ -110,7 +115,113 @@ def test_a_period_summary_never_shows_one_to_four(
     assert small_numbers_in_text(text) == [], text
     data = MESSAGES.period_csv(report)
     assert small_numbers_in_csv(data) == []
-    assert b"Bolton" in data and b"Whole forum" in data
+    assert b"Whole forum" in data
+    if members.get(("north", "bolton"), 0) >= report.threshold and report.regions:
+        assert b"Bolton" in data
+
+
+# --- no place under the threshold stands alone (SMALL_GROUP_THRESHOLD) -------------------------
+
+
+def _lines(report) -> list:
+    """Every line of a period summary: regions, "other places", hubs."""
+    return [line for region in report.regions for line in (region.area, *region.hubs)]
+
+
+@EXAMPLES
+@given(
+    came=counts,
+    invited=st.integers(0, 60),
+    going=st.integers(0, 30),
+    scope=st.sampled_from([("everyone", None), ("region", "north"), ("hub", "leeds")]),
+    threshold=st.sampled_from([5, 10, 12]),
+)
+def test_a_meeting_report_shows_no_place_under_the_threshold(
+    came, invited, going, scope, threshold
+) -> None:
+    """Each place shown, and "other places", had at least the threshold's people come; with
+    fewer than the threshold invited, going and came read "fewer than 10", no places."""
+    meeting = PastMeeting(7, "Forum day", STARTS, scope[0], scope[1], True)
+    report = build_meeting_report(MeetingFigures(meeting, invited, going, came), FORUM, threshold)
+    if 0 < invited < threshold:
+        # "fewer than 10" (or "hidden" for data where more came than were invited)
+        assert {report.going.status, report.came.status} <= {FEWER_THAN_THRESHOLD, HIDDEN}
+        if sum(came.values()) < invited:
+            assert report.came.status == FEWER_THAN_THRESHOLD
+        assert report.places == ()
+        return
+    for place in report.places:
+        assert place.came.status == SHOWN and place.came.value >= threshold, (place, came)
+        if place.kind == OTHERS:
+            assert len(place.parts) >= 2
+    if report.places:
+        assert report.came == Figure(sum(came.values()), SHOWN)
+        assert sum(place.came.value for place in report.places) == report.came.value
+    text = MESSAGES.meeting(report)
+    assert f"A place with fewer than {threshold} people is not shown on its own." in text
+
+
+@EXAMPLES
+@given(
+    attendances=counts,
+    members=counts,
+    people=st.integers(0, 40),
+    threshold=st.sampled_from([5, 10, 12]),
+)
+def test_a_period_summary_shows_no_place_under_the_threshold(
+    attendances, members, people, threshold
+) -> None:
+    """Each region, hub and "other places" line has at least the threshold's members now (or
+    nobody at all behind it); with fewer in the whole forum, no line and no exact count."""
+    since = months_before(NOW, 3, LONDON)
+    figures = PeriodFigures(7, 6, attendances, people)
+    report = build_period_report(figures, members, FORUM, 3, since, NOW, threshold)
+    whole = sum(members.values())
+    if 0 < whole < threshold:
+        assert report.regions == ()
+        assert report.members.status == FEWER_THAN_THRESHOLD
+        assert report.people.status in (FEWER_THAN_THRESHOLD, HIDDEN)  # never its value
+        assert report.attendances.status == HIDDEN
+        return
+    for line in _lines(report):
+        empty = line.members == Figure(0, SHOWN) and line.attendances == Figure(0, SHOWN)
+        assert empty or (line.members.status == SHOWN and line.members.value >= threshold), line
+        if line.kind == OTHERS:
+            assert len(line.parts) >= 2
+    for region in report.regions:
+        if region.hubs:  # the hub lines (with "other places") make up the region exactly
+            assert sum(h.members.value for h in region.hubs) == region.area.members.value
+    if report.regions:
+        shown = sum(region.area.members.value for region in report.regions)
+        assert shown == report.members.value == whole
+
+
+def test_one_member_in_a_hub_is_never_shown_on_its_own() -> None:
+    """The issue, for attendance: Wigan's one member came to both meetings. Alone, "came: fewer
+    than 5, members: fewer than 5" beside zeros elsewhere would say so."""
+    members = {("north", "bolton"): 14, ("north", "wigan"): 1, ("east", "leeds"): 12}
+    attendances = {("north", "bolton"): 9, ("north", "wigan"): 2, ("east", "leeds"): 6}
+    since = months_before(NOW, 3, LONDON)
+    report = build_period_report(
+        PeriodFigures(2, 2, attendances, 12), members, FORUM, 3, since, NOW
+    )
+    north = next(r for r in report.regions if r.area.place_id == "north")
+    assert north.hubs == ()  # Wigan alone would be given away by North less Bolton
+    names = [MESSAGES.place_name(line.kind, line.place_id, line.parts) for line in _lines(report)]
+    assert not any(name == "Wigan" for name in names)
+    text = MESSAGES.period(report)
+    assert "Wigan" not in text and "Bolton" not in text
+    assert "<b>North</b>: came 11. Members: 15." in text  # the region, no hub lines
+    assert "• Leeds: came 6. Members: 12." in text  # East's hubs: Leeds, and empty Hull
+
+
+def test_a_meeting_with_few_invited_shows_fewer_than_ten() -> None:
+    meeting = PastMeeting(7, "Forum day", STARTS, "hub", "leeds", True)
+    report = build_meeting_report(MeetingFigures(meeting, 6, 6, {("east", "leeds"): 0}), FORUM)
+    text = MESSAGES.meeting(report)
+    assert "Invited: 6. Said going: fewer than 10." in text
+    assert "Came: fewer than 10." in text
+    assert "No one came" not in text and "Came, by hub" not in text
 
 
 def test_the_scan_would_find_a_small_count() -> None:
