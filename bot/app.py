@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock
 from bot.consultation_jobs import run_consultation_sweep, schedule_consultation_jobs
+from bot.contact_jobs import schedule_contact_jobs
 from bot.crisis import load_crisis_matcher
 from bot.delivery import AudienceResolver, build_delivery, quiet_hours
 from bot.directory import load_directory
@@ -37,6 +38,7 @@ from config.settings import Settings
 from handlers import register_all
 from handlers.common import ForumContext
 from handlers.consultation_messages import ConsultationMessages
+from handlers.contact import UrgentNotices
 from handlers.meeting_messages import MeetingMessages
 from handlers.redraw import REDRAWS, build_redraw_lane
 from storage.attendance import AttendanceRepository
@@ -61,7 +63,7 @@ def load_data_files(settings: Settings, show_keys: bool = False):
     """Read and check every editable data file; any mistake stops start-up whole."""
     forum = load_forum(settings.forum_file)
     directory = load_directory(settings.directory_file, forum.region_ids())
-    matcher = load_crisis_matcher(settings.crisis_phrases_file)
+    matcher = load_crisis_matcher(settings.crisis_phrases_file, settings.crisis_rules_file)
     texts = load_texts(settings.texts_dir, show_keys=show_keys)
     return forum, directory, matcher, texts
 
@@ -115,6 +117,7 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         clock,
         ConsultationMessages(texts, settings.zone, forum),
         settings.consultation_nudge_hours,
+        small_group=settings.small_group_threshold,
     )
     catch_up = CatchUpService(
         db,
@@ -137,7 +140,16 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         directory=directory,
         members=MemberService(db, members, roles_repo, audit, contacts, forum, clock, catch_up),
         roles=roles,
-        contact=ContactService(contacts, members, roles, audit, clock),
+        contact=ContactService(
+            contacts,
+            members,
+            roles,
+            audit,
+            clock,
+            delivery=delivery,
+            messages=UrgentNotices(texts, forum),
+            reminder_hours=settings.urgent_contact_reminder_hours,
+        ),
         reports=ReportService(members, stats, audit, roles, forum, clock),
         delivery=delivery,
         broadcasts=broadcasts,
@@ -145,7 +157,13 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         consultations=consultations,
         catch_up=catch_up,
         attendance=AttendanceService(
-            AttendanceRepository(db), roles, audit, forum, clock, settings.zone
+            AttendanceRepository(db),
+            roles,
+            audit,
+            forum,
+            clock,
+            settings.zone,
+            small_group=settings.small_group_threshold,
         ),
         safety=SafetyNet(matcher, stats, clock, settings.zone),
     )
@@ -184,6 +202,7 @@ async def build_application(
         )
         schedule_meeting_jobs(app)
         schedule_consultation_jobs(app)
+        schedule_contact_jobs(app)
     except BaseException:
         await services.db.close()
         raise

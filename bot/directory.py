@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from config.errors import ConfigError
+from config.yamlfile import read_yaml
 
 NATIONAL = "national"
 
@@ -132,95 +130,9 @@ class Directory:
 def load_directory(path: Path, region_ids: set[str], *, today: date | None = None) -> Directory:
     """Read and check the directory file; any mistake raises ConfigError and nothing is loaded."""
     source = str(path)
-    raw = _read_yaml(source, path)
+    raw = read_yaml(path)
     checker = _Checker(source, region_ids, today or date.today())
     return checker.directory(raw)
-
-
-# --------------------------------------------------------------------------- reading YAML
-
-
-class _DuplicateKeyError(yaml.YAMLError):
-    """A key written twice in one entry; YAML would silently keep only the last."""
-
-    def __init__(self, key: str, line: int) -> None:
-        """Remember the repeated key and the line of its second appearance."""
-        super().__init__(key)
-        self.key = key
-        self.line = line
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that refuses repeated keys and leaves dates as text for our own check."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
-    """Build a mapping, first refusing any key that is written twice."""
-    seen: set[str] = set()
-    for key_node, _ in node.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-            if key_node.value in seen:
-                raise _DuplicateKeyError(key_node.value, key_node.start_mark.line + 1)
-            seen.add(key_node.value)
-    yield from loader.construct_yaml_map(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-
-
-def _read_yaml(source: str, path: Path) -> object:
-    """Read the file as YAML, turning every way that can fail into a plain ConfigError."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ConfigError(source, "the file is missing. Put the directory file back.") from None
-    except OSError as exc:
-        raise ConfigError(source, f"the file cannot be read ({exc.strerror}).") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ConfigError(
-            source,
-            f"line {line} has characters that are not UTF-8 text. Save the file as UTF-8.",
-            entry=f"line {line}",
-        ) from None
-    if "\t" in text:
-        line = text[: text.index("\t")].count("\n") + 1
-        raise ConfigError(
-            source,
-            f"line {line} has a tab. Use spaces to indent, never tabs.",
-            entry=f"line {line}",
-        )
-    try:
-        return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader: no arbitrary objects
-    except _DuplicateKeyError as exc:
-        raise ConfigError(
-            source,
-            f"'{exc.key}' is written twice in the same entry (line {exc.line}). "
-            "Keep one and delete the other.",
-            entry=f"line {exc.line}",
-        ) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 0
-        what = exc.problem or exc.context or "the layout is wrong"
-        raise ConfigError(
-            source,
-            f"the file cannot be read near line {line}: {what}. Check the indentation and "
-            "put text that contains a colon (:) in double quotes.",
-            entry=f"line {line}",
-        ) from None
-    except RecursionError:
-        raise ConfigError(source, "the file is nested far too deeply to be a directory.") from None
-    except Exception as exc:  # any other YAML failure must still be a plain ConfigError
-        raise ConfigError(source, f"the file cannot be read as YAML ({exc}).") from None
 
 
 # --------------------------------------------------------------------------- checking

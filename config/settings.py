@@ -48,6 +48,12 @@ _FIXES = {
     "consultation_nudge_hours": (
         "Set CONSULTATION_NUDGE_HOURS to a whole number of hours from 1 to 168, e.g. 24."
     ),
+    "small_group_threshold": (
+        "Set SMALL_GROUP_THRESHOLD to a whole number of people from 5 to 1000, e.g. 10."
+    ),
+    "urgent_contact_reminder_hours": (
+        "Set URGENT_CONTACT_REMINDER_HOURS to a whole number of hours from 1 to 48, e.g. 2."
+    ),
 }
 
 
@@ -65,6 +71,7 @@ class Settings(BaseSettings):
     forum_file: Path = CONFIG_DIR / "forum.yaml"
     directory_file: Path = CONFIG_DIR / "support_directory.yaml"
     crisis_phrases_file: Path = CONFIG_DIR / "crisis_phrases.yaml"
+    crisis_rules_file: Path = CONFIG_DIR / "crisis_rules.yaml"
     texts_dir: Path = CONFIG_DIR / "texts"
     quiet_hours_start: int = Field(default=21, ge=0, le=23)
     quiet_hours_end: int = Field(default=8, ge=0, le=23)
@@ -78,6 +85,12 @@ class Settings(BaseSettings):
     meeting_reminder_hours: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [24, 2])
     # One nudge to members who have not answered, this many hours before a consultation closes.
     consultation_nudge_hours: int = Field(default=24, ge=1, le=168)
+    # Reports about people never show a group (region, hub) with fewer than this many answers
+    # on its own: it is put in "other areas"; a whole under it shows "fewer than 10", no split.
+    small_group_threshold: int = Field(default=10, ge=5, le=1000)
+    # An urgent request to be contacted (from a crisis reply) that no coordinator has taken
+    # after this many hours: every coordinator is reminded, once.
+    urgent_contact_reminder_hours: int = Field(default=2, ge=1, le=48)
     log_level: str = "INFO"
 
     @field_validator("bot_token")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE, HUB, REGION
@@ -24,6 +24,10 @@ async def ask(update: Update, context: ForumContext, drafts: DraftStore, step: s
     """Who should get it: everyone, a region or a hub, then Cancel."""
     draft = await drafts.ask(update, context, step)
     if draft is None:
+        return
+    shown = drafts.shown_list(context, draft)
+    if shown is not None:  # asked again while the regions or hubs were listed: list them again
+        await say(update, context, shown[0], shown[1])
         return
     rows = [
         [drafts.button(context, drafts.buttons + "everyone", draft, "all")],
@@ -50,7 +54,7 @@ async def on_press(
         return Audience(EVERYONE)
     if press.what == "regions":
         rows = [[labelled(r.name, action, draft_id, "r", r.id)] for r in forum.regions]
-        await show_key(update, context, drafts.texts + "pick_region", keyboard([*rows, last_row]))
+        await _show_list(update, context, drafts, press, "pick_region", keyboard([*rows, last_row]))
         return None
     if press.what == "hubs":
         plain = context.services.texts.plain
@@ -67,10 +71,24 @@ async def on_press(
             for r in forum.regions
             for h in r.hubs
         ]
-        await show_key(update, context, drafts.texts + "pick_hub", keyboard([*rows, last_row]))
+        await _show_list(update, context, drafts, press, "pick_hub", keyboard([*rows, last_row]))
         return None
     if press.what == "r" and forum.region(place) is not None:
         return Audience(REGION, place)
     if press.what == "h" and forum.hub(place) is not None:
         return Audience(HUB, place)
     raise InvalidChoice
+
+
+async def _show_list(
+    update: Update,
+    context: ForumContext,
+    drafts: DraftStore,
+    press: Press,
+    text: str,
+    markup: InlineKeyboardMarkup,
+) -> None:
+    """Show the regions or hubs in place of the question, and remember them for asking again."""
+    key = drafts.texts + text
+    drafts.show_list(context, press.draft, key, markup)
+    await show_key(update, context, key, markup)

@@ -38,6 +38,7 @@ Args = tuple[str, ...]  # a button's arguments after the draft id and the action
 STEP_AUDIENCE = "broadcast_audience"
 STEP_MESSAGE = "broadcast_message"
 STEP_TIME = "broadcast_time"
+STEP_RESUME = "broadcast_resume"  # a button step: go on with the kept draft, or start again
 ACTION = "bc"  # bc:<draft id>:<what>[:<place id>]
 # Runs before the crisis net (group -100) and only keeps a coordinator's draft text, so the
 # text is not lost when the crisis net answers it; it never replies and never stops others.
@@ -67,16 +68,24 @@ async def start(update: Update, context: ForumContext) -> None:
     fresh = await context.services.broadcasts.begin(update.effective_user.id)
     old = DRAFTS.get(context)
     if old is not None and (old.audience is not None or old.has_content):
-        markup = keyboard(
-            [
-                [DRAFTS.button(context, "broadcast.button_resume", old, "resume")],
-                [DRAFTS.button(context, "broadcast.button_fresh", old, "fresh")],
-            ]
-        )
-        await say(update, context, "broadcast.draft_exists", markup)
+        await ask_resume(update, context)
         return
     DRAFTS.keep(context, fresh)
     await ask_audience(update, context)
+
+
+async def ask_resume(update: Update, context: ForumContext) -> None:
+    """A draft is kept: go on with it, or start again? (a button step until answered)"""
+    draft = await DRAFTS.ask(update, context, STEP_RESUME)
+    if draft is None:
+        return
+    markup = keyboard(
+        [
+            [DRAFTS.button(context, "broadcast.button_resume", draft, "resume")],
+            [DRAFTS.button(context, "broadcast.button_fresh", draft, "fresh")],
+        ]
+    )
+    await say(update, context, "broadcast.draft_exists", markup)
 
 
 async def ask_audience(update: Update, context: ForumContext) -> None:
@@ -466,6 +475,7 @@ def register(app: ForumApp) -> None:
     awaiting.define(STEP_AUDIENCE, on_audience_text, ask_audience)
     awaiting.define(STEP_MESSAGE, on_message_text, show_preview)
     awaiting.define(STEP_TIME, on_time_text, ask_time)
+    awaiting.define_buttons(STEP_RESUME, ask_resume, "setup.use_buttons")
     app.add_handler(
         MessageHandler(private & ((filters.TEXT & ~filters.COMMAND) | _MEDIA), capture),
         group=CAPTURE_GROUP,

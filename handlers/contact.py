@@ -1,50 +1,156 @@
-"""Contact a coordinator: a request with an optional short message; coordinators mark it handled."""
+"""Contact a coordinator: a request with an optional short note; coordinators mark it done.
+
+From the menu (``contact:start``) a person may add a note; every coordinator is told at once
+with a "Mark as done" button. From a crisis or concern reply (``contact:crisis``) the request
+is urgent: the service queues a notice to every coordinator through the delivery engine, with
+"I'll take this" (``take:<request id>``); the first coordinator to press it claims it, and
+everyone's copy then says who has it.
+
+Each ask has a short random key, in user_data and in the "Send without a note" button, kept
+with the request: the same press delivered twice (a double tap, a replayed update, an old
+button) is one request, and the second press is told it is already with the coordinators.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
 
-from telegram import Update
-from telegram.error import TelegramError
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import RetryAfter, TelegramError
 from telegram.ext import CallbackQueryHandler
 
-from bot.services.contact import MessageTooLong
+from bot.flood import retry_after_seconds
+from bot.forum import Forum
+from bot.services.contact import CLAIMED, DONE, YOURS, ClaimOutcome, MessageTooLong, Rendered
 from bot.services.registry import Services
+from bot.texts import Texts
 from handlers import awaiting
-from handlers.callbacks import decode, pattern
-from handlers.common import ForumApp, ForumContext, answer, button, keyboard, say, send, show_key
+from handlers.callbacks import decode, encode, pattern
+from handlers.common import (
+    MAX_REPLY_WAIT_SECONDS,
+    ForumApp,
+    ForumContext,
+    answer,
+    button,
+    keyboard,
+    say,
+    send,
+    show_key,
+)
 from handlers.keyboards import back_to_menu, with_help
-from storage.contact_requests import ContactRequest
+from storage.contact_requests import ContactRequest, NoticeCopy
 
 STEP = "contact_message"
+ASK_KEY = "contact_ask"  # user_data: the random key of the ask in progress
+TAKE = "take"  # take:<request id>
 logger = logging.getLogger(__name__)
 
 
+def new_ask_key() -> str:
+    """A short random key for one ask (8 characters that callback data allows)."""
+    return secrets.token_urlsafe(6)
+
+
+class UrgentNotices:
+    """How urgent requests look to coordinators: the notice, the reminder, and a taken copy.
+    The contact service is given one by the composition root."""
+
+    def __init__(self, texts: Texts, forum: Forum) -> None:
+        self._texts = texts
+        self._forum = forum
+
+    def _values(self, request: ContactRequest) -> dict[str, object]:
+        """The person's details every coordinator text shows."""
+        region = self._forum.region_name(request.region_id) or self._texts.plain(
+            "settings.national"
+        )
+        return {
+            "request_id": request.id,
+            "name": request.first_name,
+            "user_id": request.telegram_id,
+            "region": region,
+        }
+
+    def _take_button(self, request: ContactRequest) -> InlineKeyboardMarkup:
+        """The one button on a notice: "I'll take this"."""
+        label = self._texts.plain("buttons.take_request")
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=encode(TAKE, request.id))]]
+        )
+
+    def urgent_notice(self, request: ContactRequest) -> Rendered:
+        """The notice every coordinator gets at once."""
+        text = self._texts.get("contact.urgent_notice", **self._values(request))
+        return text, self._take_button(request)
+
+    def urgent_reminder(self, request: ContactRequest, hours: int) -> Rendered:
+        """The one reminder when nobody has taken it."""
+        text = self._texts.get("contact.urgent_reminder", hours=hours, **self._values(request))
+        return text, self._take_button(request)
+
+    def claimer(self, request: ContactRequest) -> str:
+        """Who took it, by first name ("another coordinator" if they have since left)."""
+        return request.claimed_name or self._texts.plain("contact.another_coordinator")
+
+    def taken_copy(self, request: ContactRequest, copy: NoticeCopy, hours: int) -> str:
+        """A coordinator's copy of the notice (or reminder) once someone has taken it."""
+        text, _ = (
+            self.urgent_reminder(request, hours) if copy.reminder else self.urgent_notice(request)
+        )
+        if copy.chat_id == request.claimed_by:
+            line = self._texts.get("contact.taken_by_you")
+        else:
+            line = self._texts.get("contact.taken_by", actor=self.claimer(request))
+        return f"{text}\n\n{line}"
+
+    def taken_line(self, request: ContactRequest) -> str:
+        """A short line for a coordinator whose copy could not be changed."""
+        return self._texts.get(
+            "contact.taken_line",
+            request_id=request.id,
+            name=request.first_name,
+            actor=self.claimer(request),
+        )
+
+
 async def on_contact(update: Update, context: ForumContext) -> None:
-    """Start a request, send it (with or without a message), or cancel."""
+    """Start a request, send it (with or without a note), send an urgent one, or cancel."""
     await answer(update, context)
-    choice = decode(update.callback_query.data, "contact").arg(0)
+    callback = decode(update.callback_query.data, "contact")
+    choice = callback.arg(0)
     if choice == "start":
+        context.user_data[ASK_KEY] = new_ask_key()
         awaiting.expect(context, STEP)
         await ask_for_message(update, context)
     elif choice == "send":
-        awaiting.clear(context)
-        await submit(update, context, None, from_crisis=False)
+        key = callback.arg(1) if len(callback.args) > 1 else None
+        if key is None or key == context.user_data.get(ASK_KEY):
+            # The ask in progress: its note step ends. An older button leaves it be.
+            awaiting.clear(context)
+            context.user_data.pop(ASK_KEY, None)
+        await submit(update, context, None, urgent=False, ask_key=key)
     elif choice == "crisis":
-        await submit(update, context, None, from_crisis=True)
+        await submit(update, context, None, urgent=True)
     elif choice == "cancel":
         awaiting.clear(context)
+        context.user_data.pop(ASK_KEY, None)
         await show_key(update, context, "contact.cancelled", back_to_menu(context))
     else:
         await say(update, context, "errors.stale_choice")
 
 
 async def ask_for_message(update: Update, context: ForumContext) -> None:
-    """Invite an optional short message, with 'send without a message' and 'cancel'."""
+    """Invite an optional short note, with 'send without a note' and 'cancel'."""
+    key = context.user_data.get(ASK_KEY)
+    if not key:
+        key = context.user_data[ASK_KEY] = new_ask_key()
     markup = with_help(
         context,
         [
-            [button(context, "buttons.send_without_message", "contact", "send")],
+            [button(context, "buttons.send_without_message", "contact", "send", key)],
             [button(context, "buttons.cancel", "contact", "cancel")],
         ],
     )
@@ -52,30 +158,46 @@ async def ask_for_message(update: Update, context: ForumContext) -> None:
 
 
 async def on_message_text(update: Update, context: ForumContext, text: str) -> None:
-    """The short message arrived: send the request (or ask for a shorter one)."""
+    """The short note arrived: send the request (or ask for a shorter one)."""
     try:
-        await submit(update, context, text, from_crisis=False)
+        await submit(update, context, text, urgent=False, ask_key=context.user_data.get(ASK_KEY))
     except MessageTooLong:
         await say(update, context, "contact.too_long", None, limit=1000)
         return
     awaiting.clear(context)
+    context.user_data.pop(ASK_KEY, None)
 
 
 async def submit(
-    update: Update, context: ForumContext, text: str | None, from_crisis: bool
+    update: Update,
+    context: ForumContext,
+    text: str | None,
+    *,
+    urgent: bool,
+    ask_key: str | None = None,
 ) -> None:
-    """Store the request, tell every coordinator at once, and tell the person what happens next."""
+    """Store the request and tell the person what happens next. An ordinary request is sent
+    to each coordinator here; an urgent one was queued by the service with the request."""
     services = context.services
     user = update.effective_user
-    outcome = await services.contact.ask(user.id, user.first_name, text)
-    await notify_coordinators(context, services, outcome.request, from_crisis)
+    outcome = await services.contact.ask(
+        user.id, user.first_name, text, urgent=urgent, ask_key=ask_key
+    )
+    if outcome.repeated:
+        key = "contact.already_sent_urgent" if urgent else "contact.already_sent"
+        await say(update, context, key, back_to_menu(context))
+        return
+    if urgent:
+        await say(update, context, "contact.sent_urgent", back_to_menu(context))
+        return
+    await notify_coordinators(context, services, outcome.request, outcome.notify)
     await say(update, context, "contact.sent", back_to_menu(context))
 
 
 async def notify_coordinators(
-    context: ForumContext, services: Services, request: ContactRequest, from_crisis: bool
+    context: ForumContext, services: Services, request: ContactRequest, coordinators: list[int]
 ) -> None:
-    """Send the request to each coordinator with a 'mark handled' button."""
+    """Send an ordinary request to each coordinator with a 'mark handled' button."""
     texts = services.texts
     region = services.forum.region_name(request.region_id) or texts.plain("settings.national")
     parts = [
@@ -89,10 +211,8 @@ async def notify_coordinators(
     ]
     if request.message:
         parts.append(texts.get("contact.their_message", message=request.message))
-    if from_crisis:
-        parts.append(texts.get("contact.from_crisis"))
     markup = keyboard([[button(context, "buttons.mark_handled", "handled", request.id)]])
-    for coordinator_id in await services.roles.coordinators():
+    for coordinator_id in coordinators:
         try:
             await send(context, coordinator_id, "\n\n".join(parts), markup)
         except TelegramError as exc:
@@ -102,6 +222,106 @@ async def notify_coordinators(
                 request.id,
                 type(exc).__name__,
             )
+
+
+async def on_take(update: Update, context: ForumContext) -> None:
+    """A coordinator presses "I'll take this" (role and state checked again in the service)."""
+    await answer(update, context)
+    request_id = decode(update.callback_query.data, TAKE).int_arg(0)
+    user = update.effective_user
+    services = context.services
+    outcome = await services.contact.claim(user.id, user.first_name, request_id)
+    request = outcome.request
+    notices = UrgentNotices(services.texts, services.forum)
+    mark_done = keyboard([[button(context, "buttons.mark_handled", "handled", request.id)]])
+    if outcome.result == CLAIMED:
+        region = services.forum.region_name(request.region_id) or services.texts.plain(
+            "settings.national"
+        )
+        await say(
+            update,
+            context,
+            "contact.claimed",
+            mark_done,
+            request_id=request.id,
+            name=request.first_name,
+            user_id=request.telegram_id,
+            region=region,
+        )
+        # The other copies change in the background: the press is answered already.
+        context.application.create_task(
+            show_taken(context, notices, outcome), update=update, name="contact-taken"
+        )
+        return
+    if outcome.result == YOURS:
+        await say(
+            update,
+            context,
+            "contact.already_yours",
+            mark_done,
+            request_id=request.id,
+            name=request.first_name,
+        )
+        return
+    if outcome.result == DONE:
+        await say(update, context, "contact.already_done", None, request_id=request.id)
+    else:
+        await say(
+            update,
+            context,
+            "contact.already_taken",
+            None,
+            request_id=request.id,
+            actor=notices.claimer(request),
+        )
+    try:  # this copy's button is out of date
+        await update.callback_query.edit_message_reply_markup(None)
+    except TelegramError as exc:
+        logger.info("pressed notice not changed: %s", type(exc).__name__)
+
+
+async def show_taken(context: ForumContext, notices: UrgentNotices, outcome: ClaimOutcome) -> None:
+    """Change every coordinator's copy of the notice to say who has it (no button left);
+    where a copy cannot be changed, send that coordinator a short line instead."""
+    request = outcome.request
+    hours = context.services.contact.reminder_hours
+    for copy in outcome.copies:
+        if await _edit_copy(context, copy, notices.taken_copy(request, copy, hours)):
+            continue
+        if copy.chat_id == request.claimed_by:
+            continue  # they have the confirmation
+        try:
+            await send(context, copy.chat_id, notices.taken_line(request))
+        except TelegramError as exc:
+            logger.warning(
+                "request %s: a coordinator was not told it is taken: %s",
+                request.id,
+                type(exc).__name__,
+            )
+
+
+async def _edit_copy(context: ForumContext, copy: NoticeCopy, text: str) -> bool:
+    """Edit one copy, waiting once if Telegram asks to slow down; False if it cannot be."""
+    for attempt in (1, 2):
+        try:
+            await context.bot.edit_message_text(
+                text,
+                chat_id=copy.chat_id,
+                message_id=copy.message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=None,
+                disable_web_page_preview=True,
+            )
+            return True
+        except RetryAfter as exc:
+            wait = retry_after_seconds(exc)
+            if attempt == 2 or wait > MAX_REPLY_WAIT_SECONDS:
+                return False
+            await asyncio.sleep(wait)
+        except TelegramError as exc:
+            logger.info("a notice copy was not changed: %s", type(exc).__name__)
+            return False
+    return False
 
 
 async def on_handled(update: Update, context: ForumContext) -> None:
@@ -121,7 +341,8 @@ async def on_handled(update: Update, context: ForumContext) -> None:
 
 
 def register(app: ForumApp) -> None:
-    """Add the contact buttons and the step that takes the short message."""
+    """Add the contact buttons and the step that takes the short note."""
     awaiting.define(STEP, on_message_text, ask_for_message)
     app.add_handler(CallbackQueryHandler(on_contact, pattern("contact")))
+    app.add_handler(CallbackQueryHandler(on_take, pattern(TAKE)))
     app.add_handler(CallbackQueryHandler(on_handled, pattern("handled")))

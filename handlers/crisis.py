@@ -1,13 +1,18 @@
-"""The crisis safety net: answers risk words at once, in any state, and the 'Help now' button."""
+"""The crisis safety net: answers risk words at once, in any state, by tier and kind; and the
+'Help now' button."""
 
 from __future__ import annotations
 
+import contextlib
+
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
 
 from handlers import awaiting
 from handlers.callbacks import decode, pattern
-from handlers.common import ForumApp, ForumContext, answer, button, keyboard, say
+from handlers.common import ForumApp, ForumContext, answer, button, keyboard, send
+from handlers.crisis_messages import concern_text, crisis_text
 from handlers.menu import show_menu
 
 # Runs before every other handler group, so no conversation or queue can hold it back.
@@ -25,14 +30,33 @@ def crisis_keyboard(context: ForumContext, carry_on: bool):
     return keyboard(rows)
 
 
+def concern_keyboard(context: ForumContext):
+    """Help now, ask a coordinator (urgent, as from a crisis reply), and carry on."""
+    return keyboard(
+        [
+            [button(context, "buttons.help_now", "help")],
+            [button(context, "buttons.ask_coordinator", "contact", "crisis")],
+            [button(context, "buttons.carry_on", "crisis", "back")],
+        ]
+    )
+
+
 async def watch_text(update: Update, context: ForumContext) -> None:
-    """Reply with crisis lines when free text shows risk; never store or log the text."""
+    """Answer free text that shows risk at once (the full reply for a crisis, the gentle one
+    for distress); count the reply by tier and kind; never store or log the text."""
     message = update.effective_message
     text = message.text or message.caption or ""
-    if context.services.safety.check(text) is None:
+    services = context.services
+    verdict = await services.safety.assess(text)
+    if verdict is None:
         return
-    await say(update, context, "crisis.reply", crisis_keyboard(context, carry_on=True))
-    await context.services.safety.count_reply()
+    chat_id = update.effective_chat.id
+    if verdict.is_crisis:
+        reply = crisis_text(services.texts, verdict)
+        await send(context, chat_id, reply, crisis_keyboard(context, carry_on=True))
+    else:
+        await send(context, chat_id, concern_text(services.texts), concern_keyboard(context))
+    await services.safety.count_reply(verdict)
     raise ApplicationHandlerStop
 
 
@@ -40,14 +64,21 @@ async def on_help_now(update: Update, context: ForumContext) -> None:
     """The 'Help now' button on every menu."""
     await answer(update, context)
     decode(update.callback_query.data, "help")
-    await say(update, context, "crisis.reply", crisis_keyboard(context, carry_on=False))
+    reply = crisis_text(context.services.texts)
+    in_a_step = await awaiting.find(update, context) is not None
+    await send(
+        context, update.effective_chat.id, reply, crisis_keyboard(context, carry_on=in_a_step)
+    )
 
 
 async def on_carry_on(update: Update, context: ForumContext) -> None:
     """Go back to what the person was doing: ask again for the step, or show the menu."""
     await answer(update, context)
     decode(update.callback_query.data, "crisis")
-    await update.callback_query.edit_message_reply_markup(None)
+    # Taking the buttons off is tidy, not needed: a refusal (flood control, an old message)
+    # must never stop the person getting their question back.
+    with contextlib.suppress(TelegramError):
+        await update.callback_query.edit_message_reply_markup(None)
     if not await awaiting.prompt_again(update, context):
         await show_menu(update, context, edit=False)
 

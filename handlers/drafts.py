@@ -31,6 +31,9 @@ class _HasId(Protocol):
 
 
 D = TypeVar("D", bound=_HasId)
+# user_data: a list a step is showing (the audience step's regions or hubs), so asking the step
+# again shows that list, not the question before it; any press on the draft's buttons forgets it.
+SHOWN_LIST = "draft_shown_list"
 AskNext = Callable[[Update, ForumContext, D], Awaitable[None]]
 
 
@@ -138,6 +141,21 @@ class DraftStore(Generic[D]):
             ]
         )
 
+    def show_list(
+        self, context: ForumContext, draft: D, key: str, markup: InlineKeyboardMarkup
+    ) -> None:
+        """Remember the list a step now shows (its text key and buttons), to ask it again."""
+        context.user_data[SHOWN_LIST] = (self.action, draft.id, key, markup)
+
+    def shown_list(
+        self, context: ForumContext, draft: D
+    ) -> tuple[str, InlineKeyboardMarkup] | None:
+        """The list this draft's step is showing (text key and buttons), if any."""
+        shown = context.user_data.get(SHOWN_LIST)
+        if isinstance(shown, tuple) and shown[:2] == (self.action, draft.id):
+            return shown[2], shown[3]
+        return None
+
     async def pressed(
         self, update: Update, context: ForumContext, permission: str
     ) -> Press[D] | None:
@@ -150,6 +168,7 @@ class DraftStore(Generic[D]):
         if draft is None or draft.id != draft_id:
             await show_key(update, context, self.stale)
             return None
+        context.user_data.pop(SHOWN_LIST, None)  # a list shown is answered or left
         return Press(draft, what, callback.args[2:], callback)
 
     async def cancel_pressed(self, update: Update, context: ForumContext) -> None:

@@ -19,6 +19,8 @@ async def on_anything(update: Update, context: ForumContext) -> None:
         and await awaiting.take_text(update, context, message.text)
     ):
         return
+    if not message.text and await awaiting.take_other(update, context):
+        return  # a photo or sticker where a button was expected: the question again
     member = await context.services.members.get(update.effective_user.id)
     is_member = member is not None and member.setup_done
     key = "fallback.member" if is_member else "fallback.visitor"

@@ -19,6 +19,8 @@ async def mydata(update: Update, context: ForumContext) -> None:
     texts = services.texts
     user_id = update.effective_user.id
     data = await services.members.export(user_id)
+    # Each request in full: urgent or not, taken by a coordinator, reminded, done.
+    data["contact_requests"] = await services.contact.member_data(user_id)
     data["meeting_answers"] = await services.meetings.member_data(user_id)
     data["consultation_answers"] = await services.consultations.member_data(user_id)
     member = data["member"]

@@ -43,6 +43,10 @@ QUICK_MORE_TIME = (
 )
 STEP_CLOSE_TIME = "polladmin_close_time"
 STEP_FOLLOWUP = "polladmin_followup"
+STEP_CHOICE = "polladmin_choice"  # a button step: close now? take it down?
+STEP_MORE_TIME = "polladmin_more_time"  # how much more time? (buttons, or a typed time)
+CHOICES = ("c", "x", "e")
+CHOOSING = "polladmin_choosing"  # user_data: (consultation id, one of CHOICES) being asked
 EXTENDING = "polladmin_extending"  # user_data: the consultation getting a typed closing time
 FOLLOWUP = "polladmin_followup_draft"  # user_data: the FollowupDraft being written
 # Before the crisis net (-100) and broadcast's own keeper (-101): only keeps the follow-up
@@ -155,37 +159,19 @@ async def on_manage(update: Update, context: ForumContext) -> None:
     user_id = update.effective_user.id
     await services.roles.require_coordinator(user_id, "change consultation")
     consultation = await services.consultations.get(consultation_id)
-    if what == "c":
-        markup = keyboard(
-            [
-                [button(context, "polladmin.button_yes_close", MANAGE, consultation_id, "cy")],
-                [button(context, "polladmin.button_keep", MANAGE, consultation_id, "keep")],
-            ]
-        )
-        await say(
-            update, context, "polladmin.close_confirm", markup, question=consultation.question
-        )
-    elif what == "cy":
+    if what in CHOICES:
+        await _ask_choice(update, context, consultation, what)
+        return
+    _done_choosing(context, consultation_id)
+    if what == "cy":
         closed = await services.consultations.close_now(user_id, consultation_id)
         await show_key(update, context, "polladmin.closed_done", None, question=closed.question)
-    elif what == "x":
-        told = await _invited_now(context, user_id, consultation_id)
-        markup = keyboard(
-            [
-                [button(context, "polladmin.button_yes_cancel", MANAGE, consultation_id, "xy")],
-                [button(context, "polladmin.button_keep", MANAGE, consultation_id, "keep")],
-            ]
-        )
-        key = "polladmin.cancel_confirm" if told else "polladmin.cancel_confirm_planned"
-        await say(update, context, key, markup, question=consultation.question, count=number(told))
     elif what == "xy":
         told = await services.consultations.cancel(user_id, consultation_id)
         key = "polladmin.cancelled_done" if told else "polladmin.cancelled_done_planned"
         await show_key(update, context, key, None, count=number(told))
     elif what == "keep":
         await show_key(update, context, "polladmin.kept")
-    elif what == "e":
-        await _offer_more_time(update, context, consultation)
     elif what == "ed":
         await _extend_to(update, context, consultation, callback.int_arg(2))
     elif what == "et":
@@ -194,6 +180,70 @@ async def on_manage(update: Update, context: ForumContext) -> None:
         await ask_close_time(update, context)
     else:
         raise InvalidChoice
+
+
+async def _ask_choice(
+    update: Update, context: ForumContext, consultation: Consultation, what: str
+) -> None:
+    """Ask, as a new message, "close it now?", "take it down?" or "how much more time?";
+    the question is a button step until it is answered."""
+    cid = consultation.id
+    context.user_data[CHOOSING] = (cid, what)
+    if what == "e":  # tap a quick button, or type a closing time
+        context.user_data[EXTENDING] = cid
+        awaiting.expect(context, STEP_MORE_TIME)
+        await _offer_more_time(update, context, consultation)
+        return
+    awaiting.expect(context, STEP_CHOICE)
+    if what == "c":
+        markup = keyboard(
+            [
+                [button(context, "polladmin.button_yes_close", MANAGE, cid, "cy")],
+                [button(context, "polladmin.button_keep", MANAGE, cid, "keep")],
+            ]
+        )
+        await say(
+            update, context, "polladmin.close_confirm", markup, question=consultation.question
+        )
+    else:
+        told = await _invited_now(context, update.effective_user.id, cid)
+        markup = keyboard(
+            [
+                [button(context, "polladmin.button_yes_cancel", MANAGE, cid, "xy")],
+                [button(context, "polladmin.button_keep", MANAGE, cid, "keep")],
+            ]
+        )
+        key = "polladmin.cancel_confirm" if told else "polladmin.cancel_confirm_planned"
+        await say(update, context, key, markup, question=consultation.question, count=number(told))
+
+
+async def prompt_choice(update: Update, context: ForumContext) -> None:
+    """Ask the close / take down / more time question again (after a crisis reply, say)."""
+    choosing = context.user_data.get(CHOOSING)
+    if not (isinstance(choosing, tuple) and len(choosing) == 2 and choosing[1] in CHOICES):
+        awaiting.clear(context)
+        await say(update, context, "errors.stale_choice")
+        return
+    consultation_id, what = choosing
+    try:
+        await context.services.roles.require_coordinator(
+            update.effective_user.id, "change consultation"
+        )
+        consultation = await context.services.consultations.get(consultation_id)
+    except ServiceError:
+        _done_choosing(context, consultation_id)
+        raise
+    await _ask_choice(update, context, consultation, what)
+
+
+def _done_choosing(context: ForumContext, consultation_id: int) -> None:
+    """The question about this consultation is answered: its step ends."""
+    choosing = context.user_data.get(CHOOSING)
+    if isinstance(choosing, tuple) and choosing[0] == consultation_id:
+        context.user_data.pop(CHOOSING, None)
+        context.user_data.pop(EXTENDING, None)
+        if awaiting.current(context) in (STEP_CHOICE, STEP_MORE_TIME):
+            awaiting.clear(context)
 
 
 async def _invited_now(context: ForumContext, user_id: int, consultation_id: int) -> int:
@@ -287,6 +337,7 @@ async def on_close_time(update: Update, context: ForumContext, text: str) -> Non
 def _done_extending(context: ForumContext) -> None:
     """Forget the consultation getting more time."""
     context.user_data.pop(EXTENDING, None)
+    context.user_data.pop(CHOOSING, None)
     awaiting.clear(context)
 
 
@@ -439,6 +490,8 @@ def register(app: ForumApp) -> None:
     private = filters.ChatType.PRIVATE
     awaiting.define(STEP_CLOSE_TIME, on_close_time, ask_close_time)
     awaiting.define(STEP_FOLLOWUP, on_followup_text, prompt_followup)
+    awaiting.define_buttons(STEP_CHOICE, prompt_choice, "setup.use_buttons")
+    awaiting.define(STEP_MORE_TIME, on_close_time, prompt_choice)
     app.add_handler(
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, keep_followup_text),
         group=CAPTURE_GROUP,

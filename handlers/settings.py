@@ -1,4 +1,5 @@
-"""/settings: change region, hub and what you receive; pause for 2 or 4 weeks."""
+"""/settings: a summary of region, hub and what you receive, with buttons to change them
+(the pickers and their steps live in handlers/setup.py); pause for 2 or 4 weeks."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from bot.localtime import local_date
 from handlers import awaiting
 from handlers.callbacks import decode, pattern
 from handlers.common import ForumApp, ForumContext, answer, button, show_key
-from handlers.keyboards import hub_picker, main_menu, preferences, region_picker, with_help
+from handlers.keyboards import main_menu, with_help
 
 
 async def show_settings(update: Update, context: ForumContext) -> None:
-    """A summary of the member's choices with buttons to change them."""
+    """A summary of the member's choices with buttons to change them (a picker step ends)."""
+    awaiting.leave_button_step(context)
     services = context.services
     texts = services.texts
     member = await services.members.get(update.effective_user.id)
@@ -65,33 +67,12 @@ async def settings_command(update: Update, context: ForumContext) -> None:
     await show_settings(update, context)
 
 
-async def on_change(update: Update, context: ForumContext) -> None:
-    """Open the picker for region, hub or what to receive."""
-    await answer(update, context)
-    services = context.services
-    choice = decode(update.callback_query.data, "set").arg(0)
-    member = await services.members.require(update.effective_user.id)
-    if choice == "region":
-        await show_key(update, context, "setup.region", region_picker(context, services.forum))
-    elif choice == "hub" and member.region_id is None:
-        await show_key(
-            update, context, "settings.region_first", region_picker(context, services.forum)
-        )
-    elif choice == "hub":
-        markup = hub_picker(context, services.forum, member.region_id)
-        region_name = services.forum.region_name(member.region_id)
-        await show_key(update, context, "setup.hub", markup, region=region_name)
-    elif choice == "prefs":
-        await show_key(update, context, "setup.preferences", preferences(context, member))
-    else:
-        await show_key(update, context, "errors.stale_choice")
-
-
 async def on_pause(update: Update, context: ForumContext) -> None:
     """Pause for 2 or 4 weeks, or end a pause."""
     await answer(update, context)
     services = context.services
     choice = decode(update.callback_query.data, "pause").arg(0)
+    awaiting.leave_button_step(context)
     user_id = update.effective_user.id
     if choice == "off":
         await services.members.resume(user_id)
@@ -106,7 +87,6 @@ async def on_pause(update: Update, context: ForumContext) -> None:
 
 
 def register(app: ForumApp) -> None:
-    """Add /settings and its buttons."""
+    """Add /settings and its pause buttons (the change buttons are in handlers/setup.py)."""
     app.add_handler(CommandHandler("settings", settings_command, filters.ChatType.PRIVATE))
-    app.add_handler(CallbackQueryHandler(on_change, pattern("set")))
     app.add_handler(CallbackQueryHandler(on_pause, pattern("pause")))

@@ -1,4 +1,8 @@
-"""/start: welcome, the privacy notice, and consent (agree or not now)."""
+"""/start: welcome, the privacy notice, and consent (agree or not now).
+
+The privacy notice is a button step (handlers/awaiting.py). Consent is asked once: anyone who
+has agreed (a member row exists) is taken to their joining question or the menu instead.
+"""
 
 from __future__ import annotations
 
@@ -9,31 +13,37 @@ from bot.localtime import local_date
 from handlers import awaiting
 from handlers.callbacks import decode, pattern
 from handlers.common import ForumApp, ForumContext, answer, button, say, show_key
-from handlers.keyboards import main_menu, region_picker, with_help
+from handlers.keyboards import main_menu, with_help
 from handlers.menu import show_menu
+from handlers.setup import ask_region, resume_joining
+
+STEP_CONSENT = "start_consent"
 
 
 async def start(update: Update, context: ForumContext) -> None:
-    """Welcome a newcomer with the privacy notice, or greet a member with the menu."""
+    """Welcome a newcomer with the privacy notice, take someone part way through joining to
+    their next question, or greet a member with the menu."""
     services = context.services
-    awaiting.clear(context)
     user = update.effective_user
     member = await services.members.get(user.id)
     if member is None:
+        awaiting.clear(context)
         await say(update, context, "start.welcome")
         await send_privacy_notice(update, context)
         return
     if not member.reachable:
         await services.members.mark_reachable(user.id, True)
     if not member.setup_done:
-        await say(update, context, "setup.region", region_picker(context, services.forum))
+        await say(update, context, "start.finish_joining", None, name=member.first_name)
+        await resume_joining(update, context, member)
         return
+    awaiting.clear(context)
     await say(update, context, "start.welcome_back", None, name=member.first_name)
     await show_menu(update, context, edit=False)
 
 
 async def send_privacy_notice(update: Update, context: ForumContext) -> None:
-    """The plain-English privacy notice with 'I agree' and 'Not now'."""
+    """The plain-English privacy notice with 'I agree' and 'Not now' (the consent step)."""
     markup = with_help(
         context,
         [
@@ -41,31 +51,54 @@ async def send_privacy_notice(update: Update, context: ForumContext) -> None:
             [button(context, "buttons.not_now", "consent", "no")],
         ],
     )
+    awaiting.expect(context, STEP_CONSENT)
     await say(update, context, "start.privacy", markup)
 
 
+async def prompt_consent(update: Update, context: ForumContext) -> None:
+    """Ask for consent again, unless this person has agreed already."""
+    member = await context.services.members.get(update.effective_user.id)
+    if member is None:
+        await send_privacy_notice(update, context)
+    elif not member.setup_done:
+        await resume_joining(update, context, member)
+    else:
+        awaiting.clear(context)
+        await show_menu(update, context, edit=False)
+
+
 async def on_consent(update: Update, context: ForumContext) -> None:
-    """Record consent and start setup, or leave nothing stored for 'not now'."""
+    """Record consent and start setup, or leave nothing stored for 'not now'. Someone who
+    agreed before is never asked again: they go on with joining, or see the menu."""
     await answer(update, context)
     choice = decode(update.callback_query.data, "consent").arg(0)
     services = context.services
     user = update.effective_user
-    if choice == "show":
+    if choice not in ("show", "yes", "no"):
+        await say(update, context, "errors.stale_choice")
+        return
+    member = await services.members.get(user.id)
+    if member is None and choice == "show":
         await send_privacy_notice(update, context)
-    elif choice == "yes":
+    elif member is None and choice == "yes":
         member = await services.members.join(user.id, user.first_name)
         zone = services.settings.zone
         await show_key(
             update, context, "start.agreed", None, date=local_date(member.consented_at, zone)
         )
-        await say(update, context, "setup.region", region_picker(context, services.forum))
-    elif choice == "no":
+        await ask_region(update, context)
+    elif member is None:
+        awaiting.leave_button_step(context, STEP_CONSENT)
         await show_key(update, context, "start.not_now", main_menu(context, is_member=False))
+    elif choice == "no" or member.setup_done:
+        awaiting.leave_button_step(context, STEP_CONSENT)
+        await show_menu(update, context)
     else:
-        await say(update, context, "errors.stale_choice")
+        await resume_joining(update, context, member)
 
 
 def register(app: ForumApp) -> None:
-    """Add /start and the consent buttons."""
+    """Add /start, the consent step and the consent buttons."""
+    awaiting.define_buttons(STEP_CONSENT, prompt_consent, "start.use_buttons")
     app.add_handler(CommandHandler("start", start, filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_consent, pattern("consent")))

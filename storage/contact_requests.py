@@ -1,11 +1,12 @@
-"""Contact requests: a person asked a coordinator to get in touch."""
+"""Contact requests: a person asked a coordinator to get in touch (urgent from a crisis reply)."""
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, Row
+from storage.db import Database, Row, Session
 from storage.timefmt import from_db, to_db
 
 
@@ -21,9 +22,34 @@ class ContactRequest:
     created_at: datetime
     handled_by: int | None
     handled_at: datetime | None
+    urgent: bool = False
+    claimed_by: int | None = None
+    claimed_name: str | None = None
+    claimed_at: datetime | None = None
+    reminded_at: datetime | None = None
+    notice_broadcast_id: int | None = None
+    reminder_broadcast_id: int | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Not marked as done yet."""
+        return self.handled_at is None
 
 
-_COLUMNS = "id, telegram_id, first_name, region_id, message, created_at, handled_by, handled_at"
+@dataclass(frozen=True)
+class NoticeCopy:
+    """One coordinator's copy of an urgent notice (or of its reminder) that Telegram has."""
+
+    chat_id: int
+    message_id: int
+    reminder: bool
+
+
+_COLUMNS = (
+    "id, telegram_id, first_name, region_id, message, created_at, handled_by, handled_at, "
+    "urgent, claimed_by, claimed_name, claimed_at, reminded_at, notice_broadcast_id, "
+    "reminder_broadcast_id"
+)
 
 
 def _request(row: Row) -> ContactRequest:
@@ -37,6 +63,13 @@ def _request(row: Row) -> ContactRequest:
         from_db(row["created_at"]),  # type: ignore[arg-type]
         row["handled_by"],
         from_db(row["handled_at"]),
+        bool(row["urgent"]),
+        row["claimed_by"],
+        row["claimed_name"],
+        from_db(row["claimed_at"]),
+        from_db(row["reminded_at"]),
+        row["notice_broadcast_id"],
+        row["reminder_broadcast_id"],
     )
 
 
@@ -46,6 +79,14 @@ class ContactRequestRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
+    def transaction(self) -> AbstractAsyncContextManager[Session]:
+        """A transaction on the one connection, for a request written with its messages."""
+        return self._db.transaction()
+
+    def _on(self, tx: Session | None) -> Session | Database:
+        """The caller's transaction, or the database for a statement of its own."""
+        return tx if tx is not None else self._db
+
     async def add(
         self,
         telegram_id: int,
@@ -53,23 +94,119 @@ class ContactRequestRepository:
         region_id: str | None,
         message: str | None,
         now: datetime,
+        *,
+        urgent: bool = False,
+        ask_key: str | None = None,
+        tx: Session | None = None,
     ) -> ContactRequest:
-        """Record a new request."""
-        request_id = await self._db.insert(
+        """Record a new request (in ``tx`` when given)."""
+        request_id = await self._on(tx).insert(
             "INSERT INTO contact_requests (telegram_id, first_name, region_id, message, "
-            "created_at) VALUES (?, ?, ?, ?, ?)",
-            (telegram_id, first_name, region_id, message, to_db(now)),
+            "created_at, urgent, ask_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (telegram_id, first_name, region_id, message, to_db(now), int(urgent), ask_key),
         )
-        request = await self.get(request_id)
+        request = await self.get(request_id, tx)
         assert request is not None
         return request
 
-    async def get(self, request_id: int) -> ContactRequest | None:
+    async def get(self, request_id: int, tx: Session | None = None) -> ContactRequest | None:
         """The request with this id, or None."""
-        row = await self._db.fetch_one(
+        row = await self._on(tx).fetch_one(
             f"SELECT {_COLUMNS} FROM contact_requests WHERE id = ?", (request_id,)
         )
         return _request(row) if row else None
+
+    async def repeat_of(
+        self,
+        telegram_id: int,
+        *,
+        ask_key: str | None,
+        urgent: bool,
+        message: str | None,
+        since: datetime,
+        tx: Session | None = None,
+    ) -> ContactRequest | None:
+        """The request a new ask would repeat, or None: the one made by the same ask (a press
+        delivered twice), else this person's request of the same kind not yet marked done,
+        made since ``since`` (an urgent one whatever its note; any other with the same note)."""
+        on = self._on(tx)
+        if ask_key is not None:
+            row = await on.fetch_one(
+                f"SELECT {_COLUMNS} FROM contact_requests WHERE telegram_id = ? AND ask_key = ?",
+                (telegram_id, ask_key),
+            )
+            if row is not None:
+                return _request(row)
+        row = await on.fetch_one(
+            f"SELECT {_COLUMNS} FROM contact_requests "
+            "WHERE telegram_id = ? AND urgent = ? AND handled_at IS NULL AND created_at >= ? "
+            "AND (urgent = 1 OR message IS ?) ORDER BY id DESC LIMIT 1",
+            (telegram_id, int(urgent), to_db(since), message),
+        )
+        return _request(row) if row else None
+
+    async def set_notice(self, request_id: int, broadcast_id: int, tx: Session) -> None:
+        """Remember the broadcast that told the coordinators about an urgent request."""
+        await tx.execute(
+            "UPDATE contact_requests SET notice_broadcast_id = ? WHERE id = ?",
+            (broadcast_id, request_id),
+        )
+
+    async def claim(
+        self, request_id: int, coordinator_id: int, name: str, now: datetime, tx: Session
+    ) -> bool:
+        """Claim an urgent request for a coordinator; False if it was taken, done or is gone."""
+        changed = await tx.execute(
+            "UPDATE contact_requests SET claimed_by = ?, claimed_name = ?, claimed_at = ? "
+            "WHERE id = ? AND urgent = 1 AND claimed_at IS NULL AND handled_at IS NULL",
+            (coordinator_id, name, to_db(now), request_id),
+        )
+        return changed > 0
+
+    async def waiting_since(self, before: datetime) -> list[int]:
+        """Urgent requests made at or before ``before`` that nobody has taken, marked done or
+        been reminded about, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT id FROM contact_requests WHERE urgent = 1 AND claimed_at IS NULL "
+            "AND handled_at IS NULL AND reminded_at IS NULL AND created_at <= ? ORDER BY id",
+            (to_db(before),),
+        )
+        return [row["id"] for row in rows]
+
+    async def take_reminder(
+        self, request_id: int, before: datetime, now: datetime, tx: Session
+    ) -> ContactRequest | None:
+        """Mark the one reminder of a request still waiting as sent now; None if it is not
+        waiting any more (taken, done, reminded already, or gone)."""
+        changed = await tx.execute(
+            "UPDATE contact_requests SET reminded_at = ? WHERE id = ? AND urgent = 1 "
+            "AND claimed_at IS NULL AND handled_at IS NULL AND reminded_at IS NULL "
+            "AND created_at <= ?",
+            (to_db(now), request_id, to_db(before)),
+        )
+        return await self.get(request_id, tx) if changed else None
+
+    async def set_reminder(self, request_id: int, broadcast_id: int, tx: Session) -> None:
+        """Remember the broadcast that reminded the coordinators."""
+        await tx.execute(
+            "UPDATE contact_requests SET reminder_broadcast_id = ? WHERE id = ?",
+            (broadcast_id, request_id),
+        )
+
+    async def notice_copies(self, request_id: int) -> list[NoticeCopy]:
+        """The copies of a request's notice and reminder that reached coordinators."""
+        rows = await self._db.fetch_all(
+            "SELECT d.recipient_id, d.message_id, "
+            "d.broadcast_id IS r.reminder_broadcast_id AS reminder "
+            "FROM contact_requests r JOIN deliveries d "
+            "ON d.broadcast_id IN (r.notice_broadcast_id, r.reminder_broadcast_id) "
+            "WHERE r.id = ? AND d.state = 'sent' AND d.message_id IS NOT NULL ORDER BY d.id",
+            (request_id,),
+        )
+        return [
+            NoticeCopy(row["recipient_id"], row["message_id"], bool(row["reminder"]))
+            for row in rows
+        ]
 
     async def mark_handled(self, request_id: int, coordinator_id: int, now: datetime) -> bool:
         """Mark a request handled; False if it was already handled or is gone."""

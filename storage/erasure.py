@@ -23,9 +23,23 @@ async def erase_person(db: Database, telegram_id: int) -> bool:
             )
         await tx.execute("DELETE FROM members WHERE telegram_id = ?", (telegram_id,))
         await tx.execute("DELETE FROM roles WHERE telegram_id = ?", (telegram_id,))
+        # An urgent request's notice and reminder name the person in their text: they go with
+        # the request (their delivery rows with them).
+        await tx.execute(
+            "DELETE FROM broadcasts WHERE id IN ("
+            "SELECT notice_broadcast_id FROM contact_requests WHERE telegram_id = ? "
+            "UNION SELECT reminder_broadcast_id FROM contact_requests WHERE telegram_id = ?)",
+            (telegram_id, telegram_id),
+        )
         await tx.execute("DELETE FROM contact_requests WHERE telegram_id = ?", (telegram_id,))
         await tx.execute(
             "UPDATE contact_requests SET handled_by = NULL WHERE handled_by = ?", (telegram_id,)
+        )
+        # A coordinator who took someone's request: the claim stays, without who it was.
+        await tx.execute(
+            "UPDATE contact_requests SET claimed_by = NULL, claimed_name = NULL "
+            "WHERE claimed_by = ?",
+            (telegram_id,),
         )
         await tx.execute("UPDATE roles SET granted_by = NULL WHERE granted_by = ?", (telegram_id,))
         # Delivery rows name the recipient; broadcasts keep their text but not who wrote them.

@@ -1,17 +1,48 @@
-"""Asking a coordinator to get in touch, and coordinators marking it handled."""
+"""Asking a coordinator to get in touch, and coordinators taking it and marking it done.
+
+A request from the menu is an ordinary one: the handler tells each coordinator directly.
+A request from a crisis or concern reply is urgent: it is stored together with a notice to
+every coordinator, queued as an urgent broadcast through the delivery engine in the same
+transaction (so a crash right after the press loses neither, and urgent rows go first even
+during a big broadcast). The first coordinator to press "I'll take this" claims it, checked
+again here in one transaction; if nobody has after ``reminder_hours``, coordinators are
+reminded once (``send_reminders``, run by a repeating job, decides it from the database).
+
+A press delivered twice counts once: an ask carries a random key (kept with the request), and
+an ask that repeats a recent open request of the same kind returns that request instead.
+"""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 from bot.clock import Clock
+from bot.delivery import DeliveryService
 from bot.services.errors import InvalidChoice, ServiceError
 from bot.services.roles import RoleService
 from storage.audit import AuditRepository
-from storage.contact_requests import ContactRequest, ContactRequestRepository
+from storage.contact_requests import ContactRequest, ContactRequestRepository, NoticeCopy
 from storage.members import MemberRepository
 
+logger = logging.getLogger(__name__)
+
 MAX_MESSAGE_LENGTH = 1000
+MAX_NAME_LENGTH = 64
+KIND_URGENT, KIND_REMINDER = "contact_urgent", "contact_reminder"
+AUDIENCE = "coordinators"
+# An ask by the same person, of the same kind, while their request is open and younger than
+# this, is the same request (a double tap, a replayed press, pressing again a minute later).
+REPEAT_WINDOW = timedelta(hours=1)
+DEFAULT_REMINDER_HOURS = 2
+
+# What a press on "I'll take this" did.
+CLAIMED, YOURS, TAKEN, DONE = "claimed", "yours", "taken", "done"
+
+# (text_html, reply_markup: Bot API JSON or python-telegram-bot's markup, or None)
+Rendered = tuple[str, object]
 
 
 class MessageTooLong(ServiceError):
@@ -20,16 +51,34 @@ class MessageTooLong(ServiceError):
     reason = "contact.too_long"
 
 
+class ContactMessages(Protocol):
+    """How the notices to coordinators look; the handlers layer provides it."""
+
+    def urgent_notice(self, request: ContactRequest) -> Rendered: ...
+    def urgent_reminder(self, request: ContactRequest, hours: int) -> Rendered: ...
+
+
 @dataclass(frozen=True)
 class ContactOutcome:
-    """A new request and who should hear about it."""
+    """A request and who should hear about it; ``repeated`` when the ask was already made."""
 
     request: ContactRequest
     notify: list[int]
+    repeated: bool = False
+
+
+@dataclass(frozen=True)
+class ClaimOutcome:
+    """What a press on "I'll take this" did (CLAIMED, YOURS, TAKEN or DONE), and on a new
+    claim the coordinators' copies of the notice that now say it is taken."""
+
+    request: ContactRequest
+    result: str
+    copies: list[NoticeCopy]
 
 
 class ContactService:
-    """Stores contact requests and says which coordinators to tell."""
+    """Stores contact requests, sends urgent ones to every coordinator, claims and reminders."""
 
     def __init__(
         self,
@@ -38,23 +87,169 @@ class ContactService:
         roles: RoleService,
         audit: AuditRepository,
         clock: Clock,
+        *,
+        delivery: DeliveryService | None = None,
+        messages: ContactMessages | None = None,
+        reminder_hours: int = DEFAULT_REMINDER_HOURS,
     ) -> None:
+        if reminder_hours < 1:
+            raise ValueError("reminder_hours must be at least 1")
         self._requests = requests
         self._members = members
         self._roles = roles
         self._audit = audit
         self._clock = clock
+        self._delivery = delivery
+        self._messages = messages
+        self._reminder_hours = reminder_hours
 
-    async def ask(self, telegram_id: int, first_name: str, message: str | None) -> ContactOutcome:
-        """Record a request (member or not) and return the coordinators to notify."""
+    @property
+    def reminder_hours(self) -> int:
+        """Hours an urgent request may wait unclaimed before the one reminder."""
+        return self._reminder_hours
+
+    async def ask(
+        self,
+        telegram_id: int,
+        first_name: str,
+        message: str | None,
+        *,
+        urgent: bool = False,
+        ask_key: str | None = None,
+    ) -> ContactOutcome:
+        """Record a request (member or not) and return the coordinators to notify.
+
+        An urgent request's notice to every coordinator is queued with it, in one
+        transaction. An ask that repeats one already made returns that request, marked
+        ``repeated``, and writes nothing.
+        """
         text = (message or "").strip() or None
         if text is not None and len(text) > MAX_MESSAGE_LENGTH:
             raise MessageTooLong
+        delivery, messages = self._sending() if urgent else (None, None)
         member = await self._members.get(telegram_id)
-        name = member.first_name if member else ((first_name or "").strip()[:64] or "Someone")
+        name = member.first_name if member else _tidy_name(first_name, "Someone")
         region = member.region_id if member else None
-        request = await self._requests.add(telegram_id, name, region, text, self._clock.now())
-        return ContactOutcome(request, await self._roles.coordinators())
+        coordinators = await self._roles.coordinators()
+        now = self._clock.now()
+        async with self._requests.transaction() as tx:
+            earlier = await self._requests.repeat_of(
+                telegram_id,
+                ask_key=ask_key,
+                urgent=urgent,
+                message=text,
+                since=now - REPEAT_WINDOW,
+                tx=tx,
+            )
+            if earlier is not None:
+                return ContactOutcome(earlier, coordinators, repeated=True)
+            request = await self._requests.add(
+                telegram_id, name, region, text, now, urgent=urgent, ask_key=ask_key, tx=tx
+            )
+            if delivery is not None and messages is not None and coordinators:
+                text_html, markup = messages.urgent_notice(request)
+                broadcast_id = await delivery.enqueue(
+                    KIND_URGENT,
+                    text_html,
+                    coordinators,
+                    reply_markup=markup,
+                    urgent=True,
+                    audience=AUDIENCE,
+                    tx=tx,
+                )
+                await self._requests.set_notice(request.id, broadcast_id, tx)
+                request = await self._requests.get(request.id, tx) or request
+        if delivery is not None:
+            delivery.wake()  # only now: the notice is committed
+        return ContactOutcome(request, coordinators)
+
+    async def claim(self, coordinator_id: int, first_name: str, request_id: int) -> ClaimOutcome:
+        """A coordinator takes an urgent request. Only the first press claims it; any later
+        press (theirs or another's, or one delivered twice) changes nothing."""
+        await self._roles.require_coordinator(coordinator_id, "take contact request")
+        member = await self._members.get(coordinator_id)
+        name = member.first_name if member else _tidy_name(first_name, "A coordinator")
+        now = self._clock.now()
+        async with self._requests.transaction() as tx:
+            request = await self._requests.get(request_id, tx)
+            if request is None or not request.urgent:
+                raise InvalidChoice
+            claimed = await self._requests.claim(request_id, coordinator_id, name, now, tx)
+            if claimed:
+                await self._audit.record(
+                    coordinator_id, "contact.claimed", now, detail=f"request {request_id}", tx=tx
+                )
+                request = await self._requests.get(request_id, tx) or request
+        if not claimed:
+            if request.handled_at is not None:
+                result = DONE
+            elif request.claimed_by == coordinator_id:
+                result = YOURS
+            else:
+                result = TAKEN
+            return ClaimOutcome(request, result, [])
+        await self._stop_notices(request)
+        return ClaimOutcome(request, CLAIMED, await self._requests.notice_copies(request_id))
+
+    async def _stop_notices(self, request: ContactRequest) -> None:
+        """Once taken, copies of the notice or reminder not sent yet are not sent at all."""
+        if self._delivery is None:
+            return
+        for broadcast_id in (request.notice_broadcast_id, request.reminder_broadcast_id):
+            if broadcast_id is None:
+                continue
+            try:
+                await self._delivery.cancel(broadcast_id)
+            except Exception as exc:  # a late copy only says "I'll take this" once more
+                logger.error("could not stop a taken request's notice: %s", type(exc).__name__)
+
+    async def send_reminders(self) -> list[int]:
+        """Remind every coordinator, once, about each urgent request nobody has taken or
+        marked done within ``reminder_hours``; return the requests reminded about.
+
+        Each reminder is marked and its urgent broadcast queued in one transaction, so it is
+        never lost nor sent twice, across restarts too; one that cannot be written stays
+        due for the next run.
+        """
+        if self._delivery is None or self._messages is None:
+            return []
+        now = self._clock.now()
+        before = now - timedelta(hours=self._reminder_hours)
+        waiting = await self._requests.waiting_since(before)
+        if not waiting:
+            return []
+        coordinators = await self._roles.coordinators()
+        reminded: list[int] = []
+        for request_id in waiting:
+            try:
+                async with self._requests.transaction() as tx:
+                    request = await self._requests.take_reminder(request_id, before, now, tx)
+                    if request is None:
+                        continue
+                    if coordinators:
+                        text_html, markup = self._messages.urgent_reminder(
+                            request, self._reminder_hours
+                        )
+                        broadcast_id = await self._delivery.enqueue(
+                            KIND_REMINDER,
+                            text_html,
+                            coordinators,
+                            reply_markup=markup,
+                            urgent=True,
+                            audience=AUDIENCE,
+                            tx=tx,
+                        )
+                        await self._requests.set_reminder(request_id, broadcast_id, tx)
+                reminded.append(request_id)
+            except Exception as exc:
+                logger.error(
+                    "reminder for contact request %d not queued this time: %s",
+                    request_id,
+                    type(exc).__name__,
+                )
+        if reminded:
+            self._delivery.wake()
+        return reminded
 
     async def mark_handled(self, coordinator_id: int, request_id: int) -> ContactRequest:
         """Mark a request handled; only coordinators may."""
@@ -77,3 +272,35 @@ class ContactService:
         if request is None:
             raise InvalidChoice
         return request
+
+    async def member_data(self, telegram_id: int) -> list[dict[str, Any]]:
+        """Every request this person made, for /mydata (nothing about other people)."""
+        return [
+            {
+                "asked_at": _iso(request.created_at),
+                "message": request.message,
+                "urgent": request.urgent,
+                "taken_by_a_coordinator": request.claimed_at is not None,
+                "taken_at": _iso(request.claimed_at),
+                "reminder_sent_at": _iso(request.reminded_at),
+                "handled": request.handled_at is not None,
+                "handled_at": _iso(request.handled_at),
+            }
+            for request in await self._requests.by_person(telegram_id)
+        ]
+
+    def _sending(self) -> tuple[DeliveryService, ContactMessages]:
+        """The delivery engine and the notice's look, which urgent requests need."""
+        if self._delivery is None or self._messages is None:
+            raise RuntimeError("urgent contact requests need the delivery engine and messages")
+        return self._delivery, self._messages
+
+
+def _tidy_name(name: str | None, fallback: str) -> str:
+    """A first name as given by Telegram, trimmed and cut to a sensible length."""
+    return (name or "").strip()[:MAX_NAME_LENGTH] or fallback
+
+
+def _iso(moment: datetime | None) -> str | None:
+    """A time as ISO text for the export."""
+    return moment.isoformat() if moment is not None else None

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.crisis import CrisisMatch, CrisisMatcher
+from bot.crisis import CrisisMatcher, Verdict
 from storage.stats import StatsRepository
+
+# Messages up to this long are checked at once on the event loop (well under a millisecond);
+# longer ones (up to 4,096 characters, a few milliseconds) on a worker thread, so a long
+# message never holds up other people's replies.
+INLINE_CHECK_CHARACTERS = 600
 
 
 class SafetyNet:
-    """Checks text for risk; keeps only an anonymous daily count of crisis replies."""
+    """Checks text for risk; keeps only an anonymous daily count of replies by tier and kind."""
 
     def __init__(
         self, matcher: CrisisMatcher, stats: StatsRepository, clock: Clock, zone: ZoneInfo
@@ -20,15 +26,25 @@ class SafetyNet:
         self._clock = clock
         self._zone = zone
 
-    def check(self, text: str) -> CrisisMatch | None:
-        """Whether the text shows someone may be at risk (pure, instant)."""
-        return self._matcher.match(text)
+    def check(self, text: str) -> Verdict | None:
+        """What risk the text shows, if any: the tier and kinds (pure, instant)."""
+        return self._matcher.check(text)
 
-    async def count_reply(self) -> None:
-        """Add one to today's count of crisis replies (the forum's local day)."""
+    async def assess(self, text: str) -> Verdict | None:
+        """Like check, without holding up the event loop for a long message."""
+        if len(text) <= INLINE_CHECK_CHARACTERS:
+            return self._matcher.check(text)
+        return await asyncio.to_thread(self._matcher.check, text)
+
+    async def count_reply(self, verdict: Verdict) -> None:
+        """Add one to today's count of replies of this tier and kind (the forum's local day)."""
         today = self._clock.now().astimezone(self._zone).date()
-        await self._stats.count_crisis_reply(today.isoformat())
+        await self._stats.count_crisis_reply(today.isoformat(), verdict.tier, verdict.kind)
 
     async def replies_on(self, day: str) -> int:
-        """How many crisis replies went out on a local day (YYYY-MM-DD)."""
+        """How many crisis and concern replies went out on a local day (YYYY-MM-DD)."""
         return await self._stats.crisis_replies(day)
+
+    async def counts_on(self, day: str) -> dict[tuple[str, str], int]:
+        """A local day's replies by (tier, kind)."""
+        return await self._stats.crisis_counts(day)

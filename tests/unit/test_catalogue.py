@@ -139,6 +139,9 @@ SAMPLES: dict[str, object] = {
     "since": "Friday 20 March 2026",
     "span": "three months",
     "until": "Saturday 20 June 2026",
+    # Small groups put together (SMALL_GROUP_THRESHOLD).
+    "threshold": 10,
+    "names": "Midlands, South West",
 }
 
 _TAG = re.compile(r"<[^>]*>")

@@ -1,8 +1,17 @@
-"""Tests for the crisis safety net's matcher and its editable phrase file."""
+"""Tests for the crisis safety net's matcher and its editable phrase file.
+
+Two matchers are used. The phrase file alone (no rules) where a test is about the listed
+phrases; the whole net (phrases, concept rules and whatever else the rules file brings in, as
+the bot runs it) where a test is about what a member's message gets. The shipped files are
+still being edited, so these tests check properties of whatever they hold, never a copy of
+their contents.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
 from pathlib import Path
 
 import pytest
@@ -11,52 +20,137 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.crisis import (
-    CATEGORIES,
+    CRISIS,
+    CRISIS_KINDS,
     DEFAULT_PHRASES_PATH,
+    DEFAULT_RULES_PATH,
+    DISTRESS,
+    KINDS,
     NOT_A_CRISIS,
-    CrisisMatch,
+    PHRASE_SECTIONS,
     CrisisMatcher,
+    Hit,
+    Verdict,
     load_crisis_matcher,
 )
+from bot.crisis.files import read_phrases, read_rules
+from bot.crisis.kinds import verdict_of
+from bot.crisis.normalise import NEVER_SLIPS, slips_of
+from bot.crisis.phrases import phrase_words
+from bot.crisis.wordlists import APOSTROPHES
 from config.errors import ConfigError
 
-SHIPPED = Path(__file__).resolve().parents[2] / "config" / "crisis_phrases.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = ROOT / "config" / "crisis_phrases.yaml"
+SHIPPED_RULES = ROOT / "config" / "crisis_rules.yaml"
+# The kinds that took over from the old single "danger_from_others" group.
+DANGER_FROM_OTHERS = ("danger_now", "child", "sexual_violence", "domestic_abuse")
+# The section of the phrase file that holds each kind ("concern" holds distress).
+SECTION_OF = {**{kind: kind for kind in CRISIS_KINDS}, DISTRESS: "concern"}
+
+
+@functools.cache
+def phrase_matcher() -> CrisisMatcher:
+    """The matcher built from the shipped phrase file alone."""
+    return load_crisis_matcher(SHIPPED)
+
+
+@functools.cache
+def whole_net() -> CrisisMatcher:
+    """The matcher the bot runs: the shipped phrases and the shipped rules."""
+    return load_crisis_matcher(SHIPPED, SHIPPED_RULES)
+
+
+@functools.cache
+def shipped_phrases() -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """Every shipped crisis or concern phrase with its kind, and the false alarms."""
+    phrases, not_a_crisis = read_phrases(SHIPPED)
+    listed = tuple((str(phrase), kind) for kind, entries in phrases.items() for phrase in entries)
+    return listed, tuple(str(phrase) for phrase in not_a_crisis)
+
+
+def _for_collection() -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """The shipped phrases for the properties below, or a stand-in if the file does not load
+    (test_shipped_file_loads_with_every_section then says why)."""
+    try:
+        return shipped_phrases()
+    except ConfigError:
+        return (("want to die", "suicide"),), ("dying to see you",)
 
 
 @pytest.fixture(scope="module")
 def matcher() -> CrisisMatcher:
-    """The matcher built from the shipped phrase file."""
-    return load_crisis_matcher(SHIPPED)
+    """The whole net, as the bot runs it."""
+    return whole_net()
 
 
-def category_of(matcher: CrisisMatcher, text: str) -> str | None:
-    """The category matched for text, or None."""
-    found = matcher.match(text)
-    return None if found is None else found.category
+@pytest.fixture(scope="module")
+def phrases_only() -> CrisisMatcher:
+    """The shipped phrase file alone."""
+    return phrase_matcher()
+
+
+def kinds_of(matcher: CrisisMatcher, text: str) -> tuple[str, ...]:
+    """The kinds found in text, most urgent first (empty when none)."""
+    found = matcher.check(text)
+    return () if found is None else found.kinds
+
+
+def assert_crisis_of_kind(matcher: CrisisMatcher, text: str, kind: str) -> None:
+    """The text gets the full crisis reply, with kind among its kinds, led by the right help:
+    kind itself, or for the kinds that were once "danger from others" any one of them."""
+    found = matcher.check(text)
+    assert found is not None, f"{text!r}: no reply, expected {kind}"
+    assert found.tier == CRISIS, f"{text!r}: {found}, expected the crisis reply ({kind})"
+    assert kind in found.kinds, f"{text!r}: {found}, expected {kind} among the kinds"
+    if kind in DANGER_FROM_OTHERS:
+        assert found.kind in DANGER_FROM_OTHERS, f"{text!r}: {found} is led by {found.kind}"
+    else:
+        assert found.kind == kind, f"{text!r}: {found} is led by {found.kind}, not {kind}"
 
 
 # ---------------------------------------------------------------------------
 # The shipped file
 
 
-def test_default_path_is_the_shipped_file() -> None:
-    """DEFAULT_PHRASES_PATH points at config/crisis_phrases.yaml."""
+def test_default_paths_are_the_shipped_files() -> None:
+    """DEFAULT_PHRASES_PATH and DEFAULT_RULES_PATH point at the files in config/."""
     assert DEFAULT_PHRASES_PATH.resolve() == SHIPPED
+    assert DEFAULT_RULES_PATH.resolve() == SHIPPED_RULES
     assert SHIPPED.is_file()
+    assert SHIPPED_RULES.is_file()
 
 
-def test_shipped_file_loads_with_every_category(matcher: CrisisMatcher) -> None:
-    """The shipped file loads and has all four categories, in order."""
-    assert matcher.categories == CATEGORIES
+def test_shipped_file_loads_with_every_section(phrases_only: CrisisMatcher) -> None:
+    """The shipped file loads and has every section, each kind in order of urgency."""
+    assert phrases_only.kinds == KINDS
     raw = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
-    assert set(raw) == {*CATEGORIES, NOT_A_CRISIS}
-    for category in CATEGORIES:
-        assert len(raw[category]) >= 20, category
+    assert set(raw) == {*PHRASE_SECTIONS, NOT_A_CRISIS}
+    assert (*CRISIS_KINDS, "concern") == PHRASE_SECTIONS
+
+
+def test_every_kind_has_a_phrase_or_a_rule() -> None:
+    """Empty sections are allowed now, but each kind is still found by the whole net: by a
+    listed phrase or by a concept rule."""
+    listed, _ = shipped_phrases()
+    _, rules, _ = read_rules(SHIPPED_RULES)
+    covered = {kind for _, kind in listed} | {rule.kind for rule in rules}
+    assert set(KINDS) - covered == set()
+
+
+def _header(path: Path) -> str:
+    """The comment block before the first entry of a data file, lower case."""
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            break
+        lines.append(line)
+    return "\n".join(lines).lower()
 
 
 def test_shipped_file_has_a_plain_header_for_editors() -> None:
     """The header explains adding phrases, how words compare, false alarms and testing."""
-    header = SHIPPED.read_text(encoding="utf-8").split("\nsuicide:")[0].lower()
+    header = _header(SHIPPED)
     for needed in (
         "how to add a phrase",
         "capitals do not matter",
@@ -70,25 +164,58 @@ def test_shipped_file_has_a_plain_header_for_editors() -> None:
         assert needed in header, needed
 
 
-def test_every_shipped_phrase_matches_itself(matcher: CrisisMatcher) -> None:
-    """Each listed crisis phrase, sent alone, triggers in its own category or an earlier one."""
-    raw = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
-    for category in CATEGORIES:
-        for phrase in raw[category]:
-            found = matcher.match(phrase)
-            assert found is not None, phrase
-            assert CATEGORIES.index(found.category) <= CATEGORIES.index(category), phrase
+def test_shipped_header_names_the_sections_there_are() -> None:
+    """An editor told of a section that does not exist gets a bot that will not start: the
+    header names every section, and not the old danger_from_others."""
+    header = _header(SHIPPED)
+    missing = [section for section in (*PHRASE_SECTIONS, NOT_A_CRISIS) if section not in header]
+    assert missing == [], f"the header of {SHIPPED.name} does not name {missing}"
+    assert "danger_from_others" not in header, "the header names the old danger_from_others"
 
 
-def test_every_shipped_false_alarm_is_quiet_alone(matcher: CrisisMatcher) -> None:
-    """Each listed false alarm, sent alone, does not set the alarm off."""
-    raw = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
-    for phrase in raw[NOT_A_CRISIS]:
-        assert matcher.match(phrase) is None, phrase
+def test_every_shipped_phrase_matches_itself(phrases_only: CrisisMatcher) -> None:
+    """Each listed phrase, sent alone, triggers in its own kind or in an earlier section's
+    kind (the same words listed twice keep the first), and at its own tier."""
+    listed, _ = shipped_phrases()
+    order = list(KINDS)
+    failures = []
+    for phrase, kind in listed:
+        found = phrases_only.check(phrase)
+        phrase_kinds = [hit.kind for hit in phrases_only.hits(phrase) if hit.source == "phrase"]
+        fits = any(order.index(other) <= order.index(kind) for other in phrase_kinds)
+        tier_fits = found is not None and (found.is_crisis or kind == DISTRESS)
+        if not (fits and tier_fits):
+            failures.append(f"{SECTION_OF[kind]}: {phrase!r} gives {found}")
+    assert failures == []
+
+
+def test_every_shipped_phrase_gets_a_reply_from_the_whole_net(matcher: CrisisMatcher) -> None:
+    """The rules never silence a listed phrase sent alone."""
+    listed, _ = shipped_phrases()
+    failures = []
+    for phrase, kind in listed:
+        found = matcher.check(phrase)
+        if found is None or (kind != DISTRESS and not found.is_crisis):
+            failures.append(f"{SECTION_OF[kind]}: {phrase!r} gives {found}")
+    assert failures == []
+
+
+def test_every_shipped_false_alarm_is_quiet_alone(
+    phrases_only: CrisisMatcher, matcher: CrisisMatcher
+) -> None:
+    """Each listed false alarm, sent alone, sets off neither the phrases nor the whole net."""
+    _, not_a_crisis = shipped_phrases()
+    loud = [
+        f"{phrase!r}: {net.hits(phrase)}"
+        for phrase in not_a_crisis
+        for net in (phrases_only, matcher)
+        if net.check(phrase) is not None
+    ]
+    assert loud == []
 
 
 # ---------------------------------------------------------------------------
-# Real messages that must set the alarm off
+# Real messages that must set the alarm off (the whole net)
 
 SUICIDE = [
     "I want to die",
@@ -168,52 +295,61 @@ OVERDOSE = [
     "I'm going to od",
 ]
 
-DANGER = [
+# What the old test knew as one group, "danger from others", now has a kind for each reply.
+DOMESTIC_ABUSE = [
     "He's going to kill me",
     "he is gonna kill me",
     "He said he'd kill me if I leave",
-    "I'm scared for my life",
-    "I fear for my life",
     "He hits me",
     "my boyfriend beats me",
     "my partner keeps hitting me",
     "my husband hit me last night",
     "I'm not safe at home",
-    "I don't feel safe",
     "Someone is hurting me",
     "she's hurting me",
     "He strangled me",
     "he put his hands round my neck",
     "They're threatening to kill me",
-    "he's got a knife",
     "I'm being stalked",
-    "he raped me",
-    "dealers are after me",
     "I'm being cuckooed",
     "I'm frightened to go home",
     "I'm scared of him",
     "he locked me in",
+]
+
+DANGER_NOW = [
+    "I'm scared for my life",
+    "I fear for my life",
+    "I don't feel safe",
+    "he's got a knife",
+    "dealers are after me",
     "please call the police",
+]
+
+SEXUAL_VIOLENCE = [
+    "he raped me",
 ]
 
 POSITIVES = (
     [(text, "suicide") for text in SUICIDE]
     + [(text, "self_harm") for text in SELF_HARM]
     + [(text, "overdose") for text in OVERDOSE]
-    + [(text, "danger_from_others") for text in DANGER]
+    + [(text, "domestic_abuse") for text in DOMESTIC_ABUSE]
+    + [(text, "danger_now") for text in DANGER_NOW]
+    + [(text, "sexual_violence") for text in SEXUAL_VIOLENCE]
 )
 
 
-@pytest.mark.parametrize(("text", "category"), POSITIVES)
-def test_real_messages_match_their_category(
-    matcher: CrisisMatcher, text: str, category: str
+@pytest.mark.parametrize(("text", "kind"), POSITIVES)
+def test_real_messages_get_the_reply_of_their_kind(
+    matcher: CrisisMatcher, text: str, kind: str
 ) -> None:
-    """Messages showing risk match, and in the right category."""
-    assert category_of(matcher, text) == category
+    """Messages showing risk get the crisis reply, and of the right kind."""
+    assert_crisis_of_kind(matcher, text, kind)
 
 
 @pytest.mark.parametrize(
-    ("text", "category"),
+    ("text", "kind"),
     [
         # Capitals, spacing, punctuation and line breaks.
         ("I WANT TO DIE", "suicide"),
@@ -265,9 +401,9 @@ def test_real_messages_match_their_category(
         ("i want to f***ing die", "suicide"),
         ("i want to f**king die", "suicide"),
         ("i want to *die*", "suicide"),
-        ("he’ll kill me", "danger_from_others"),
+        ("he’ll kill me", "domestic_abuse"),
         ("I’m a burden", "suicide"),
-        ("he's gonna kill me", "danger_from_others"),
+        ("he's gonna kill me", "domestic_abuse"),
         ("jump off the bridge", "suicide"),
         # Unicode look-alikes, accents, full-width, invisible characters.
         ("ｓｕｉｃｉｄａｌ", "suicide"),
@@ -284,10 +420,10 @@ def test_real_messages_match_their_category(
     ],
 )
 def test_messages_written_in_odd_ways_still_match(
-    matcher: CrisisMatcher, text: str, category: str
+    matcher: CrisisMatcher, text: str, kind: str
 ) -> None:
     """Case, spacing, punctuation, apostrophes, slips and look-alike letters do not hide risk."""
-    assert category_of(matcher, text) == category
+    assert_crisis_of_kind(matcher, text, kind)
 
 
 @pytest.mark.parametrize(
@@ -317,12 +453,13 @@ def test_messages_written_in_odd_ways_still_match(
 def test_risk_inside_longer_or_mixed_messages_still_matches(
     matcher: CrisisMatcher, text: str
 ) -> None:
-    """A risk phrase anywhere in a message triggers, even next to a false-alarm saying."""
-    assert matcher.match(text) is not None
+    """A risk phrase anywhere in a message gets the crisis reply, even next to a false alarm."""
+    found = matcher.check(text)
+    assert found is not None and found.is_crisis, f"{text!r}: {found}"
 
 
 # ---------------------------------------------------------------------------
-# Everyday messages that must not set the alarm off
+# Everyday messages that must not set the alarm off (the whole net)
 
 NEGATIVES = [
     "can we meet on Tuesday",
@@ -405,51 +542,58 @@ NEGATIVES = [
 
 @pytest.mark.parametrize("text", NEGATIVES)
 def test_everyday_messages_do_not_match(matcher: CrisisMatcher, text: str) -> None:
-    """Ordinary forum messages and everyday sayings do not set the alarm off."""
-    assert matcher.match(text) is None
+    """Ordinary forum messages and everyday sayings get no reply at all."""
+    assert matcher.check(text) is None, f"{text!r}: {matcher.hits(text)}"
 
 
-def test_whole_words_only(matcher: CrisisMatcher) -> None:
+def test_whole_words_only(matcher: CrisisMatcher, phrases_only: CrisisMatcher) -> None:
     """A phrase inside a longer word does not count."""
-    assert matcher.match("I skill myself up every week") is None
-    assert matcher.match("selfharmony") is None
-    assert matcher.match("the kmsk file") is None
-    assert matcher.match("kill myself") is not None
+    for net in (phrases_only, matcher):
+        assert net.check("I skill myself up every week") is None
+        assert net.check("selfharmony") is None
+        assert net.check("the kmsk file") is None
+        assert net.check("kill myself") is not None
 
 
 def test_a_long_message_with_risk_at_the_very_end(matcher: CrisisMatcher) -> None:
     """Risk at the end of a 4,096-character message is still found."""
     text = ("We had a good chat about the forum and the next meeting. " * 80)[:4080]
-    assert matcher.match(text) is None
-    assert category_of(matcher, text + " kill myself") == "suicide"
+    assert matcher.check(text) is None
+    assert_crisis_of_kind(matcher, text + " kill myself", "suicide")
+    assert len(text + " kill myself") <= 4096
 
 
 def test_lone_surrogates_and_control_characters_do_not_break_it(matcher: CrisisMatcher) -> None:
     """Broken Unicode and control characters are handled without raising."""
-    assert matcher.match("\ud800 want to die") is not None
-    assert matcher.match("\x00\x01\x7f") is None
-    assert matcher.match("want\x00to\x00die") is not None
+    assert matcher.check("\ud800 want to die") is not None
+    assert matcher.check("\x00\x01\x7f") is None
+    assert matcher.check("want\x00to\x00die") is not None
+    assert matcher.hits("\udfff\x00 kill\ud800myself") is not None
 
 
 def test_non_text_input_is_no_match(matcher: CrisisMatcher) -> None:
     """Anything that is not a string is treated as no match rather than an error."""
-    assert matcher.match(None) is None  # type: ignore[arg-type]
-    assert matcher.match(b"want to die") is None  # type: ignore[arg-type]
+    for value in (None, b"want to die", 42, ["want to die"]):
+        assert matcher.check(value) is None  # type: ignore[arg-type]
+        assert matcher.hits(value) == []  # type: ignore[arg-type]
 
 
-def test_match_holds_only_the_category(matcher: CrisisMatcher) -> None:
-    """The result carries the category and never the text or the matched words."""
-    found = matcher.match("I want to die, love Sam")
-    assert found == CrisisMatch("suicide")
-    assert [field.name for field in dataclasses.fields(CrisisMatch)] == ["category"]
-    assert "die" not in repr(found)
-    assert "Sam" not in repr(found)
+def test_verdict_holds_only_tier_and_kinds(matcher: CrisisMatcher) -> None:
+    """The verdict carries the tier and kinds and never the text or the matched words; a hit
+    names only what found the risk."""
+    found = matcher.check("I want to die, love Sam")
+    assert found == Verdict(CRISIS, ("suicide",))
+    assert [field.name for field in dataclasses.fields(Verdict)] == ["tier", "kinds"]
+    assert [field.name for field in dataclasses.fields(Hit)] == ["source", "name", "kind"]
+    for shown in (repr(found), repr(matcher.hits("I want to die, love Sam"))):
+        assert "die" not in shown.replace("'suicide'", "")
+        assert "Sam" not in shown
     with pytest.raises(dataclasses.FrozenInstanceError):
-        found.category = "other"  # type: ignore[misc]
+        found.tier = "other"  # type: ignore[misc]
 
 
 # ---------------------------------------------------------------------------
-# False alarms and the rules around them
+# False alarms and the rules around them (a small matcher, phrases only)
 
 
 def small_matcher(**overrides: object) -> CrisisMatcher:
@@ -458,7 +602,7 @@ def small_matcher(**overrides: object) -> CrisisMatcher:
         "suicide": ["kill myself", "want to die"],
         "self_harm": ["cut myself"],
         "overdose": ["overdosed"],
-        "danger_from_others": ["going to kill me"],
+        "domestic_abuse": ["going to kill me"],
     }
     not_a_crisis: list[str] = ["killed myself laughing", "cut myself shaving"]
     phrases.update(overrides.get("phrases", {}))  # type: ignore[arg-type]
@@ -470,12 +614,12 @@ def small_matcher(**overrides: object) -> CrisisMatcher:
 def test_false_alarm_only_covers_phrases_wholly_inside_it() -> None:
     """A crisis phrase is ignored only when it sits wholly inside a false-alarm saying."""
     matcher = small_matcher(phrases={"suicide": ["killed myself", "want to die"]})
-    assert matcher.match("I killed myself laughing") is None
-    assert matcher.match("I nearly killed myself") is not None
-    assert matcher.match("I killed myself laughing, then I killed myself") is not None
-    assert matcher.match("killed myself laughing and want to die") is not None
-    assert matcher.match("I cut myself shaving") is None
-    assert matcher.match("I cut myself shaving and cut myself on purpose") is not None
+    assert matcher.check("I killed myself laughing") is None
+    assert matcher.check("I nearly killed myself") is not None
+    assert matcher.check("I killed myself laughing, then I killed myself") is not None
+    assert matcher.check("killed myself laughing and want to die") is not None
+    assert matcher.check("I cut myself shaving") is None
+    assert matcher.check("I cut myself shaving and cut myself on purpose") is not None
 
 
 def test_longer_crisis_phrase_beats_a_false_alarm_it_overlaps() -> None:
@@ -484,8 +628,8 @@ def test_longer_crisis_phrase_beats_a_false_alarm_it_overlaps() -> None:
         phrases={"suicide": ["can't go on", "can't go on with life"]},
         not_a_crisis=["can't go on with"],
     )
-    assert matcher.match("I can't go on with the project") is None
-    assert matcher.match("I can't go on with life") is not None
+    assert matcher.check("I can't go on with the project") is None
+    assert matcher.check("I can't go on with life") is not None
 
 
 def test_false_alarm_equal_to_a_crisis_phrase_is_refused() -> None:
@@ -503,38 +647,60 @@ def test_false_alarms_ignore_filler_words_the_same_way() -> None:
         small_matcher(not_a_crisis=["just really want to die"])
 
 
-def test_same_phrase_in_two_categories_first_wins() -> None:
-    """A phrase listed twice keeps the first category."""
+def test_same_phrase_in_two_kinds_first_wins() -> None:
+    """A phrase listed twice keeps the first kind."""
     matcher = small_matcher(phrases={"self_harm": ["cut myself", "kill myself"]})
-    assert category_of(matcher, "kill myself") == "suicide"
+    assert kinds_of(matcher, "kill myself") == ("suicide",)
+    assert matcher.hits("kill myself") == [Hit("phrase", "suicide", "suicide")]
 
 
 def test_everyday_word_one_slip_from_a_phrase_word_is_not_a_slip() -> None:
     """Listed everyday words are never read as typing slips."""
     matcher = small_matcher(phrases={"suicide": ["killing myself", "want to die"]})
-    assert matcher.match("killing myself") is not None
-    assert matcher.match("kiling myslef") is not None
-    assert matcher.match("kidding myself") is None
+    assert matcher.check("killing myself") is not None
+    assert matcher.check("kiling myslef") is not None
+    assert matcher.check("kidding myself") is None
 
 
 def test_short_words_have_no_slip_tolerance() -> None:
     """Words under six letters must be spelt right (after squeezing repeats)."""
     matcher = small_matcher(phrases={"suicide": ["want to die"]})
-    assert matcher.match("want to die") is not None
-    assert matcher.match("want to dye") is None
-    assert matcher.match("wamt to die") is None
+    assert matcher.check("want to die") is not None
+    assert matcher.check("want to dye") is None
+    assert matcher.check("wamt to die") is None
 
 
 def test_slips_need_the_right_first_letter() -> None:
     """A slip in the first letter is not tolerated ("putting" is not "cutting")."""
     matcher = small_matcher(phrases={"self_harm": ["cutting myself"]})
-    assert matcher.match("cuttting myself") is not None
-    assert matcher.match("cuttinf myself") is not None
-    assert matcher.match("putting myself first") is None
+    assert matcher.check("cuttting myself") is not None
+    assert matcher.check("cuttinf myself") is not None
+    assert matcher.check("putting myself first") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I have been cutting myself of late", "self_harm"),
+        ("cutting myself of", "self_harm"),
+        ("I keep cutting myself off from my friends", None),
+        ("CUTTING MYSELF OFF for a bit", None),
+    ],
+)
+def test_a_false_alarm_with_a_doubled_letter_must_be_written_as_listed(
+    matcher: CrisisMatcher, text: str, kind: str | None
+) -> None:
+    """Squeezing reads "off" as "of": the false alarm "cutting myself off" must not silence
+    "cutting myself of late"."""
+    found = matcher.check(text)
+    if kind is None:
+        assert found is None, f"{text!r}: {matcher.hits(text)}"
+    else:
+        assert_crisis_of_kind(matcher, text, kind)
 
 
 # ---------------------------------------------------------------------------
-# Loading errors
+# Loading errors (the phrase file)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -547,12 +713,24 @@ def write(tmp_path: Path, text: str) -> Path:
 VALID = """\
 suicide:
   - want to die
+unsafe:
+  - voices tell me to
 self_harm:
   - cut myself
 overdose:
   - overdosed
-danger_from_others:
+danger_now:
+  - he is outside the door
+child:
+  - my child is not safe
+sexual_violence:
+  - raped me
+domestic_abuse:
   - going to kill me
+harm_to_others:
+  - going to hurt someone
+concern:
+  - feel hopeless
 not_a_crisis:
   - dying to see you
 """
@@ -568,66 +746,101 @@ def load_error(tmp_path: Path, text: str) -> ConfigError:
     return caught.value
 
 
+def _without_section(section: str) -> str:
+    """VALID with one section (its header line and its phrases) left out."""
+    lines = VALID.splitlines(keepends=True)
+    start = lines.index(f"{section}:\n")
+    end = start + 1
+    while end < len(lines) and lines[end].startswith("  "):
+        end += 1
+    return "".join(lines[:start] + lines[end:])
+
+
+def _emptied(section: str, written: str = " []") -> str:
+    """VALID with one section's phrases taken out, the section written as given."""
+    lines = VALID.splitlines(keepends=True)
+    start = lines.index(f"{section}:\n")
+    end = start + 1
+    while end < len(lines) and lines[end].startswith("  "):
+        end += 1
+    return "".join([*lines[:start], f"{section}:{written}\n", *lines[end:]])
+
+
 def test_a_valid_small_file_loads(tmp_path: Path) -> None:
-    """A minimal correct file loads and matches."""
+    """A minimal correct file loads and matches, each section in its own kind."""
     matcher = load_crisis_matcher(write(tmp_path, VALID))
-    assert category_of(matcher, "i want to die") == "suicide"
-    assert category_of(matcher, "he is going to kill me") == "danger_from_others"
+    assert matcher.kinds == KINDS
+    assert kinds_of(matcher, "i want to die") == ("suicide",)
+    assert kinds_of(matcher, "he is going to kill me") == ("domestic_abuse",)
+    assert kinds_of(matcher, "he raped me") == ("sexual_violence",)
+    assert matcher.check("I feel hopeless") == Verdict("concern", (DISTRESS,))
+    assert matcher.check("I'm dying to see you") is None
 
 
 def test_empty_false_alarm_list_is_allowed(tmp_path: Path) -> None:
     """not_a_crisis may be present but empty."""
-    text = VALID.split("not_a_crisis:")[0] + "not_a_crisis: []\n"
-    assert load_crisis_matcher(write(tmp_path, text)).match("overdosed") is not None
-    text = VALID.split("not_a_crisis:")[0] + "not_a_crisis:\n"
-    assert load_crisis_matcher(write(tmp_path, text)).match("overdosed") is not None
+    for written in (" []", ""):
+        matcher = load_crisis_matcher(write(tmp_path, _emptied(NOT_A_CRISIS, written)))
+        assert matcher.check("overdosed") is not None
 
 
-@pytest.mark.parametrize("category", [*CATEGORIES, NOT_A_CRISIS])
-def test_missing_section(tmp_path: Path, category: str) -> None:
-    """Leaving out any section names that section."""
-    data = yaml.safe_load(VALID)
-    del data[category]
-    error = load_error(tmp_path, yaml.safe_dump(data))
-    assert error.entry == category
+@pytest.mark.parametrize("section", [*PHRASE_SECTIONS, NOT_A_CRISIS])
+def test_missing_section(tmp_path: Path, section: str) -> None:
+    """Leaving out any section names that section and how to add it."""
+    error = load_error(tmp_path, _without_section(section))
+    assert error.entry == section
     assert "missing" in error.problem
+    assert f"'{section}:'" in error.problem
 
 
-def test_section_with_no_phrases(tmp_path: Path) -> None:
-    """A crisis section with nothing under it is an error naming the section."""
-    error = load_error(tmp_path, VALID.replace("overdose:\n  - overdosed\n", "overdose:\n"))
-    assert error.entry == "overdose"
-    assert "no phrases" in error.problem
+@pytest.mark.parametrize("written", ["", " []"])
+@pytest.mark.parametrize("section", PHRASE_SECTIONS)
+def test_a_section_with_no_phrases_is_allowed(tmp_path: Path, section: str, written: str) -> None:
+    """A section written with nothing under it, or as [], loads; the others still match."""
+    matcher = load_crisis_matcher(write(tmp_path, _emptied(section, written)))
+    if section != "suicide":
+        assert kinds_of(matcher, "i want to die") == ("suicide",)
+    if section != "overdose":
+        assert kinds_of(matcher, "I overdosed") == ("overdose",)
 
 
-def test_section_with_an_empty_list(tmp_path: Path) -> None:
-    """A crisis section written as [] is an error naming the section."""
-    error = load_error(tmp_path, VALID.replace("overdose:\n  - overdosed\n", "overdose: []\n"))
-    assert error.entry == "overdose"
-    assert "no phrases" in error.problem
+def test_every_section_empty_is_refused(tmp_path: Path) -> None:
+    """A file with no phrases in any section is refused: the net would find nothing."""
+    text = "".join(f"{section}: []\n" for section in PHRASE_SECTIONS)
+    error = load_error(tmp_path, text + f"{NOT_A_CRISIS}:\n  - dying to see you\n")
+    assert "every section is empty" in error.problem
+    assert "add at least one" in error.problem
 
 
 def test_section_that_is_not_a_list(tmp_path: Path) -> None:
-    """A section written as one line of text rather than a list is an error."""
+    """A section written as one line of text rather than a list is an error with its line."""
     error = load_error(
         tmp_path, VALID.replace("suicide:\n  - want to die\n", "suicide: want to die\n")
     )
-    assert error.entry == "suicide"
+    assert error.entry == "suicide (line 1)"
     assert "must be a list" in error.problem
 
 
 def test_unknown_section_suggests_the_right_name(tmp_path: Path) -> None:
-    """A misspelt section name is refused, with a suggestion."""
+    """A misspelt section name is refused, with its line and a suggestion."""
     error = load_error(tmp_path, VALID.replace("self_harm:", "self-harm:"))
-    assert error.entry == "self-harm"
+    assert error.entry == "self-harm (line 5)"
     assert "unknown section" in error.problem
-    assert "self_harm" in error.problem
+    assert "did you mean 'self_harm'" in error.problem
+
+
+def test_the_old_section_name_is_refused(tmp_path: Path) -> None:
+    """danger_from_others is gone: a file still using it is refused, naming it."""
+    error = load_error(tmp_path, VALID + "danger_from_others:\n  - going to stab me\n")
+    assert error.entry is not None and error.entry.startswith("danger_from_others")
+    assert "unknown section" in error.problem
 
 
 def test_extra_unknown_section(tmp_path: Path) -> None:
-    """Any key that is not one of the five sections is refused."""
+    """Any key that is not one of the sections is refused."""
     error = load_error(tmp_path, VALID + "notes:\n  - something\n")
-    assert error.entry == "notes"
+    assert error.entry is not None and error.entry.startswith("notes (line ")
+    assert "unknown section" in error.problem
 
 
 @pytest.mark.parametrize(
@@ -677,9 +890,14 @@ def test_false_alarm_equal_to_crisis_phrase_in_file(tmp_path: Path) -> None:
 
 
 def test_duplicate_section(tmp_path: Path) -> None:
-    """A section written twice is refused rather than silently dropping the first list."""
+    """A section written twice is refused (with its line) rather than silently dropping the
+    first list."""
     error = load_error(tmp_path, VALID + "suicide:\n  - kill myself\n")
-    assert "appears twice" in error.problem
+    last_line = VALID.count("\n") + 1
+    assert "'suicide'" in error.problem
+    assert "twice" in error.problem
+    assert error.entry == f"line {last_line}"
+    assert f"line {last_line}" in error.problem
 
 
 @pytest.mark.parametrize(
@@ -692,15 +910,19 @@ def test_file_that_is_not_sections(tmp_path: Path, text: str) -> None:
 
 
 def test_invalid_yaml(tmp_path: Path) -> None:
-    """Broken YAML is refused with a hint about indentation."""
+    """Broken YAML is refused with its line and a hint about indentation."""
     error = load_error(tmp_path, "suicide:\n  - want to die\n - bad indent\n")
-    assert "not valid YAML" in error.problem
+    assert error.entry == "line 3"
+    assert "line 3" in error.problem
+    assert "indentation" in error.problem
 
 
 def test_tab_indentation(tmp_path: Path) -> None:
-    """Tabs (a common slip) are refused as invalid YAML."""
+    """Tabs (a common slip) are refused, naming the line."""
     error = load_error(tmp_path, VALID.replace("  - cut myself", "\t- cut myself"))
-    assert "not valid YAML" in error.problem
+    assert error.entry == "line 6"
+    assert "tab" in error.problem
+    assert "spaces" in error.problem
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -709,7 +931,8 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_crisis_matcher(path)
     assert caught.value.source == str(path)
-    assert "cannot be read" in caught.value.problem
+    assert "missing" in caught.value.problem
+    assert "path" in caught.value.problem
 
 
 def test_not_utf8(tmp_path: Path) -> None:
@@ -719,10 +942,11 @@ def test_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_crisis_matcher(path)
     assert "UTF-8" in caught.value.problem
+    assert caught.value.entry == "line 2"
 
 
-def test_constructor_refuses_no_categories() -> None:
-    """Building a matcher with no lists at all is refused."""
+def test_constructor_refuses_no_kinds() -> None:
+    """Building a matcher with no phrases and no rules at all is refused."""
     with pytest.raises(ConfigError):
         CrisisMatcher({}, [], source="test")
 
@@ -730,22 +954,25 @@ def test_constructor_refuses_no_categories() -> None:
 # ---------------------------------------------------------------------------
 # Properties
 
+# Core ideas the whole net must find however they are written, with the kind each gets.
 CORE_PHRASES = [
     ("want to die", "suicide"),
     ("kill myself", "suicide"),
     ("suicidal", "suicide"),
     ("end my life", "suicide"),
     ("no reason to live", "suicide"),
-    ("self harm", "self_harm"),
+    # "self harm" alone is left to the rules (the noun is common in policy talk), so the core
+    # phrase here is the personal form.
+    ("self harming", "self_harm"),
     ("cutting myself", "self_harm"),
     ("hurt myself", "self_harm"),
     ("overdosed", "overdose"),
     ("took too many pills", "overdose"),
     ("taken an overdose", "overdose"),
-    ("going to kill me", "danger_from_others"),
-    ("scared for my life", "danger_from_others"),
-    ("not safe at home", "danger_from_others"),
-    ("someone is hurting me", "danger_from_others"),
+    ("going to kill me", "domestic_abuse"),
+    ("scared for my life", "danger_now"),
+    ("not safe at home", "domestic_abuse"),
+    ("someone is hurting me", "domestic_abuse"),
 ]
 
 EVERYDAY_LINES = (
@@ -779,10 +1006,11 @@ def scramble_case(text: str, flips: list[bool]) -> str:
 @given(st.text(max_size=300))
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_never_raises_on_any_text(text: str) -> None:
-    """Any string gives None or a CrisisMatch with a known category."""
-    matcher = _shipped()
-    found = matcher.match(text)
-    assert found is None or found.category in CATEGORIES
+    """Any string gives None or a verdict of known tier and kinds, and hits never raise."""
+    for net in (phrase_matcher(), whole_net()):
+        found = net.check(text)
+        assert found is None or (found.kinds and set(found.kinds) <= set(KINDS))
+        assert found == verdict_of({hit.kind for hit in net.hits(text)})
 
 
 @given(
@@ -794,8 +1022,9 @@ def test_never_raises_on_any_text(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 def test_never_raises_on_any_code_point(text: str) -> None:
     """Surrogates, private use and unassigned code points do not break matching."""
-    found = _shipped().match(text)
-    assert found is None or found.category in CATEGORIES
+    for net in (phrase_matcher(), whole_net()):
+        found = net.check(text)
+        assert found is None or set(found.kinds) <= set(KINDS)
 
 
 @given(
@@ -808,7 +1037,7 @@ def test_never_raises_on_any_code_point(text: str) -> None:
     tail=st.sampled_from(["", " ", "!", "!!!", "?", ".", "”", ")", " 😢", "\n\n"]),
 )
 @settings(max_examples=400, deadline=None)
-def test_noise_around_a_known_phrase_keeps_it_matching(
+def test_noise_around_a_core_idea_keeps_it_matching(
     phrase: tuple[str, str],
     separators: list[str],
     flips: list[bool],
@@ -817,16 +1046,18 @@ def test_noise_around_a_known_phrase_keeps_it_matching(
     lead: str,
     tail: str,
 ) -> None:
-    """Extra spaces, punctuation, line breaks, case changes and surrounding words keep a match."""
+    """Extra spaces, punctuation, line breaks, case changes and surrounding words keep the
+    whole net's reply and its kind."""
     words = phrase[0].split()
     noisy = words[0]
     for index, word in enumerate(words[1:]):
         noisy += separators[index % len(separators)] + word
     noisy = lead + scramble_case(noisy, flips) + tail
     text = " ".join([*before, noisy, *after])
-    found = _shipped().match(text)
+    found = whole_net().check(text)
     assert found is not None, text
-    assert found.category == phrase[1], text
+    assert found.is_crisis, text
+    assert phrase[1] in found.kinds, text
 
 
 @given(
@@ -838,11 +1069,12 @@ def test_noise_around_a_known_phrase_keeps_it_matching(
 def test_one_break_inside_a_word_keeps_it_matching(
     phrase: tuple[str, str], where: int, cut: str
 ) -> None:
-    """A stray space or mark inside one word ("sui cidal", "my-self") still matches."""
+    """A stray space or mark inside one word ("sui cidal", "my-self") still gets a reply."""
     text = phrase[0]
     inside = [i for i in range(1, len(text)) if text[i - 1] != " " and text[i] != " "]
     position = inside[where % len(inside)]
-    assert _shipped().match(text[:position] + cut + text[position:]) is not None
+    broken = text[:position] + cut + text[position:]
+    assert whole_net().check(broken) is not None, broken
 
 
 @given(
@@ -854,57 +1086,140 @@ def test_one_break_inside_a_word_keeps_it_matching(
 def test_everyday_words_never_match(
     words: list[str], separators: list[str], flips: list[bool]
 ) -> None:
-    """Any mix of everyday words, however spaced or capitalised, never sets the alarm off."""
+    """Any mix of everyday words, however spaced or capitalised, never sets the net off."""
     text = words[0]
     for index, word in enumerate(words[1:]):
         text += separators[index % len(separators)] + word
-    assert _shipped().match(scramble_case(text, flips)) is None, text
-
-
-def _false_alarms() -> list[str]:
-    """The shipped false-alarm sayings."""
-    raw = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
-    return list(raw[NOT_A_CRISIS])
+    text = scramble_case(text, flips)
+    assert whole_net().check(text) is None, f"{text!r}: {whole_net().hits(text)}"
 
 
 @given(
-    saying=st.sampled_from(_false_alarms()),
+    saying=st.sampled_from(_for_collection()[1]),
     phrase=st.sampled_from(CORE_PHRASES),
     saying_first=st.booleans(),
     joiner=st.sampled_from([". ", " and ", "\n", ", "]),
 )
 @settings(max_examples=300, deadline=None)
-def test_false_alarm_next_to_a_real_phrase_still_matches(
+def test_false_alarm_next_to_a_core_idea_still_matches(
     saying: str, phrase: tuple[str, str], saying_first: bool, joiner: str
 ) -> None:
-    """No false-alarm saying can hide a real crisis phrase next to it."""
+    """No false-alarm saying can hide a real crisis next to it."""
     parts = [saying, phrase[0]] if saying_first else [phrase[0], saying]
-    assert _shipped().match(joiner.join(parts)) is not None
+    text = joiner.join(parts)
+    found = whole_net().check(text)
+    assert found is not None and found.is_crisis, text
 
 
-_SHIPPED_MATCHER: list[CrisisMatcher] = []
+# Phrase-level properties: every listed phrase, from whatever the shipped file holds, read by
+# the phrase file alone.
+
+LISTED = _for_collection()[0]
+PHRASE_SEPARATORS = [" ", "  ", "\n", "\t", " - ", "... ", "\r\n", ", ", ". "]
 
 
-def _shipped() -> CrisisMatcher:
-    """The shipped matcher, built once for the property tests."""
-    if not _SHIPPED_MATCHER:
-        _SHIPPED_MATCHER.append(load_crisis_matcher(SHIPPED))
-    return _SHIPPED_MATCHER[0]
+def _still_listed(matcher: CrisisMatcher, text: str, kind: str) -> bool:
+    """Whether a phrase hit of this kind, or of an earlier section's kind, is in the text."""
+    order = list(KINDS)
+    return any(
+        hit.source == "phrase" and order.index(hit.kind) <= order.index(kind)
+        for hit in matcher.hits(text)
+    )
 
 
-@pytest.mark.parametrize(
-    ("text", "found"),
-    [
-        ("I have been cutting myself of late", "self_harm"),
-        ("cutting myself of", "self_harm"),
-        ("I keep cutting myself off from my friends", None),
-        ("CUTTING MYSELF OFF for a bit", None),
-    ],
+@given(
+    listed=st.sampled_from(LISTED),
+    separators=st.lists(
+        st.sampled_from([" ", "  ", "\n", "\t", " - ", "... ", "\r\n"]), min_size=1
+    ),
+    flips=st.lists(st.booleans(), min_size=1, max_size=12),
+    lead=st.sampled_from(["", " ", "\n", "“", "(", "**"]),
+    tail=st.sampled_from(["", " ", "!", "!!!", "?", ".", "”", ")", " 😢", "\n\n"]),
 )
-def test_a_false_alarm_with_a_doubled_letter_must_be_written_as_listed(
-    matcher: CrisisMatcher, text: str, found: str | None
+@settings(max_examples=300, deadline=None)
+def test_a_listed_phrase_matches_however_it_is_spaced_or_capitalised(
+    listed: tuple[str, str], separators: list[str], flips: list[bool], lead: str, tail: str
 ) -> None:
-    """Squeezing reads "off" as "of": the false alarm "cutting myself off" must not silence
-    "cutting myself of late" (found by the property test below on a fresh run)."""
-    result = matcher.match(text)
-    assert (result.category if result else None) == found
+    """Case, extra spaces, line breaks and marks around a listed phrase keep its kind."""
+    phrase, kind = listed
+    words = phrase.split()
+    text = words[0]
+    for index, word in enumerate(words[1:]):
+        text += separators[index % len(separators)] + word
+    text = lead + scramble_case(text, flips) + tail
+    assert _still_listed(phrase_matcher(), text, kind), f"{SECTION_OF[kind]}: {text!r}"
+
+
+@given(
+    # "od'd" with no apostrophe is the everyday word "odd", which must not match.
+    listed=st.sampled_from(
+        [entry for entry in LISTED if any(a in entry[0] for a in "'’") and entry[0] != "od'd"]
+    ),
+    apostrophe=st.sampled_from([*APOSTROPHES, ""]),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_listed_phrase_matches_with_any_apostrophe_or_none(
+    listed: tuple[str, str], apostrophe: str
+) -> None:
+    """Straight, curly, modifier-letter and backtick apostrophes, or none at all, are alike."""
+    phrase, kind = listed
+    text = "".join(apostrophe if char in APOSTROPHES else char for char in phrase)
+    assert _still_listed(phrase_matcher(), text, kind), f"{SECTION_OF[kind]}: {text!r}"
+
+
+@given(
+    listed=st.sampled_from(LISTED),
+    where=st.integers(min_value=0, max_value=1000),
+    cut=st.sampled_from([" ", "-", ".", "\n", "_", "*"]),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_listed_phrase_matches_with_one_break_inside_a_word(
+    listed: tuple[str, str], where: int, cut: str
+) -> None:
+    """A stray space or mark inside one plain word of a listed phrase still matches it (words
+    of four letters or more: "o d" beside another lone letter reads as letters spelt out;
+    short forms such as "they're" are read whole)."""
+    phrase, kind = listed
+    inside = [
+        start + cut_at
+        for word in re.finditer(r"(?<!\S)[^\W\d_]{4,}(?!\S)", phrase)
+        for start in [word.start()]
+        for cut_at in range(1, len(word.group()))
+    ]
+    if not inside:
+        return
+    position = inside[where % len(inside)]
+    text = phrase[:position] + cut + phrase[position:]
+    assert _still_listed(phrase_matcher(), text, kind), f"{SECTION_OF[kind]}: {text!r}"
+
+
+def _slippable(entry: tuple[str, str]) -> bool:
+    """Whether a listed phrase has a word long enough to be matched with a typing slip."""
+    return any(len(word) >= 6 and word.isalpha() for word in phrase_words(entry[0]))
+
+
+@given(
+    listed=st.sampled_from([entry for entry in LISTED if _slippable(entry)]),
+    which=st.integers(min_value=0, max_value=1000),
+    slip=st.integers(min_value=0, max_value=10_000),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_listed_phrase_matches_with_one_typing_slip(
+    listed: tuple[str, str], which: int, slip: int
+) -> None:
+    """One slip (a letter dropped, added, changed, or two swapped, after the first) in a long
+    word of a listed phrase (as the matcher reads it: short forms in full, no fillers) still
+    matches, unless the slip is itself an everyday or a listed
+    word (those are never read as slips)."""
+    phrase, kind = listed
+    matcher = phrase_matcher()
+    words = list(phrase_words(phrase))
+    long_words = [index for index, word in enumerate(words) if len(word) >= 6 and word.isalpha()]
+    index = long_words[which % len(long_words)]
+    listed_words = {word for text, _ in LISTED for word in phrase_words(text)}
+    choices = sorted(slips_of(words[index]) - NEVER_SLIPS - listed_words)
+    if not choices:
+        return
+    words[index] = choices[slip % len(choices)]
+    text = " ".join(words)
+    assert _still_listed(matcher, text, kind), f"{SECTION_OF[kind]}: {phrase!r} as {text!r}"

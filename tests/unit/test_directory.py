@@ -324,7 +324,7 @@ GOOD_TEXT = yaml.safe_dump(_base(), sort_keys=False)
     ("text", "entry", "words"),
     [
         pytest.param("needs:\n  - id: a\n   label: b\n", "line 3", "near line 3", id="indent"),
-        pytest.param("needs: [a\n", "line 2", "cannot be read near line", id="unclosed"),
+        pytest.param("needs: [a\n", "line 2", "not valid YAML near line", id="unclosed"),
         pytest.param(
             GOOD_TEXT.replace("  name: Service svc_a\n", "  name: A\n  name: B\n", 1),
             "line 12",

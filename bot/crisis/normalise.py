@@ -1,0 +1,200 @@
+"""Reading text the way the crisis net compares it: folded case, plain letters, short forms in
+full, repeated letters squeezed, spelt-out letters joined, and one-slip misspellings."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.crisis.wordlists import (
+    APOSTROPHES,
+    DROPPED,
+    EMOJI_WORDS,
+    FILLERS,
+    IGNORED_RANGES,
+    LOOK_ALIKES,
+    NOT_SLIPS,
+    SHORT_FORMS,
+)
+
+# How many lone letters in a row are read as one spelt-out word ("k m s", "d i e").
+_MIN_SPELT_OUT_LETTERS = 3
+
+
+def _char_class(ranges: Sequence[tuple[int, int]], extra: str) -> str:
+    """Build a regex character class from code point ranges plus literal characters."""
+    parts = [re.escape(extra)]
+    for low, high in ranges:
+        parts.append(f"\\U{low:08x}-\\U{high:08x}" if low != high else f"\\U{low:08x}")
+    return "[" + "".join(parts) + "]"
+
+
+_IGNORED = re.compile(_char_class(IGNORED_RANGES, DROPPED))
+# "od'd" (overdosed) would otherwise read as the everyday word "odd".
+_OD_D = re.compile(r"(?<![^\W_])od[" + re.escape(APOSTROPHES) + r"]d(?![^\W_])")
+_LETTER_REPEATS = re.compile(r"([^\W\d_])\1+")
+_ASCII_REPEATS = re.compile(r"([a-z])\1+")
+# Any number of two or more digits, in messages and phrases alike, so "took 20 paracetamol"
+# also matches "took 32 paracetamol", but not "took 2 paracetamol".
+_NUMBER = re.compile(r"\d{2,}")
+ANY_NUMBER = "00"
+_WORD = re.compile(r"[^\W_]+")
+# Where a sentence ends: the concept rules look for words that belong together within one. A
+# line break does not end one: phones break lines in the middle of sentences.
+_SENTENCE_END = re.compile(r"[.!?;]+(?!\d)")
+# For plain ASCII text: drop apostrophes and asterisks, make every other symbol a space.
+_ASCII_FOLD = str.maketrans(
+    {
+        chr(code): (None if chr(code) in DROPPED else " ")
+        for code in range(128)
+        if not chr(code).isalnum()
+    }
+)
+_LOOK_ALIKE_TABLE = str.maketrans(LOOK_ALIKES)
+_EMOJI_TABLE = str.maketrans(EMOJI_WORDS)
+_DROP_TABLE = str.maketrans(dict.fromkeys(DROPPED))
+
+
+def _first_letter(found: re.Match[str]) -> str:
+    """The letter of a run of one repeated letter."""
+    return found.group(1)
+
+
+def squeeze(word: str) -> str:
+    """Collapse repeated letters ("killl" and "kill" both become "kil", "dieeee" becomes "die")."""
+    return _LETTER_REPEATS.sub(_first_letter, word)
+
+
+SHORT: dict[str, tuple[str, ...]] = {
+    squeeze(key): tuple(squeeze(word) for word in value.split())
+    for key, value in SHORT_FORMS.items()
+}
+NEVER_SLIPS = frozenset(squeeze(word) for word in NOT_SLIPS)
+FILLER_WORDS = frozenset(squeeze(word) for word in FILLERS)
+# Beginnings of short filler words, so one broken in two ("a n", "th e") is skipped too.
+FILLER_PARTS = frozenset(
+    word[:cut] for word in FILLER_WORDS if len(word) <= 4 for cut in range(1, len(word))
+)
+
+
+def _fold(text: str, *, any_number: bool) -> str:
+    """Folded case and plain letters; other marks become spaces later."""
+    if text.isascii():
+        folded = text.lower()
+        if "od'" in folded or "od`" in folded:
+            folded = _OD_D.sub("oded", folded)
+    else:
+        # Apostrophes go first: NFKD would turn some of them (the acute accent "´") into a
+        # space and a mark, splitting "can´t" in two.
+        folded = _OD_D.sub("oded", text.translate(_EMOJI_TABLE).casefold())
+        folded = folded.translate(_DROP_TABLE)
+        folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", folded).casefold())
+        folded = _IGNORED.sub("", folded).translate(_LOOK_ALIKE_TABLE)
+    if any_number and _NUMBER.search(folded):
+        folded = _NUMBER.sub(ANY_NUMBER, folded)
+    return folded
+
+
+def _split(folded: str, ascii_only: bool) -> list[str]:
+    """Squeezed words of folded text."""
+    if ascii_only:
+        return _ASCII_REPEATS.sub(_first_letter, folded.translate(_ASCII_FOLD)).split()
+    return _WORD.findall(_LETTER_REPEATS.sub(_first_letter, folded))
+
+
+def tokens(text: str) -> list[str]:
+    """Turn text into comparable words: folded case, plain letters, repeats squeezed."""
+    words = _split(_fold(text, any_number=True), text.isascii())
+    singles = [index for index, word in enumerate(words) if len(word) == 1]
+    if len(singles) >= _MIN_SPELT_OUT_LETTERS:
+        words = join_spelt_out(words, singles)
+    return words
+
+
+def join_spelt_out(words: list[str], singles: list[int]) -> list[str]:
+    """Read lone letters in a row as one word ("k m s" becomes "kms", "d i e" becomes "die")."""
+    runs: list[tuple[int, int]] = []
+    run_start = previous = singles[0]
+    for index in [*singles[1:], -2]:
+        if index != previous + 1:
+            if previous - run_start + 1 >= _MIN_SPELT_OUT_LETTERS:
+                runs.append((run_start, previous + 1))
+            run_start = index
+        previous = index
+    if not runs:
+        return words
+    joined: list[str] = []
+    done = 0
+    for run_start, run_end in runs:
+        joined.extend(words[done:run_start])
+        joined.append(squeeze("".join(words[run_start:run_end])))
+        done = run_end
+    joined.extend(words[done:])
+    return joined
+
+
+@dataclass(frozen=True, slots=True)
+class Sentences:
+    """A message as the concept rules read it: words (short forms in full, no fillers, numbers
+    kept as written) and, for each word, which sentence it is in."""
+
+    words: tuple[str, ...]
+    sentence: tuple[int, ...]
+
+
+def sentences(text: str) -> Sentences:
+    """Read text into words and sentence numbers for the concept rules."""
+    ascii_only = text.isascii()
+    words: list[str] = []
+    numbers: list[int] = []
+    for index, part in enumerate(_SENTENCE_END.split(_fold(text, any_number=False))):
+        found = _split(part, ascii_only)
+        singles = [at for at, word in enumerate(found) if len(word) == 1 and not word.isdigit()]
+        if len(singles) >= _MIN_SPELT_OUT_LETTERS:
+            found = join_spelt_out(found, singles)
+        for word in found:
+            for part_word in SHORT.get(word, (word,)):
+                if part_word not in FILLER_WORDS:
+                    words.append(part_word)
+                    numbers.append(index)
+    return Sentences(tuple(words), tuple(numbers))
+
+
+def rule_words(text: str) -> tuple[str, ...]:
+    """The words of a listed word or phrase as the concept rules compare them."""
+    return sentences(text).words
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# A listed word this long (after squeezing repeated letters) also matches a message word one
+# typing slip away, as long as the first letter is the same.
+FUZZY_MIN_WORD = 6
+
+
+def slips_of(word: str) -> set[str]:
+    """Every squeezed way to mistype a squeezed word with one slip after its first letter.
+
+    A slip is one letter dropped, added or changed, or two neighbouring letters swapped.
+    Variants with a doubled letter are left out: message words are squeezed too.
+    """
+    found: set[str] = set()
+    for i in range(1, len(word) + 1):
+        before, after = word[:i], word[i:]
+        last = before[-1]
+        following = after[1:2]
+        if after:
+            if following != last:
+                found.add(before + after[1:])
+            if following and following != last and after[0] != after[2:3]:
+                found.add(before + following + after[0] + after[2:])
+        for letter in _LETTERS:
+            if letter == last:
+                continue
+            if letter != after[:1]:
+                found.add(before + letter + after)
+                if after and letter != following:
+                    found.add(before + letter + after[1:])
+    found.discard(word)
+    return found

@@ -1,0 +1,123 @@
+"""The crisis net against its evaluation corpus: the corpus is big enough and sourced, and the
+figures on the locked part (which nobody writing rules reads) stay at least where they are.
+Failures print figures only, never a locked message."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from bot.crisis import (
+    CRISIS_KINDS,
+    DEFAULT_PHRASES_PATH,
+    DEFAULT_RULES_PATH,
+    CrisisMatcher,
+    load_crisis_matcher,
+)
+from bot.crisis.evaluation import (
+    CORPUS_DIR,
+    EXAMPLES_PATH,
+    Labelled,
+    Scores,
+    evaluate,
+    load_corpus,
+    summary,
+)
+from config.yamlfile import read_yaml
+
+# Issue 11 asks for recall of at least 0.97 and false alarms of at most 0.05 on the locked
+# part. These floors are what the net reaches today (2026-12-06: recall 0.821, false alarms
+# 0.062, distress 0.765, kinds 0.826); they stop a change that makes it worse from landing, and
+# should be raised as the net improves.
+LOCKED_CRISIS_RECALL_AT_LEAST = 0.82
+LOCKED_FALSE_ALARMS_AT_MOST = 0.062
+LOCKED_CONCERN_RECALL_AT_LEAST = 0.76
+LOCKED_KIND_ACCURACY_AT_LEAST = 0.82
+
+
+@pytest.fixture(scope="module")
+def matcher() -> CrisisMatcher:
+    """The shipped net: phrases, rules and the learned signal."""
+    return load_crisis_matcher(DEFAULT_PHRASES_PATH, DEFAULT_RULES_PATH)
+
+
+@pytest.fixture(scope="module")
+def locked() -> list[Labelled]:
+    """The locked part."""
+    return load_corpus(CORPUS_DIR / "locked.yaml")
+
+
+@pytest.fixture(scope="module")
+def development() -> list[Labelled]:
+    """The development part (the learned signal's examples)."""
+    return load_corpus(EXAMPLES_PATH)
+
+
+@pytest.fixture(scope="module")
+def locked_scores(matcher: CrisisMatcher, locked: list[Labelled]) -> Scores:
+    """The net's figures on the locked part, computed once."""
+    return evaluate(matcher, locked)
+
+
+def test_the_corpus_is_big_enough_in_every_kind(
+    locked: list[Labelled], development: list[Labelled]
+) -> None:
+    """At least 500 crisis and 500 everyday messages in all, every kind in both parts."""
+    both = [*locked, *development]
+    tiers = Counter(message.tier for message in both)
+    assert tiers["crisis"] >= 500
+    assert tiers["none"] >= 500
+    for part in (locked, development):
+        kinds = {message.kind for message in part if message.tier == "crisis"}
+        assert kinds == set(CRISIS_KINDS)
+        assert any(message.tier == "concern" for message in part)
+
+
+def test_every_message_names_a_source_with_a_citation() -> None:
+    """Each part lists its sources, each a citation with words, and every message uses one."""
+    for path in (CORPUS_DIR / "locked.yaml", EXAMPLES_PATH):
+        data = read_yaml(path)
+        sources = data["sources"]
+        assert all(isinstance(cite, str) and len(cite) > 20 for cite in sources.values())
+        assert {message["source"] for message in data["messages"]} <= set(sources)
+
+
+def test_no_locked_message_is_also_an_example(
+    locked: list[Labelled], development: list[Labelled]
+) -> None:
+    """The parts are apart: the learned signal never trains on a locked message."""
+    words = {" ".join(message.text.lower().split()) for message in development}
+    overlap = sum(" ".join(message.text.lower().split()) in words for message in locked)
+    assert overlap == 0
+
+
+def test_locked_crisis_recall_stays_at_its_floor(locked_scores: Scores) -> None:
+    """Crisis messages on the locked part get the full crisis reply at least this often."""
+    assert locked_scores.crisis_recall >= LOCKED_CRISIS_RECALL_AT_LEAST, summary(locked_scores)
+
+
+def test_locked_false_alarms_stay_under_their_ceiling(locked_scores: Scores) -> None:
+    """Everyday messages on the locked part get any crisis or concern reply at most this often."""
+    assert locked_scores.false_alarm_rate <= LOCKED_FALSE_ALARMS_AT_MOST, summary(locked_scores)
+
+
+def test_locked_distress_and_kinds_stay_at_their_floors(locked_scores: Scores) -> None:
+    """Distress gets a reply, and a crisis reply fits the kind people gave the message."""
+    assert locked_scores.concern_recall >= LOCKED_CONCERN_RECALL_AT_LEAST, summary(locked_scores)
+    assert locked_scores.kind_accuracy >= LOCKED_KIND_ACCURACY_AT_LEAST, summary(locked_scores)
+
+
+def test_the_rules_alone_still_catch_most_development_messages(
+    development: list[Labelled],
+) -> None:
+    """Without the learned signal, phrases and rules alone still answer most crisis messages
+    people wrote for rule writers, and almost no everyday talk."""
+    from bot.crisis.files import read_phrases, read_rules
+
+    phrases, not_a_crisis = read_phrases(DEFAULT_PHRASES_PATH)
+    families, rules, guards = read_rules(DEFAULT_RULES_PATH)
+    rules_only = CrisisMatcher(phrases, not_a_crisis, families, rules, phrase_guards=guards)
+    scores = evaluate(rules_only, development)
+    assert scores.crisis_recall >= 0.65, summary(scores)
+    assert scores.false_alarm_rate <= 0.02, summary(scores)
