@@ -8,7 +8,8 @@ BENCH_RECIPIENTS (default 5000) sets the broadcast size. Phases:
 members each press an answer button once within about two seconds, and the count of a
 consultation with 10,000 answers, on a bot and an emulator of their own (run after phase 6);
 6. PTB's AIORateLimiter against the engine's limiter; 7. the crisis net's matching time for a
-long message, and hostile texts against it.
+long message and hostile texts against it, and its figures on the locked evaluation messages
+(crisis_recall, crisis_false_alarm_rate).
 BENCH_ONLY=votes runs only phase 5 (no broadcast members are set up); BENCH_ONLY=crisis only 7.
 """
 
@@ -242,6 +243,11 @@ def crisis_phase() -> dict:
         f"crisis: a 4,096-character message checked in {crisis['crisis_match_ms']} ms; the "
         f"slowest hostile text ({crisis['crisis_hostile_worst']}) takes "
         f"{crisis['crisis_hostile_ratio_max']} times as long"
+    )
+    line(
+        f"crisis net on the locked evaluation messages: crisis recall {crisis['crisis_recall']}, "
+        f"false alarms {crisis['crisis_false_alarm_rate']}, distress answered "
+        f"{crisis['crisis_concern_recall']}, reply fits the kind {crisis['crisis_kind_accuracy']}"
     )
     return crisis
 
