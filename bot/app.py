@@ -21,13 +21,16 @@ from bot.forum import load_forum
 from bot.http_request import AiohttpRequest, UpdatesRequest
 from bot.logging_setup import quiet_libraries_that_log_private_data
 from bot.meeting_jobs import arm_meeting_reminders, schedule_meeting_jobs
+from bot.reach_jobs import schedule_reach_jobs
 from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.catch_up import CatchUpService
 from bot.services.consultations import ConsultationService
 from bot.services.contact import ContactService
+from bot.services.invitations import InvitationService
 from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
+from bot.services.reach import ReachService
 from bot.services.registry import Services
 from bot.services.reports import ReportService
 from bot.services.roles import RoleService
@@ -36,10 +39,11 @@ from bot.texts import load_texts
 from config.errors import ConfigError
 from config.settings import Settings
 from handlers import register_all
-from handlers.common import ForumContext
+from handlers.common import ForumContext, PressesInOrder
 from handlers.consultation_messages import ConsultationMessages
 from handlers.contact import UrgentNotices
 from handlers.meeting_messages import MeetingMessages
+from handlers.reach_messages import ReachTexts
 from handlers.redraw import REDRAWS, build_redraw_lane
 from storage.attendance import AttendanceRepository
 from storage.audience import AudienceRepository
@@ -48,8 +52,11 @@ from storage.catch_up import CatchUpRepository
 from storage.consultations import ConsultationRepository
 from storage.contact_requests import ContactRequestRepository
 from storage.db import Database, open_database
+from storage.invitations import InvitationRepository
 from storage.meetings import MeetingRepository
 from storage.members import MemberRepository
+from storage.reach import ReachRepository
+from storage.results_warnings import ResultsWarningRepository
 from storage.roles import RoleRepository
 from storage.stats import StatsRepository
 
@@ -89,6 +96,20 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
     roles = RoleService(roles_repo, audit, clock, set(settings.coordinator_ids))
     await roles.bootstrap()
     delivery = build_delivery(settings, db, clock, audit=audit)
+    reach_rows = ReachRepository(db)
+    reach_texts = ReachTexts(texts)
+    reach = ReachService(
+        reach_rows,
+        ResultsWarningRepository(db),
+        ConsultationRepository(db),
+        contacts,
+        delivery,
+        roles,
+        clock,
+        reach_texts,
+    )
+    # Told when a broadcast ends: a results pack or an urgent notice that reached nobody.
+    delivery.add_listener(reach)
     audiences = AudienceResolver(AudienceRepository(db), forum, clock)
     broadcasts = BroadcastService(delivery, audiences, roles, audit, quiet_hours(settings), clock)
     meetings = MeetingService(
@@ -149,6 +170,7 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
             delivery=delivery,
             messages=UrgentNotices(texts, forum),
             reminder_hours=settings.urgent_contact_reminder_hours,
+            reach=reach,
         ),
         reports=ReportService(members, stats, audit, roles, forum, clock),
         delivery=delivery,
@@ -166,6 +188,17 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
             small_group=settings.small_group_threshold,
         ),
         safety=SafetyNet(matcher, stats, clock, settings.zone),
+        reach=reach,
+        invitations=InvitationService(
+            InvitationRepository(db),
+            reach_rows,
+            reach,
+            delivery,
+            roles,
+            audit,
+            clock,
+            reach_texts,
+        ),
     )
 
 
@@ -186,7 +219,7 @@ async def build_application(
             .base_file_url(settings.bot_api_base_file_url)
             .context_types(ContextTypes(context=ForumContext))
             .defaults(Defaults(parse_mode=ParseMode.HTML))
-            .concurrent_updates(True)
+            .concurrent_updates(PressesInOrder())  # one person's presses in order
             .request(AiohttpRequest(pool_size=REQUEST_POOL_SIZE))
             .get_updates_request(UpdatesRequest(pool_size=1))
             .post_init(_post_init)
@@ -203,6 +236,7 @@ async def build_application(
         schedule_meeting_jobs(app)
         schedule_consultation_jobs(app)
         schedule_contact_jobs(app)
+        schedule_reach_jobs(app)
     except BaseException:
         await services.db.close()
         raise

@@ -1,4 +1,9 @@
-"""The text catalogue: every sentence a person reads, by key, rendered as safe Telegram HTML."""
+"""The text catalogue: every sentence a person reads, by key, rendered as safe Telegram HTML.
+
+A placeholder is a plain name, ``{count}``, or a word that fits a number, ``{count:person|people}``:
+the first form when the value is 1, the second for any other value (0, 2, "1,200", "fewer than
+5"). The word form shows only the word, so a catalogue writes ``{count} {count:person|people}``.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from config.yamlfile import read_yaml
 
 _KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 _FORMATTER = string.Formatter()
+_PLURAL_BAR = "|"
 _LABELS_KEPT = 1000  # plain renderings remembered for the sandbox's button keys (show_keys only)
 
 
@@ -21,6 +27,9 @@ class Texts:
     def __init__(self, entries: dict[str, str], source: str = "texts", show_keys: bool = False):
         self._entries = entries
         self._fields = {key: _fields_of(source, key, text) for key, text in entries.items()}
+        # Entries with a word that fits a number are filled in by _PLURALS (slower than
+        # str.format, so only where needed: a press redraw renders texts in a rush).
+        self._plural = {key for key, text in entries.items() if _has_plural(text)}
         self.show_keys = show_keys
         self._label_keys: dict[str, list[str]] = {}
 
@@ -44,7 +53,7 @@ class Texts:
         if missing:
             raise KeyError(f"text {key!r} needs values for {sorted(missing)}")
         safe = {name: _escaped(value) for name, value in values.items() if name in expected}
-        text = template.format(**safe)
+        text = self._fill(key, template, safe)
         if self.show_keys:
             # At the start of its own text, on the same line: in a message built from several
             # entries each key then sits right before the words it names.
@@ -59,10 +68,16 @@ class Texts:
         """
         template = self._entries[key]
         expected = self._fields[key]
-        text = template.format(**{k: v for k, v in values.items() if k in expected})
+        text = self._fill(key, template, {k: v for k, v in values.items() if k in expected})
         if self.show_keys:
             self._remember_label(text, key)
         return text
+
+    def _fill(self, key: str, template: str, values: dict[str, object]) -> str:
+        """The template with values in, and each plural word chosen by its value."""
+        if key in self._plural:
+            return _PLURALS.vformat(template, (), values)
+        return template.format(**values)
 
     def keys_of_label(self, label: str) -> list[str]:
         """The keys a plain text (a button label) was rendered from while show_keys was on."""
@@ -82,6 +97,32 @@ class Markup(str):
     """A value that is already safe HTML (built from catalogue entries), so it is not escaped."""
 
 
+def is_one(value: object) -> bool:
+    """True when a number reads as exactly one: 1, "1" or " 1 " (so "1 person", not "1 people");
+    anything else, like 0, 2, "1,200" or "fewer than 5", takes the other form."""
+    if isinstance(value, bool):
+        return False
+    return str(value).strip() == "1"
+
+
+class _PluralFormatter(string.Formatter):
+    """str.format, except that ``{count:person|people}`` picks a word by the value."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if not format_spec:
+            return format(value, "")
+        one, other = format_spec.split(_PLURAL_BAR)
+        return one if is_one(value) else other
+
+
+_PLURALS = _PluralFormatter()
+
+
+def _has_plural(text: str) -> bool:
+    """True when an entry (already checked) has a ``{name:one|other}`` placeholder."""
+    return any(spec for _, field, spec, _ in _FORMATTER.parse(text) if field is not None)
+
+
 def _escaped(value: object) -> str:
     """HTML-escape a value unless it is Markup."""
     if isinstance(value, Markup):
@@ -90,7 +131,8 @@ def _escaped(value: object) -> str:
 
 
 def _fields_of(source: str, key: str, text: str) -> set[str]:
-    """The named placeholders in an entry; positional or odd ones are refused."""
+    """The named placeholders in an entry; positional or odd ones are refused. A plural,
+    ``{count:person|people}``, names its field and has exactly two forms split by one bar."""
     names = set()
     try:
         parsed = list(_FORMATTER.parse(text))
@@ -101,9 +143,16 @@ def _fields_of(source: str, key: str, text: str) -> set[str]:
     for _, field, spec, conversion in parsed:
         if field is None:
             continue
-        if not field.isidentifier() or spec or conversion:
+        if not field.isidentifier() or conversion:
             raise ConfigError(
                 source, f"placeholder {{{field}}} must be a plain name like {{name}}", key
+            )
+        if spec and (spec.count(_PLURAL_BAR) != 1 or "{" in spec or "}" in spec):
+            raise ConfigError(
+                source,
+                f"placeholder {{{field}:{spec}}} must be a plain name like {{name}}, or a word "
+                f"for 1 and a word for other numbers, like {{{field}:person|people}}",
+                key,
             )
         names.add(field)
     return names

@@ -20,6 +20,11 @@ Routes:
   start_in?, forge?}`` -> ``{"callback_query_ids"}`` once all are pressed (a timed rush)
 - ``POST /_emulator/press_button``
   ``{user_id, message_id, callback_data?, text?, chat_id?, forge?}`` -> ``{"callback_query_id"}``
+- ``POST /_emulator/press_inline`` ``{user_id, callback_data, inline_message_id?}``
+  -> ``{"callback_query_id"}`` (a press on a message sent in inline mode: no ``message``)
+- ``POST /_emulator/replay_press`` ``{callback_query_id}`` -> ``{"update_id"}`` (the same
+  press delivered again)
+- ``POST /_emulator/raw_update`` ``{update}`` -> ``{"update_id"}`` (queued as given, however odd)
 - ``GET  /_emulator/chats/{chat_id}/messages?since=N&include_data=1`` -> the chat's messages
   (both sides, ``from_bot`` tells them apart; ``since`` skips the first N)
 - ``GET  /_emulator/messages?since=N&include_data=1`` -> every message the bot sent
@@ -293,6 +298,38 @@ async def _press_buttons(emu: BotApiEmulator, request: web.Request) -> Any:
     return {"callback_query_ids": ids}
 
 
+async def _press_inline(emu: BotApiEmulator, request: web.Request) -> Any:
+    """Press a button on a message sent in inline mode."""
+    body = await _body(request)
+    user_id = _known_user(emu, body)
+    data = body.get("callback_data")
+    if not isinstance(data, str) or not data:
+        raise ControlError(400, "callback_data must be a non-empty string")
+    inline_id = body.get("inline_message_id")
+    query_id = await emu.press_inline_button(
+        user_id, data, str(inline_id) if inline_id is not None else None
+    )
+    return {"callback_query_id": query_id}
+
+
+async def _replay_press(emu: BotApiEmulator, request: web.Request) -> Any:
+    """Deliver a press again."""
+    body = await _body(request)
+    query_id = str(body.get("callback_query_id") or "")
+    if query_id not in emu.state.callback_queries:
+        raise ControlError(404, f"unknown callback query {query_id}")
+    return {"update_id": await emu.replay_press(query_id)}
+
+
+async def _raw_update(emu: BotApiEmulator, request: web.Request) -> Any:
+    """Queue an update as given."""
+    body = await _body(request)
+    update = body.get("update")
+    if not isinstance(update, dict):
+        raise ControlError(400, "update must be a JSON object")
+    return {"update_id": emu.push_raw_update(update)}
+
+
 async def _chat_messages(emu: BotApiEmulator, request: web.Request) -> Any:
     """List a chat's messages."""
     chat_id = _int(request.match_info["chat_id"], "chat_id")
@@ -450,6 +487,9 @@ def add_control_routes(app: web.Application, emu: BotApiEmulator) -> None:
         ("POST", "/files", _add_file),
         ("POST", "/press_button", _press_button),
         ("POST", "/press_buttons", _press_buttons),
+        ("POST", "/press_inline", _press_inline),
+        ("POST", "/replay_press", _replay_press),
+        ("POST", "/raw_update", _raw_update),
         ("GET", "/chats/{chat_id}/messages", _chat_messages),
         ("GET", "/messages", _all_messages),
         ("POST", "/wait_for_message", _wait_for_message),

@@ -417,6 +417,70 @@ class BotApiEmulator:
         await asyncio.sleep(0)
         return query_id
 
+    async def press_inline_button(
+        self, user_id: int, callback_data: str, inline_message_id: str | None = None
+    ) -> str:
+        """The user presses a button on a message sent in inline mode (through another chat):
+        Telegram's callback query then has ``inline_message_id`` and no ``message``. Return the
+        callback query id."""
+        user = self.user(user_id)
+        query_id = self.state.new_query_id()
+        inline_id = inline_message_id or f"AQAAA{query_id[-8:]}"
+        self.state.callback_queries[query_id] = CallbackQueryRecord(
+            query_id,
+            user_id,
+            0,
+            0,
+            callback_data,
+            self.state.clock.monotonic(),
+            inline_message_id=inline_id,
+        )
+        self.state.push_update(
+            "callback_query",
+            {
+                "id": query_id,
+                "from": user.to_api(),
+                "inline_message_id": inline_id,
+                "chat_instance": str(user_id * 7919 + 29),
+                "data": callback_data,
+            },
+        )
+        await asyncio.sleep(0)
+        return query_id
+
+    async def replay_press(self, query_id: str) -> int:
+        """Deliver a press again, as the same callback query (same id, data and message, the
+        message as it is now): what the bot sees when one press reaches it twice. Answering
+        it a second time is refused as Telegram does ("query is too old"). Return the new
+        update's id."""
+        query = self.state.callback_queries.get(query_id)
+        if query is None:
+            raise ValueError(f"unknown callback query {query_id}")
+        user = self.user(query.user_id)
+        payload: dict[str, Any] = {
+            "id": query_id,
+            "from": user.to_api(),
+            "data": query.data,
+        }
+        if query.inline_message_id is not None:
+            payload["inline_message_id"] = query.inline_message_id
+            payload["chat_instance"] = str(query.user_id * 7919 + 29)
+        else:
+            chat = self.chat(query.chat_id)
+            payload["message"] = chat.by_id[query.message_id].to_api()
+            payload["chat_instance"] = str(abs(chat.chat_id) * 7919 + 17)
+            chat.read_cursor = len(chat.events)
+        update_id = self.state.push_update("callback_query", payload)
+        await asyncio.sleep(0)
+        return update_id
+
+    def push_raw_update(self, body: dict[str, Any]) -> int:
+        """Queue an update as given (its update_id set), even one a bot cannot read, such as
+        ``{"message": {"text": "..."}}`` without a chat or a date. Return its update_id."""
+        if not isinstance(body, dict):
+            raise ValueError("an update is a JSON object")
+        return self.state.push_raw_update(body)
+
     async def press_buttons_over(
         self,
         presses: list[tuple[int, int, str]],

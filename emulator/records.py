@@ -369,6 +369,7 @@ class CallbackQueryRecord:
     data: str
     created: float
     answered: bool = False
+    inline_message_id: str | None = None  # a press on a message sent in inline mode
 
 
 @dataclass(slots=True)

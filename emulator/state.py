@@ -269,6 +269,15 @@ class EmulatorState:
         self._wake_poller("update")
         return update_id
 
+    def push_raw_update(self, body: dict[str, Any]) -> int:
+        """Queue an update exactly as given (only its update_id is set), however odd its
+        contents: for testing a bot with updates it cannot read. Return its update_id."""
+        update_id = next(self._update_ids)
+        kind = next((key for key in body if key != "update_id"), "unknown")
+        self.updates.append((update_id, kind, {**body, "update_id": update_id}))
+        self._wake_poller("update")
+        return update_id
+
     def _wake_poller(self, reason: str) -> None:
         """Resolve the pending long poll, if any."""
         poller = self._poller

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import (
     attendance,
+    audit,
     broadcast,
     broadcasts,
     consultations,
@@ -47,6 +48,7 @@ MODULES = (
     leave,
     help,
     coordinators,
+    audit,
     # /broadcast's media catcher hands anything not for a draft to the fallback, so it must
     # come before it; its draft-keeping hook runs in a group before the crisis net's.
     broadcast,

@@ -7,28 +7,38 @@ only when the coordinator asks: bad input gets a kind message and the draft is k
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import (
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
     Message,
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, RetryAfter
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.delivery import DOCUMENT, PHOTO, Audience, Media
 from bot.delivery.content import plan
-from bot.flood import retry_after_seconds
+from bot.localtime import local_clock, same_local_day
 from bot.services.broadcasts import Draft, MessageTooLong, NoRecipients
 from bot.services.errors import InvalidChoice, ServiceError
+from bot.textsplit import visible_units
 from handlers import audience_picker, awaiting, fallback
 from handlers.callbacks import pattern
-from handlers.common import ForumApp, ForumContext, keyboard, labelled, say, send, show_key
+from handlers.common import (
+    ForumApp,
+    ForumContext,
+    keyboard,
+    labelled,
+    patiently,
+    say,
+    send,
+    show_key,
+)
 from handlers.delivery_reports import audience_words, local_time, number
 from handlers.drafts import DraftStore
 
@@ -43,7 +53,6 @@ ACTION = "bc"  # bc:<draft id>:<what>[:<place id>]
 # Runs before the crisis net (group -100) and only keeps a coordinator's draft text, so the
 # text is not lost when the crisis net answers it; it never replies and never stops others.
 CAPTURE_GROUP = -101
-MAX_PREVIEW_WAIT = 5.0  # seconds a preview may wait for Telegram's flood control
 _MEDIA = filters.PHOTO | filters.Document.ALL
 _OTHER_ATTACHMENTS = (
     filters.VIDEO
@@ -157,12 +166,35 @@ async def show_preview(update: Update, context: ForumContext) -> None:
     await send(context, update.effective_chat.id, text, _preview_buttons(context, draft))
 
 
+def _send_now_button(
+    context: ForumContext, draft: Draft, key: str, key_at_night: str
+) -> InlineKeyboardButton:
+    """'Send now'; at night (quiet hours, and not urgent) it says when it will really go: 'Send
+    at 08:00', or 'Send at 08:00 tomorrow' before midnight."""
+    services = context.services
+    starts = services.broadcasts.starts_at(draft.with_changes(send_at=None))
+    if starts is None:
+        return DRAFTS.button(context, key, draft, "now")
+    zone = services.settings.zone
+    time = local_clock(starts, zone)
+    if not same_local_day(starts, services.clock.now(), zone):
+        time = services.texts.plain("broadcast.time_tomorrow", time=time)
+    return labelled(services.texts.plain(key_at_night, time=time), ACTION, draft.id, "now")
+
+
 def _preview_buttons(context: ForumContext, draft: Draft) -> InlineKeyboardMarkup:
-    """Send now or at the chosen time, choose a time, urgent, remove media, change, cancel."""
+    """Send now (or, at night, at the end of quiet hours) or at the chosen time, choose a time,
+    urgent, remove media, change, cancel."""
     texts = context.services.texts
     rows = []
     if draft.send_at is None:
-        rows.append([DRAFTS.button(context, "broadcast.button_send_now", draft, "now")])
+        rows.append(
+            [
+                _send_now_button(
+                    context, draft, "broadcast.button_send_now", "broadcast.button_send_morning"
+                )
+            ]
+        )
         rows.append([DRAFTS.button(context, "broadcast.button_choose_time", draft, "time")])
     else:
         label = texts.plain(
@@ -172,7 +204,12 @@ def _preview_buttons(context: ForumContext, draft: Draft) -> InlineKeyboardMarku
         rows.append(
             [
                 DRAFTS.button(context, "broadcast.button_change_time", draft, "time"),
-                DRAFTS.button(context, "broadcast.button_now_instead", draft, "now"),
+                _send_now_button(
+                    context,
+                    draft,
+                    "broadcast.button_now_instead",
+                    "broadcast.button_send_morning",
+                ),
             ]
         )
     urgent_key = "broadcast.button_not_urgent" if draft.urgent else "broadcast.button_urgent"
@@ -214,15 +251,9 @@ async def _send_as_members_see_it(update: Update, context: ForumContext, draft: 
 
 
 async def _patiently(call: Callable[[], Awaitable[object]]) -> None:
-    """Make a call; if Telegram says to slow down for a moment, wait once and try again."""
-    try:
-        await call()
-    except RetryAfter as exc:
-        wait = retry_after_seconds(exc)
-        if wait > MAX_PREVIEW_WAIT:
-            raise
-        await asyncio.sleep(wait)
-        await call()
+    """Make a call; while Telegram says to slow down, wait and try again (as every reply
+    does: handlers.common.patiently)."""
+    await patiently(call)
 
 
 def _absorb(context: ForumContext, message: Message) -> Draft | None:
@@ -248,7 +279,7 @@ async def capture(update: Update, context: ForumContext) -> None:
     if awaiting.current(context) != STEP_MESSAGE or update.effective_message is None:
         return
     updated = _absorb(context, update.effective_message)
-    if updated is not None and len(updated.text_html) <= 4096:
+    if updated is not None and visible_units(updated.text_html) <= 4096:
         DRAFTS.keep(context, updated)
 
 
@@ -429,7 +460,7 @@ async def _send(update: Update, context: ForumContext, draft: Draft) -> None:
         DRAFTS.keep(context, draft)  # nothing was queued: keep the draft for another try
         raise
     awaiting.clear(context)
-    values = {"id": queued.broadcast_id, "count": number(queued.recipients)}
+    values = {"id": queued.number or queued.broadcast_id, "count": number(queued.recipients)}
     if queued.starts_at is None:
         await show_key(update, context, "broadcast.queued_now", None, **values)
     else:

@@ -1,12 +1,17 @@
-"""/broadcasts: recent messages to many people with their state, and stopping one that runs."""
+"""/broadcasts: coordinators' recent messages to members, and apart from them the bot's own
+notices (meeting invitations, reminders, consultation messages, urgent contact notices ...),
+each with its state and, by name and why, who did not get it; stopping one that runs, and
+sending one again to the people counted "not sure"."""
 
 from __future__ import annotations
 
-from telegram import Update
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.delivery import BroadcastStatus
-from bot.services.broadcasts import KIND
+from bot.delivery.reach import WHYS, Missed
 from bot.services.errors import InvalidChoice
 from handlers import awaiting
 from handlers.callbacks import decode, pattern
@@ -21,9 +26,19 @@ from handlers.common import (
     send,
     show_key,
 )
-from handlers.delivery_reports import audience_words, local_time, number
+from handlers.delivery_reports import (
+    LIST_ACTION,
+    MISSED_READ,
+    audience_words,
+    kind_words,
+    local_time,
+    missed_total,
+    not_sure_left,
+    number,
+)
+from handlers.reach_messages import ReachTexts
 
-ACTION = "bcl"  # bcl:<stop|yes|no>:<broadcast id>
+ACTION = LIST_ACTION  # bcl:<stop|yes|no|again>:<broadcast id>
 
 
 def _state_words(context: ForumContext, status: BroadcastStatus) -> str:
@@ -44,49 +59,114 @@ def _state_words(context: ForumContext, status: BroadcastStatus) -> str:
     )
 
 
-def _line(context: ForumContext, status: BroadcastStatus) -> str:
-    """One broadcast in the list."""
+def _line(context: ForumContext, status: BroadcastStatus, missed: Sequence[Missed]) -> str:
+    """One broadcast in the list, with who did not get it."""
     services = context.services
+    texts = services.texts
     broadcast = status.broadcast
-    kind = "broadcast.kind_broadcast" if broadcast.kind == KIND else "broadcast.kind_other"
-    return services.texts.get(
-        "broadcast.list_line",
-        kind=services.texts.plain(kind),
-        id=broadcast.id,
-        audience=audience_words(services, broadcast.audience),
-        created=local_time(services, broadcast.created_at),
-        urgent=services.texts.plain("broadcast.list_urgent") if broadcast.urgent else "",
-        state=_state_words(context, status),
-    )
+    marks = [texts.plain("broadcast.list_urgent")] if broadcast.urgent else []
+    if broadcast.resend_of is not None:
+        marks.append(texts.plain("broadcast.list_again"))
+    values = {
+        "kind": kind_words(services, broadcast),
+        "id": broadcast.number,
+        "created": local_time(services, broadcast.created_at),
+        "urgent": " ".join(marks),
+        "state": _state_words(context, status),
+    }
+    if broadcast.by_coordinator:
+        text = texts.get(
+            "broadcast.list_line",
+            audience=audience_words(services, broadcast.audience),
+            **values,
+        )
+    else:
+        text = texts.get("broadcast.notice_line", **values)
+    short = ReachTexts(texts).missed_short(missed, missed_total(status, missed))
+    return f"{text}\n{short}" if short else text
+
+
+def _buttons(
+    context: ForumContext, status: BroadcastStatus, missed: Sequence[Missed]
+) -> list[InlineKeyboardButton]:
+    """Stop one still going; send one again to those "not sure"."""
+    texts = context.services.texts
+    broadcast = status.broadcast
+    found = []
+    if not status.finished and status.state != "cancelled":
+        if broadcast.by_coordinator:
+            label = texts.plain("broadcast.button_stop", id=broadcast.number)
+        else:
+            label = texts.plain(
+                "broadcast.button_stop_notice",
+                kind=kind_words(context.services, broadcast),
+                id=broadcast.number,
+            )
+        found.append(labelled(label, ACTION, "stop", status.id))
+    left = not_sure_left(missed)
+    if status.finished and left:
+        label = texts.plain(
+            "reach.resend_button_for",
+            kind=kind_words(context.services, broadcast),
+            id=broadcast.number,
+            n=number(left),
+        )
+        found.append(labelled(label, ACTION, "again", status.id))
+    return found
 
 
 async def list_broadcasts(update: Update, context: ForumContext) -> None:
-    """/broadcasts: the newest first, with a stop button for each one still going."""
+    """/broadcasts: coordinators' messages, then the bot's own notices, newest first, with
+    who did not get each one, and buttons to stop one or send it again."""
     awaiting.clear(context)
-    statuses = await context.services.broadcasts.recent(update.effective_user.id)
-    if not statuses:
+    services = context.services
+    actor = update.effective_user.id
+    messages = await services.broadcasts.recent(actor)
+    notices = await services.broadcasts.notices(actor)
+    if not messages and not notices:
         await say(update, context, "broadcast.list_empty")
         return
-    texts = context.services.texts
-    lines = [texts.get("broadcast.list_heading")]
-    lines += [_line(context, status) for status in statuses]
-    rows = [
-        [labelled(texts.plain("broadcast.button_stop", id=status.id), ACTION, "stop", status.id)]
-        for status in statuses
-        if not status.finished and status.state != "cancelled"
+    texts = services.texts
+    blocks: list[str] = []
+    rows: list[list[InlineKeyboardButton]] = []
+    everyone_missed: list[Missed] = []
+    for heading, statuses in (
+        ("broadcast.list_heading", messages),
+        ("broadcast.list_heading_notices", notices),
+    ):
+        if not statuses and heading == "broadcast.list_heading":
+            blocks.append(texts.get("broadcast.list_empty"))
+            continue
+        if not statuses:
+            continue
+        blocks.append(texts.get(heading))
+        for status in statuses:
+            missed = await services.broadcasts.missed(actor, status.id, MISSED_READ)
+            everyone_missed += missed
+            blocks.append(_line(context, status, missed))
+            rows += [[found] for found in _buttons(context, status, missed)]
+    steps = [
+        texts.get(f"reach.next_{why}")
+        for why in WHYS
+        if any(person.why == why and not person.sent_again for person in everyone_missed)
     ]
-    markup = keyboard(rows) if rows else None
-    await send(context, update.effective_chat.id, "\n\n".join(lines), markup)
+    if steps:
+        blocks.append("\n".join([texts.get("reach.next_heading"), *steps]))
+    await send(
+        context, update.effective_chat.id, "\n\n".join(blocks), keyboard(rows) if rows else None
+    )
 
 
 async def on_button(update: Update, context: ForumContext) -> None:
-    """Stop (asks first), yes (stops it) or no (keeps it going); checked in the service."""
+    """Stop (asks first), yes (stops it), no (keeps it going), or again (sends it once more
+    to those "not sure"); checked in the service."""
     await answer(update, context)
     callback = decode(update.callback_query.data, ACTION)
     what, broadcast_id = callback.arg(0), callback.int_arg(1)
     services = context.services
     actor = update.effective_user.id
     status = await services.broadcasts.get(actor, broadcast_id)
+    shown = status.broadcast.number
     if what == "stop":
         markup = keyboard(
             [
@@ -99,22 +179,27 @@ async def on_button(update: Update, context: ForumContext) -> None:
             context,
             "broadcast.stop_confirm",
             markup,
-            id=broadcast_id,
+            id=shown,
             done=number(status.counts.settled),
             total=number(status.counts.total),
         )
     elif what == "yes":
         cancelled = await services.broadcasts.cancel(actor, broadcast_id)
-        await show_key(
-            update, context, "broadcast.stopped", None, id=broadcast_id, n=number(cancelled)
-        )
+        await show_key(update, context, "broadcast.stopped", None, id=shown, n=number(cancelled))
     elif what == "no":
-        await show_key(update, context, "broadcast.stop_kept", None, id=broadcast_id)
+        await show_key(update, context, "broadcast.stop_kept", None, id=shown)
+    elif what == "again":
+        note = services.texts.get("reach.resend_note") + "\n\n"
+        resent = await services.broadcasts.resend_uncertain(actor, broadcast_id, note)
+        if resent:
+            await say(update, context, "reach.resend_done", None, n=resent)
+        else:
+            await say(update, context, "reach.resend_nobody")
     else:
         raise InvalidChoice
 
 
 def register(app: ForumApp) -> None:
-    """Add /broadcasts and its buttons."""
+    """Add /broadcasts and its buttons (also the delivery report's "send again")."""
     app.add_handler(CommandHandler("broadcasts", list_broadcasts, filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_button, pattern(ACTION)))

@@ -36,6 +36,7 @@ from handlers.common import (
     answer,
     button,
     keyboard,
+    patiently,
     say,
     send,
     show_key,
@@ -183,6 +184,10 @@ async def submit(
     outcome = await services.contact.ask(
         user.id, user.first_name, text, urgent=urgent, ask_key=ask_key
     )
+    if not outcome.passed_on:
+        # No coordinator can get it (none, or none reachable): never say it was passed on.
+        await say(update, context, "contact.not_passed_on", back_to_menu(context))
+        return
     if outcome.repeated:
         key = "contact.already_sent_urgent" if urgent else "contact.already_sent"
         await say(update, context, key, back_to_menu(context))
@@ -325,19 +330,29 @@ async def _edit_copy(context: ForumContext, copy: NoticeCopy, text: str) -> bool
 
 
 async def on_handled(update: Update, context: ForumContext) -> None:
-    """A coordinator marks a request handled (checked again in the service)."""
+    """A coordinator marks a request handled (checked again in the service). Pressed again (a
+    double tap, a replayed press), it changes nothing and says nothing more."""
     await answer(update, context)
     request_id = decode(update.callback_query.data, "handled").int_arg(0)
-    request = await context.services.contact.mark_handled(update.effective_user.id, request_id)
-    await say(
-        update,
-        context,
-        "contact.marked_handled",
-        None,
-        name=request.first_name,
-        request_id=request.id,
-    )
-    await update.callback_query.edit_message_reply_markup(None)
+    coordinator = update.effective_user.id
+    contact = context.services.contact
+    before = await contact.get_for_coordinator(coordinator, request_id)
+    request = await contact.mark_handled(coordinator, request_id)
+    if before.is_open:
+        await say(
+            update,
+            context,
+            "contact.marked_handled",
+            None,
+            name=request.first_name,
+            request_id=request.id,
+        )
+    elif before.handled_by != coordinator:
+        await say(update, context, "contact.already_done", None, request_id=request.id)
+    try:  # the button is done with
+        await patiently(lambda: update.callback_query.edit_message_reply_markup(None))
+    except TelegramError as exc:
+        logger.info("pressed request not changed: %s", type(exc).__name__)
 
 
 def register(app: ForumApp) -> None:

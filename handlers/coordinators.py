@@ -1,4 +1,5 @@
-"""Coordinator commands: /grant, /revoke, /members, /audit and listing a hub by name."""
+"""Coordinator commands: /grant, /revoke, /members and listing a hub by name (/audit is in
+handlers/audit.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.localtime import local_datetime
 from bot.results.members_chart import members_chart_png
 from bot.role_args import RoleArgsError, parse_role_args
 from bot.services.reports import MembersReport
@@ -16,6 +16,7 @@ from bot.texts import Markup, Texts
 from handlers import awaiting
 from handlers.callbacks import decode, pattern
 from handlers.common import ForumApp, ForumContext, answer, keyboard, labelled, say, send
+from handlers.invitation_links import invitation_lines
 from storage.roles import COORDINATOR
 
 _CAPTION_ROOM = 1000  # Telegram allows 1024 characters in a caption
@@ -38,9 +39,10 @@ async def _change_role(update: Update, context: ForumContext, grant: bool) -> No
         await say(update, context, "roles.usage")
         return
     target = args.telegram_id
+    name = None  # the first name of someone granted from their contact request
     if args.request_id is not None:
         request = await services.contact.get_for_coordinator(actor, args.request_id)
-        target = request.telegram_id
+        target, name = request.telegram_id, request.first_name
     assert target is not None
     if grant:
         change = await services.roles.grant(actor, target, args.role)
@@ -48,9 +50,10 @@ async def _change_role(update: Update, context: ForumContext, grant: bool) -> No
     else:
         change = await services.roles.revoke(actor, target, args.role)
         key = "roles.revoked" if change.changed else "roles.did_not_have"
-    await say(
-        update, context, key, None, user_id=target, role=_role_name(services.texts, args.role)
-    )
+    text = services.texts.get(key, user_id=target, role=_role_name(services.texts, args.role))
+    if grant:  # someone who has not opened the bot gets a link to pass on
+        text += await invitation_lines(context, actor, target, args.role, name)
+    await send(context, update.effective_chat.id, text)
 
 
 async def grant(update: Update, context: ForumContext) -> None:
@@ -193,36 +196,10 @@ async def on_hub_list(update: Update, context: ForumContext) -> None:
     await send(context, update.effective_chat.id, text)
 
 
-async def audit(update: Update, context: ForumContext) -> None:
-    """/audit: the latest recorded coordinator actions."""
-    awaiting.clear(context)
-    services = context.services
-    entries = await services.reports.audit_log(update.effective_user.id)
-    if not entries:
-        await say(update, context, "audit.empty")
-        return
-    texts = services.texts
-    nobody = texts.plain("audit.nobody")
-    lines = [texts.get("audit.heading", count=len(entries))]
-    for entry in entries:
-        lines.append(
-            texts.get(
-                "audit.line",
-                at=local_datetime(entry.at, services.settings.zone),
-                actor=entry.actor_id if entry.actor_id is not None else nobody,
-                action=entry.action,
-                target=entry.target_id if entry.target_id is not None else "-",
-                detail=entry.detail or "-",
-            )
-        )
-    await send(context, update.effective_chat.id, "\n".join(lines))
-
-
 def register(app: ForumApp) -> None:
-    """Add the coordinator commands and the hub-list button."""
+    """Add the coordinator commands and the hub-list button (/audit: handlers/audit.py)."""
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("grant", grant, private))
     app.add_handler(CommandHandler("revoke", revoke, private))
     app.add_handler(CommandHandler("members", members, private))
-    app.add_handler(CommandHandler("audit", audit, private))
     app.add_handler(CallbackQueryHandler(on_hub_list, pattern("hubl")))

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from bot.delivery import BroadcastStatus, DeliveryListener
+from bot.delivery.reach import NOT_CONFIRMED, Missed
 from bot.localtime import local_datetime
 from bot.services.registry import Services
-from handlers.common import ForumApp
+from handlers.common import ForumApp, keyboard, labelled
+from handlers.reach_messages import ReachTexts
+from storage.broadcasts import Broadcast
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +29,8 @@ KNOWN_REASONS = (
     "no_connection",
 )
 KNOWN_SKIPS = ("paused", "unreachable", "opted_out")
+MISSED_READ = 500  # people read for a report's names (it shows a few and counts the rest)
+LIST_ACTION = "bcl"  # the /broadcasts buttons (handlers/broadcasts.py): bcl:again:<id> resends
 
 
 def number(value: int) -> str:
@@ -64,6 +70,46 @@ def duration_words(services: Services, span: timedelta) -> str:
     return " ".join(parts)
 
 
+def kind_words(services: Services, broadcast: Broadcast) -> str:
+    """What a broadcast is, in words: "Message" for a coordinator's, else the notice's kind
+    ("Meeting reminder", "Results pack" ...)."""
+    texts = services.texts
+    if broadcast.by_coordinator:
+        return texts.plain("broadcast.kind_broadcast")
+    try:
+        return texts.plain(f"broadcast.kind_{broadcast.kind}")
+    except KeyError:  # a kind with no words of its own yet
+        return texts.plain("broadcast.kind_other")
+
+
+def missed_total(status: BroadcastStatus, missed: Sequence[Missed]) -> int:
+    """How many people a broadcast did not reach, or may not have (all of them, even past
+    the names read)."""
+    if len(missed) < MISSED_READ:
+        return len(missed)
+    counts = status.counts
+    return (
+        counts.blocked
+        + counts.failed_total
+        + counts.uncertain
+        + counts.skipped.get("unreachable", 0)
+    )
+
+
+def not_sure_left(missed: Sequence[Missed]) -> int:
+    """People counted "not sure" who have not been sent it again yet."""
+    return sum(1 for person in missed if person.why == NOT_CONFIRMED and not person.sent_again)
+
+
+def resend_button(services: Services, status: BroadcastStatus, missed: Sequence[Missed]):
+    """The one button to send it again to those "not sure", or None."""
+    left = not_sure_left(missed)
+    if not left or not status.finished:
+        return None
+    label = services.texts.plain("reach.resend_button", n=number(left))
+    return labelled(label, LIST_ACTION, "again", status.id)
+
+
 def progress_text(services: Services, status: BroadcastStatus) -> str:
     """'Sending broadcast 12: 1,200 of 5,000 done', or what it is waiting for."""
     texts = services.texts
@@ -71,24 +117,40 @@ def progress_text(services: Services, status: BroadcastStatus) -> str:
     if status.waiting_until is not None:
         return texts.get(
             "broadcast.progress_waiting",
-            id=status.id,
+            id=status.broadcast.number,
             done=number(counts.settled),
             total=number(counts.total),
             time=local_time(services, status.waiting_until),
         )
     key = "broadcast.progress_done" if status.finished else "broadcast.progress"
-    return texts.get(key, id=status.id, done=number(counts.settled), total=number(counts.total))
+    return texts.get(
+        key, id=status.broadcast.number, done=number(counts.settled), total=number(counts.total)
+    )
 
 
-def report_text(services: Services, status: BroadcastStatus) -> str:
-    """The delivery report: delivered, blocked, failed with reasons, uncertain, time taken."""
+def report_text(
+    services: Services, status: BroadcastStatus, missed: Sequence[Missed] = (), total: int = 0
+) -> str:
+    """The delivery report: delivered, blocked, failed with reasons, uncertain, time taken;
+    then who did not get it, by name and why, and what to do next."""
     texts = services.texts
     counts = status.counts
-    heading = (
-        "broadcast.report_stopped" if status.state == "cancelled" else "broadcast.report_heading"
-    )
+    broadcast = status.broadcast
+    if broadcast.resend_of is not None:
+        heading = texts.get(
+            "broadcast.report_heading_again",
+            kind=kind_words(services, broadcast),
+            id=broadcast.number,
+        )
+    else:
+        key = (
+            "broadcast.report_stopped"
+            if status.state == "cancelled"
+            else "broadcast.report_heading"
+        )
+        heading = texts.get(key, id=broadcast.number)
     lines = [
-        texts.get(heading, id=status.id),
+        heading,
         texts.get("broadcast.report_delivered", n=number(counts.delivered)),
         texts.get("broadcast.report_blocked", n=number(counts.blocked)),
         texts.get("broadcast.report_failed", n=number(counts.failed_total)),
@@ -107,7 +169,18 @@ def report_text(services: Services, status: BroadcastStatus) -> str:
         )
     if counts.uncertain:
         lines += ["", texts.get("broadcast.report_uncertain_note")]
+    block = ReachTexts(texts).missed_block(missed, total)
+    if block:
+        lines += ["", block]
     return "\n".join(lines)
+
+
+async def full_report(services: Services, status: BroadcastStatus):
+    """The report's text with the names of who did not get it, and its button (or None)."""
+    missed = await services.delivery.missed(status.id, MISSED_READ)
+    text = report_text(services, status, missed, missed_total(status, missed))
+    button = resend_button(services, status, missed)
+    return text, keyboard([[button]]) if button else None
 
 
 class CoordinatorUpdates(DeliveryListener):
@@ -144,9 +217,10 @@ class CoordinatorUpdates(DeliveryListener):
                 await self._edit_or_send(chat_id, message_id, progress_text(self._services, status))
             except (BadRequest, Forbidden):
                 logger.info("progress message for %d not updated", status.id)
+        text, markup = await full_report(self._services, status)
         try:
             await self._app.bot.send_message(
-                chat_id, report_text(self._services, status), parse_mode=ParseMode.HTML
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
             )
         except (BadRequest, Forbidden) as exc:
             # The coordinator cannot be reached (no chat, blocked): trying again will not help.

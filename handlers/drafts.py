@@ -34,6 +34,10 @@ D = TypeVar("D", bound=_HasId)
 # user_data: a list a step is showing (the audience step's regions or hubs), so asking the step
 # again shows that list, not the question before it; any press on the draft's buttons forgets it.
 SHOWN_LIST = "draft_shown_list"
+# user_data: the ids of drafts lately used up (sent, created), so a press on their buttons
+# delivered again (a double tap, a replayed update) leaves the message saying what was done.
+USED = "drafts_used"
+USED_KEPT = 20
 AskNext = Callable[[Update, ForumContext, D], Awaitable[None]]
 
 
@@ -110,10 +114,18 @@ class DraftStore(Generic[D]):
 
     async def claim(self, update: Update, context: ForumContext) -> bool:
         """Take the draft before using it, so a double tap cannot use it twice; False if gone."""
-        if self.take(context) is None:
+        draft = self.take(context)
+        if draft is None:
             await show_key(update, context, self.stale)
             return False
+        used = context.user_data.setdefault(USED, [])
+        used.append((self.action, draft.id))
+        del used[:-USED_KEPT]
         return True
+
+    def used(self, context: ForumContext, draft_id: str) -> bool:
+        """Whether this draft was used up lately (its buttons pressed again change nothing)."""
+        return (self.action, draft_id) in context.user_data.get(USED, ())
 
     def button(
         self, context: ForumContext, key: str, draft: D, what: str, *more: object
@@ -166,7 +178,8 @@ class DraftStore(Generic[D]):
         await context.services.roles.require_coordinator(update.effective_user.id, permission)
         draft = self.get(context)
         if draft is None or draft.id != draft_id:
-            await show_key(update, context, self.stale)
+            if not self.used(context, draft_id):  # a press again on a used draft: it is done
+                await show_key(update, context, self.stale)
             return None
         context.user_data.pop(SHOWN_LIST, None)  # a list shown is answered or left
         return Press(draft, what, callback.args[2:], callback)

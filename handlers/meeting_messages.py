@@ -47,14 +47,17 @@ class MeetingMessages:
         )
 
     def length(self, meeting: Meeting) -> str:
-        """Like '90 minutes' or '2 hours'."""
+        """Like '90 minutes', '1 hour' or '2 hours'."""
         hours, minutes = divmod(meeting.duration_minutes, 60)
-        if minutes == 0 and hours > 1:
+        if minutes == 0 and hours >= 1:
             return self._texts.plain("meetings.length_hours", hours=hours)
         return self._texts.plain("meetings.length_minutes", minutes=meeting.duration_minutes)
 
     def where(self, meeting: Meeting) -> str:
-        """The address, the link, or both (plain text)."""
+        """The place as it was typed (it holds the link when one was typed with it), or the
+        link alone, or an address and a link kept apart by older meetings (plain text)."""
+        if meeting.place and meeting.link in meeting.place:
+            return self._texts.plain("meetings.where_place", place=meeting.place)
         if meeting.place and meeting.link:
             return self._texts.plain("meetings.where_both", place=meeting.place, link=meeting.link)
         if meeting.link:
@@ -121,17 +124,9 @@ class MeetingMessages:
         return self._with_details("meetings.invitation", meeting), self.rsvp_buttons(meeting)
 
     def reminder(self, meeting: Meeting) -> tuple[str, object]:
-        """The reminder, with a calendar button."""
-        markup = InlineKeyboardMarkup(
-            [
-                [
-                    InlineKeyboardButton(
-                        self._texts.plain("meetings.button_calendar"),
-                        callback_data=encode(ACTION, meeting.id, CALENDAR),
-                    )
-                ]
-            ]
-        )
+        """The reminder, with the answer buttons (to change an answer there and then) and
+        the calendar button."""
+        markup = self.rsvp_buttons(meeting, calendar=True)
         return self._with_details("meetings.reminder", meeting), markup
 
     def nudge(self, meeting: Meeting) -> tuple[str, object]:

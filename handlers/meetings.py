@@ -31,7 +31,7 @@ from storage.meetings import Meeting
 LIST_LIMIT = 5  # meetings shown one by one, each with its buttons
 COORDINATOR_LIMIT = 10
 MANAGE = "mc"  # mc:<meeting id>:<t|p|x|xy|keep|s>
-MARK = "ma"  # ma:<meeting id>:<open|save|member id>
+MARK = "ma"  # ma:<meeting id>:<open|save|member id[:1 came | :0 did not]>
 EDITING = "meeting_editing"
 STEP_NEW_TIME, STEP_NEW_PLACE = "meeting_new_time", "meeting_new_place"
 
@@ -164,6 +164,7 @@ async def show_sheet(update: Update, context: ForumContext, meeting_id: int) -> 
                 MARK,
                 meeting_id,
                 line.member_id,
+                0 if line.attended else 1,  # what the press sets, so a replay sets it again
             )
         ]
         for line in lines
@@ -191,7 +192,8 @@ async def on_mark(update: Update, context: ForumContext) -> None:
             count=came,
         )
     else:
-        await services.meetings.toggle_attended(user_id, meeting_id, callback.int_arg(1))
+        came = bool(callback.int_arg(2)) if len(callback.args) > 2 else None
+        await services.meetings.toggle_attended(user_id, meeting_id, callback.int_arg(1), came)
         await show_sheet(update, context, meeting_id)
 
 

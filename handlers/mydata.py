@@ -1,4 +1,8 @@
-"""/mydata: everything stored about the person, readable and as a JSON file."""
+"""/mydata: everything stored about the person, readable and as a JSON file.
+
+The words show times in local time, in words, and leave out what is empty; the file keeps
+ISO times in UTC (its caption says so), so it stays exact and easy for a computer to read.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,12 @@ import json
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler, filters
 
+from bot.localtime import local_date, local_when, parse_stored
+from bot.texts import Texts
 from handlers import awaiting
-from handlers.common import ForumApp, ForumContext, say
+from handlers.common import ForumApp, ForumContext, say, send
 from handlers.keyboards import back_to_menu
+from storage.roles import COORDINATOR
 
 
 async def mydata(update: Update, context: ForumContext) -> None:
@@ -17,6 +24,7 @@ async def mydata(update: Update, context: ForumContext) -> None:
     awaiting.clear(context)
     services = context.services
     texts = services.texts
+    zone = services.settings.zone
     user_id = update.effective_user.id
     data = await services.members.export(user_id)
     # Each request in full: urgent or not, taken by a coordinator, reminded, done.
@@ -35,42 +43,64 @@ async def mydata(update: Update, context: ForumContext) -> None:
     if nothing:
         await say(update, context, "mydata.nothing", back_to_menu(context))
         return
+    chat_id = update.effective_chat.id
     yes, no = texts.plain("settings.answer_yes"), texts.plain("settings.answer_no")
+    lines = []
     if member is not None:
         receives = member["receives"]
-        await say(
-            update,
-            context,
-            "mydata.member",
-            None,
-            user_id=data["telegram_id"],
-            name=member["first_name"],
-            consented=member["consented_at"],
-            region=member["region"] or texts.plain("settings.national"),
-            hub=member["hub"] or texts.plain("settings.no_hub"),
-            meetings=yes if receives["meeting_reminders"] else no,
-            consultations=yes if receives["consultations"] else no,
-            news=yes if receives["forum_news"] else no,
-            paused=member["paused_until"] or no,
+        joined = parse_stored(member["consented_at"])
+        lines.append(
+            texts.get(
+                "mydata.member",
+                user_id=data["telegram_id"],
+                name=member["first_name"],
+                consented=local_when(joined, zone, texts) if joined else texts.plain("mydata.none"),
+                region=member["region"] or texts.plain("settings.national"),
+                hub=member["hub"] or texts.plain("settings.no_hub"),
+                meetings=yes if receives["meeting_reminders"] else no,
+                consultations=yes if receives["consultations"] else no,
+                news=yes if receives["forum_news"] else no,
+            )
         )
-    await say(
-        update,
-        context,
-        "mydata.other",
-        None,
-        roles=", ".join(data["roles"]) or no,
-        requests=len(data["contact_requests"]),
-        records=len(data["coordinator_records"]),
-        meeting_answers=len(data["meeting_answers"]),
-        poll_answers=len(data["consultation_answers"]),
+        paused = parse_stored(member["paused_until"])
+        if paused is not None:  # an empty line is left out, never shown as "No"
+            lines.append(texts.get("mydata.paused", date=local_date(paused, zone)))
+        await send(context, chat_id, "\n".join(lines))
+        lines = []
+    else:
+        lines.append(texts.get("mydata.account", user_id=data["telegram_id"]))
+    if data["roles"]:
+        lines.append(texts.get("mydata.roles", roles=_roles(texts, data["roles"])))
+    lines.append(
+        texts.get(
+            "mydata.other",
+            requests=_count(texts, data["contact_requests"]),
+            records=_count(texts, data["coordinator_records"]),
+            meeting_answers=_count(texts, data["meeting_answers"]),
+            poll_answers=_count(texts, data["consultation_answers"]),
+        )
     )
+    await send(context, chat_id, "\n".join(lines))
     payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
     await context.bot.send_document(
-        update.effective_chat.id,
+        chat_id,
         InputFile(payload, filename="my-forum-data.json"),
         caption=texts.get("mydata.file_caption"),
         reply_markup=back_to_menu(context),
     )
+
+
+def _roles(texts: Texts, roles: list[str]) -> str:
+    """The person's roles in words, like 'coordinator, decision-maker'."""
+    return ", ".join(
+        texts.plain("roles.coordinator" if role == COORDINATOR else "roles.decision_maker")
+        for role in roles
+    )
+
+
+def _count(texts: Texts, items: list) -> str:
+    """How many, or 'none'."""
+    return str(len(items)) if items else texts.plain("mydata.none")
 
 
 def register(app: ForumApp) -> None:

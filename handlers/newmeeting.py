@@ -24,6 +24,7 @@ from bot.services.meetings import (
     MAX_PLACE,
     MAX_TITLE,
     MeetingDraft,
+    read_length,
 )
 from bot.texts import Markup
 from handlers import audience_picker, awaiting
@@ -41,8 +42,7 @@ LENGTHS = (60, 90, 120, 180)
 ONCE = "once"
 REPEATS = (ONCE, *RULES)
 _LINK = re.compile(r"https?://\S+", re.IGNORECASE)
-_MINUTES = re.compile(r"^(\d{1,3})\s*(?:m|min|mins|minutes?)?$")
-_HOURS = re.compile(r"^(\d{1,2}(?:\.\d{1,2})?)\s*(?:h|hr|hrs|hours?)$")
+_LINK_END = ".,;:!?)'\""  # marks after a link that end the sentence, not the link
 
 
 @dataclass(frozen=True)
@@ -132,28 +132,15 @@ async def ask_length(update: Update, context: ForumContext) -> None:
     await say(update, context, "meetings.new_ask_length", keyboard(rows))
 
 
-def read_minutes(text: str) -> int | None:
-    """'90', '90 minutes', '2 hours', '1.5h' as minutes; None if not understood."""
-    cleaned = " ".join(text.lower().split())
-    match = _MINUTES.match(cleaned)
-    if match:
-        minutes = int(match.group(1))
-    else:
-        match = _HOURS.match(cleaned)
-        if not match:
-            return None
-        minutes = round(float(match.group(1)) * 60)
-    return minutes if 1 <= minutes <= MAX_MINUTES else None
-
-
 async def on_length(update: Update, context: ForumContext, text: str) -> None:
-    """A typed length."""
+    """A typed length; one that cannot be used gets why, an example, and the question again."""
     draft = await DRAFTS.current(update, context)
     if draft is None:
         return
-    minutes = read_minutes(text)
-    if minutes is None:
-        await say(update, context, "meetings.new_length_bad")
+    try:
+        minutes = read_length(text)
+    except ServiceError as error:
+        await say(update, context, error.reason, None, hours=MAX_MINUTES // 60)
         await ask_length(update, context)
         return
     draft = draft.with_changes(minutes=minutes)
@@ -169,14 +156,15 @@ async def ask_where(update: Update, context: ForumContext) -> None:
 
 
 def split_where(text: str) -> tuple[str, str]:
-    """An address and an online link from one message (either may be empty)."""
-    match = _LINK.search(text)
-    link = match.group(0) if match else ""
-    rest = text if not match else text[: match.start()] + " " + text[match.end() :]
-    place = " ".join(rest.split()).strip(" ,;-")
-    for word in ("or online at", "or online", "online at", "online", "and"):
-        if link and place.lower().endswith(word):
-            place = place[: -len(word)].strip(" ,;-")
+    """The place exactly as typed (only the spaces around it trimmed), and the first online
+    link in it for the calendar file. Nothing typed is moved, cut or reworded: 'M1 1AA &
+    online https://meet.example.org/abc' stays just so. A message that is only a link is an
+    online meeting with no address."""
+    place = text.strip()
+    match = _LINK.search(place)
+    link = match.group(0).rstrip(_LINK_END) if match else ""
+    if link and place == link:
+        return "", link
     return place, link
 
 

@@ -362,6 +362,8 @@ async def on_follow(update: Update, context: ForumContext) -> None:
     draft = _draft(context)
     if draft is None or draft.consultation_id != consultation_id:
         raise InvalidChoice
+    if what == "send" and draft.text is not None:
+        context.user_data.pop(FOLLOWUP, None)  # taken before any wait: a second press finds none
     await answer(update, context)
     if what == "send":
         await _send_followup(update, context, draft)

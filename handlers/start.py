@@ -13,18 +13,25 @@ from bot.localtime import local_date
 from handlers import awaiting
 from handlers.callbacks import decode, pattern
 from handlers.common import ForumApp, ForumContext, answer, button, say, show_key
+from handlers.invitation_links import open_link
 from handlers.keyboards import main_menu, with_help
 from handlers.menu import show_menu
 from handlers.setup import ask_region, resume_joining
 
 STEP_CONSENT = "start_consent"
+AGREED_ON = "consent_message"  # user_data: the message whose "Yes, I agree" recorded consent
 
 
 async def start(update: Update, context: ForumContext) -> None:
     """Welcome a newcomer with the privacy notice, take someone part way through joining to
-    their next question, or greet a member with the menu."""
+    their next question, or greet a member with the menu. With an invitation link's token
+    (/start <token>), welcome them in their role instead; a link that does not work gets a
+    kind line, then the normal start."""
     services = context.services
     user = update.effective_user
+    if context.args and await open_link(update, context, context.args[0]):
+        return
+    await services.reach.opened(user.id, user.first_name)  # a role holder opened the bot
     member = await services.members.get(user.id)
     if member is None:
         awaiting.clear(context)
@@ -82,6 +89,7 @@ async def on_consent(update: Update, context: ForumContext) -> None:
         await send_privacy_notice(update, context)
     elif member is None and choice == "yes":
         member = await services.members.join(user.id, user.first_name)
+        context.user_data[AGREED_ON] = update.callback_query.message.message_id
         zone = services.settings.zone
         await show_key(
             update, context, "start.agreed", None, date=local_date(member.consented_at, zone)
@@ -93,8 +101,9 @@ async def on_consent(update: Update, context: ForumContext) -> None:
     elif choice == "no" or member.setup_done:
         awaiting.leave_button_step(context, STEP_CONSENT)
         await show_menu(update, context)
-    else:
+    elif context.user_data.get(AGREED_ON) != update.callback_query.message.message_id:
         await resume_joining(update, context, member)
+    # else: the press that recorded consent, delivered again: its question is out already
 
 
 def register(app: ForumApp) -> None:

@@ -1,7 +1,9 @@
-"""The audit log: who did what, and when."""
+"""The audit log: who did what, and when; and the names and titles that make it readable."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,14 +58,123 @@ class AuditRepository:
         else:
             await self._db.insert(sql, params)
 
-    async def latest(self, limit: int = 20) -> list[AuditEntry]:
-        """The newest entries, newest first."""
-        rows = await self._db.fetch_all(
-            "SELECT id, at, actor_id, action, target_id, detail FROM audit_log "
-            "ORDER BY id DESC LIMIT ?",
-            (limit,),
-        )
+    async def latest(
+        self,
+        limit: int = 20,
+        actions: Collection[str] | None = None,
+        people: Collection[int] | None = None,
+    ) -> list[AuditEntry]:
+        """The newest entries, newest first; only these actions, and only entries where one of
+        these people acted or was acted on, when given."""
+        where, params = [], []
+        if actions is not None:
+            where.append(f"action IN ({_marks(actions)})")
+            params += list(actions)
+        if people is not None:
+            where.append(f"(actor_id IN ({_marks(people)}) OR target_id IN ({_marks(people)}))")
+            params += [*people, *people]
+        sql = "SELECT id, at, actor_id, action, target_id, detail FROM audit_log"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = await self._db.fetch_all(sql + " ORDER BY id DESC LIMIT ?", (*params, limit))
         return [_entry(row) for row in rows]
+
+    async def names(self, people: Collection[int]) -> dict[int, str]:
+        """First names to show in the log: a member's, else a role holder's, else the one
+        given with their latest contact request. Someone with none of these (or who has
+        left) is not in the answer."""
+        if not people:
+            return {}
+        marks, ids = _marks(people), tuple(people)
+        found: dict[int, str] = {}
+        for row in await self._db.fetch_all(
+            f"SELECT telegram_id, first_name FROM contact_requests "
+            f"WHERE telegram_id IN ({marks}) ORDER BY id",
+            ids,
+        ):
+            found[row["telegram_id"]] = row["first_name"]
+        for row in await self._if_kept(
+            f"SELECT telegram_id, first_name FROM roles "
+            f"WHERE telegram_id IN ({marks}) AND first_name IS NOT NULL",
+            ids,
+        ):
+            found[row["telegram_id"]] = row["first_name"]
+        for row in await self._db.fetch_all(
+            f"SELECT telegram_id, first_name FROM members WHERE telegram_id IN ({marks})", ids
+        ):
+            found[row["telegram_id"]] = row["first_name"]
+        return found
+
+    async def _if_kept(self, sql: str, params: Sequence[object]) -> list[Row]:
+        """Rows of a query on a column a later migration adds (role holders' first names,
+        broadcasts' numbers); none while the database does not have it yet."""
+        try:
+            return await self._db.fetch_all(sql, params)
+        except sqlite3.OperationalError as error:
+            if "no such column" not in str(error):
+                raise
+            return []
+
+    async def message_numbers(self, broadcast_ids: Collection[int]) -> dict[int, int]:
+        """The numbers coordinators see for messages ("Message 3"), by broadcast id; a
+        broadcast without one (or from before numbers) is left out."""
+        if not broadcast_ids:
+            return {}
+        rows = await self._if_kept(
+            f"SELECT id, number FROM broadcasts WHERE id IN ({_marks(broadcast_ids)}) "
+            "AND number IS NOT NULL",
+            tuple(broadcast_ids),
+        )
+        return {row["id"]: row["number"] for row in rows}
+
+    async def people_named(self, name: str) -> list[int]:
+        """Everyone whose first name (as a member, or with a contact request) is ``name``,
+        in any mix of capitals."""
+        wanted = name.casefold()
+        rows = await self._db.fetch_all(
+            "SELECT telegram_id, first_name FROM members WHERE first_name LIKE ? "
+            "UNION SELECT telegram_id, first_name FROM contact_requests WHERE first_name LIKE ?",
+            (name, name),
+        )
+        if not rows:  # LIKE ignores capitals only for A to Z: look wider for other letters
+            rows = await self._db.fetch_all(
+                "SELECT telegram_id, first_name FROM members "
+                "UNION SELECT telegram_id, first_name FROM contact_requests"
+            )
+        return sorted(
+            {row["telegram_id"] for row in rows if row["first_name"].casefold() == wanted}
+        )
+
+    async def meeting_titles(self, meeting_ids: Collection[int]) -> dict[int, str]:
+        """Meetings' titles by id (a deleted one is left out)."""
+        if not meeting_ids:
+            return {}
+        rows = await self._db.fetch_all(
+            f"SELECT id, title FROM meetings WHERE id IN ({_marks(meeting_ids)})",
+            tuple(meeting_ids),
+        )
+        return {row["id"]: row["title"] for row in rows}
+
+    async def series_titles(self, series_ids: Collection[int]) -> dict[int, str]:
+        """Each meeting series' title: that of its latest meeting."""
+        if not series_ids:
+            return {}
+        rows = await self._db.fetch_all(
+            "SELECT series_id, title FROM meetings "
+            f"WHERE series_id IN ({_marks(series_ids)}) ORDER BY starts_at",
+            tuple(series_ids),
+        )
+        return {row["series_id"]: row["title"] for row in rows}
+
+    async def questions(self, consultation_ids: Collection[int]) -> dict[int, str]:
+        """Consultations' questions by id (a deleted one is left out)."""
+        if not consultation_ids:
+            return {}
+        rows = await self._db.fetch_all(
+            f"SELECT id, question FROM consultations WHERE id IN ({_marks(consultation_ids)})",
+            tuple(consultation_ids),
+        )
+        return {row["id"]: row["question"] for row in rows}
 
     async def about(self, telegram_id: int) -> list[AuditEntry]:
         """Entries where this person acted or was acted on (for their own data export)."""
@@ -73,3 +184,8 @@ class AuditRepository:
             (telegram_id, telegram_id),
         )
         return [_entry(row) for row in rows]
+
+
+def _marks(values: Collection[object]) -> str:
+    """One ``?`` for each value, for an ``IN (...)`` list."""
+    return ",".join("?" * len(values))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -10,6 +10,9 @@ from storage.db import Database, Row, Session
 from storage.timefmt import from_db, to_db
 
 QUEUED, SENDING, DONE, CANCELLED = "queued", "sending", "done", "cancelled"
+# Coordinators' own messages are numbered apart from the bot's notices (meeting invitations,
+# reminders, consultation messages, urgent contact notices ...): each counts 1, 2, 3 ...
+COORDINATOR_KIND = "broadcast"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,9 @@ class NewBroadcast:
     not_before: datetime | None = None
     report_chat_id: int | None = None
     upload: StoredUpload | None = None  # bytes to send when there is no media_file_id yet
+    must_reach: bool = False  # sent even to people who paused or were marked unreachable
+    resend_of: int | None = None  # the broadcast this one sends again
+    number: int | None = None  # None: the next number of its group
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,23 @@ class Broadcast:
     report_chat_id: int | None
     progress_message_id: int | None
     reported: bool
+    must_reach: bool = False
+    number: int = 0  # what coordinators see: "Message 3", "Notice 12"
+    resend_of: int | None = None
+
+    @property
+    def by_coordinator(self) -> bool:
+        """A coordinator's own message (not one of the bot's notices)."""
+        return self.kind == COORDINATOR_KIND
+
+
+@dataclass(frozen=True)
+class Resent:
+    """A copy queued for people a broadcast may not have reached."""
+
+    broadcast_id: int
+    original_id: int
+    recipients: int
 
 
 @dataclass(frozen=True)
@@ -75,7 +98,7 @@ class StateCount:
 _COLUMNS = (
     "id, kind, created_by, created_at, text_html, media_kind, media_file_id, reply_markup, "
     "urgent, preference, audience, not_before, state, total, started_at, finished_at, "
-    "report_chat_id, progress_message_id, reported"
+    "report_chat_id, progress_message_id, reported, must_reach, number, resend_of"
 )
 
 
@@ -101,7 +124,17 @@ def _broadcast(row: Row) -> Broadcast:
         report_chat_id=row["report_chat_id"],
         progress_message_id=row["progress_message_id"],
         reported=bool(row["reported"]),
+        must_reach=bool(row["must_reach"]),
+        number=row["number"] or row["id"],
+        resend_of=row["resend_of"],
     )
+
+
+# The expression matches the index broadcasts_by_number (migration 0009), so it is one seek.
+_NEXT_NUMBER = (
+    "SELECT COALESCE(MAX(number), 0) + 1 FROM broadcasts "
+    f"WHERE (kind = '{COORDINATOR_KIND}') = ? AND resend_of IS NULL"
+)
 
 
 class BroadcastRepository:
@@ -132,10 +165,14 @@ class BroadcastRepository:
         """The inserts of ``create``, in ``tx``."""
         unique = list(dict.fromkeys(int(r) for r in recipients))
         stamp = to_db(now)
+        number = new.number
+        if number is None:
+            number = await tx.fetch_value(_NEXT_NUMBER, (int(new.kind == COORDINATOR_KIND),))
         broadcast_id = await tx.insert(
             "INSERT INTO broadcasts (kind, created_by, created_at, text_html, media_kind, "
             "media_file_id, reply_markup, urgent, preference, audience, not_before, total, "
-            "report_chat_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "report_chat_id, must_reach, resend_of, number) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 new.kind,
                 new.created_by,
@@ -150,6 +187,9 @@ class BroadcastRepository:
                 to_db(new.not_before),
                 len(unique),
                 new.report_chat_id,
+                int(new.must_reach),
+                new.resend_of,
+                number,
             ),
         )
         if new.upload is not None:
@@ -186,18 +226,132 @@ class BroadcastRepository:
         )
         return _broadcast(row) if row else None
 
-    async def recent(self, limit: int, kind: str | None = None) -> list[Broadcast]:
-        """The newest broadcasts (of one kind, or all), newest first."""
-        if kind is None:
-            rows = await self._db.fetch_all(
-                f"SELECT {_COLUMNS} FROM broadcasts ORDER BY id DESC LIMIT ?", (limit,)
-            )
+    async def recent(
+        self, limit: int, kind: str | None = None, *, other_than: str | None = None
+    ) -> list[Broadcast]:
+        """The newest broadcasts (of one kind, of every kind but one, or all), newest first."""
+        if kind is not None:
+            where, params = "WHERE kind = ?", (kind, limit)
+        elif other_than is not None:
+            where, params = "WHERE kind != ?", (other_than, limit)
         else:
-            rows = await self._db.fetch_all(
-                f"SELECT {_COLUMNS} FROM broadcasts WHERE kind = ? ORDER BY id DESC LIMIT ?",
-                (kind, limit),
-            )
+            where, params = "", (limit,)
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM broadcasts {where} ORDER BY id DESC LIMIT ?", params
+        )
         return [_broadcast(row) for row in rows]
+
+    async def resend_uncertain(
+        self,
+        original_id: int,
+        prefix_html: str,
+        now: datetime,
+        *,
+        created_by: int | None,
+        report_chat_id: int | None,
+    ) -> Resent | None:
+        """Queue a copy, with ``prefix_html`` before its text, for everyone the broadcast may
+        not have reached ("uncertain") and who has not been sent it again yet; one transaction,
+        so a second call (a second press) finds nobody left and queues nothing. None then."""
+        async with self._db.transaction() as tx:
+            rows = await tx.fetch_all(
+                "SELECT id, recipient_id FROM deliveries WHERE broadcast_id = ? "
+                "AND state = 'uncertain' AND resent_in IS NULL ORDER BY id",
+                (original_id,),
+            )
+            if not rows:
+                return None
+            copy_id = await self._copy(
+                tx,
+                original_id,
+                [row["recipient_id"] for row in rows],
+                now,
+                prefix_html=prefix_html,
+                created_by=created_by,
+                report_chat_id=report_chat_id,
+            )
+            await self._mark_resent(tx, [row["id"] for row in rows], copy_id)
+        return Resent(copy_id, original_id, len(rows))
+
+    async def resend_waiting(
+        self, recipient_id: int, reasons: Sequence[str], now: datetime, tx: Session
+    ) -> list[int]:
+        """In ``tx``: queue again, oldest first and urgent (the person is here now), every
+        message that failed for this person with one of ``reasons`` (not started the bot,
+        blocked it) or was skipped because they were marked unreachable, and has not been
+        sent again yet. Return the copies' ids."""
+        rows = await self.waiting(recipient_id, reasons, tx)
+        copies = []
+        for row in rows:
+            copy_id = await self._copy(
+                tx, row["broadcast_id"], [recipient_id], now, urgent=True, created_by=None
+            )
+            await self._mark_resent(tx, [row["id"]], copy_id)
+            copies.append(copy_id)
+        return copies
+
+    @staticmethod
+    async def waiting(recipient_id: int, reasons: Sequence[str], tx: Session) -> list[Row]:
+        """The rows ``resend_waiting`` would send again (id, broadcast_id), oldest first."""
+        marks = ",".join("?" * len(reasons))
+        return await tx.fetch_all(
+            "SELECT d.id, d.broadcast_id FROM deliveries d "
+            "JOIN broadcasts b ON b.id = d.broadcast_id "
+            "WHERE d.recipient_id = ? AND d.resent_in IS NULL AND b.state != 'cancelled' AND ("
+            f"(d.state = 'failed' AND d.reason IN ({marks})) "
+            "OR (d.state = 'cancelled' AND d.reason = 'unreachable')) "
+            "ORDER BY d.broadcast_id",
+            (recipient_id, *reasons),
+        )
+
+    async def _copy(
+        self,
+        tx: Session,
+        original_id: int,
+        recipients: list[int],
+        now: datetime,
+        *,
+        prefix_html: str = "",
+        urgent: bool | None = None,
+        created_by: int | None = None,
+        report_chat_id: int | None = None,
+    ) -> int:
+        """Write a copy of a broadcast (its text, file, buttons and number) for these people."""
+        row = await tx.fetch_one(f"SELECT {_COLUMNS} FROM broadcasts WHERE id = ?", (original_id,))
+        if row is None:
+            raise ValueError(f"no broadcast {original_id}")
+        original = _broadcast(row)
+        new = NewBroadcast(
+            kind=original.kind,
+            text_html=prefix_html + original.text_html,
+            created_by=created_by,
+            media_kind=original.media_kind,
+            media_file_id=original.media_file_id,
+            reply_markup=original.reply_markup,
+            urgent=original.urgent if urgent is None else urgent,
+            preference=original.preference,
+            audience=original.audience,
+            report_chat_id=report_chat_id,
+            must_reach=original.must_reach,
+            resend_of=original.id,
+            number=original.number,
+        )
+        copy_id = await self._write(tx, new, recipients, now)
+        if original.media_kind and not original.media_file_id:
+            await tx.execute(
+                "INSERT INTO broadcast_uploads (broadcast_id, filename, data) "
+                "SELECT ?, filename, data FROM broadcast_uploads WHERE broadcast_id = ?",
+                (copy_id, original_id),
+            )
+        return copy_id
+
+    @staticmethod
+    async def _mark_resent(tx: Session, row_ids: list[int], copy_id: int) -> None:
+        """Record which copy sent these rows' message again."""
+        await tx.execute_many(
+            "UPDATE deliveries SET resent_in = ? WHERE id = ?",
+            [(copy_id, row_id) for row_id in row_ids],
+        )
 
     async def unfinished(self) -> list[Broadcast]:
         """Broadcasts with rows still to settle, oldest first."""

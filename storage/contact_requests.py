@@ -200,13 +200,44 @@ class ContactRequestRepository:
             "d.broadcast_id IS r.reminder_broadcast_id AS reminder "
             "FROM contact_requests r JOIN deliveries d "
             "ON d.broadcast_id IN (r.notice_broadcast_id, r.reminder_broadcast_id) "
-            "WHERE r.id = ? AND d.state = 'sent' AND d.message_id IS NOT NULL ORDER BY d.id",
-            (request_id,),
+            "WHERE r.id = ? AND d.state = 'sent' AND d.message_id IS NOT NULL "
+            # Copies sent again to a coordinator who opened the bot later count too.
+            "UNION ALL SELECT d.recipient_id, d.message_id, "
+            "b.resend_of IS r.reminder_broadcast_id AS reminder "
+            "FROM contact_requests r JOIN broadcasts b "
+            "ON b.resend_of IN (r.notice_broadcast_id, r.reminder_broadcast_id) "
+            "JOIN deliveries d ON d.broadcast_id = b.id "
+            "WHERE r.id = ? AND d.state = 'sent' AND d.message_id IS NOT NULL "
+            "ORDER BY 1",
+            (request_id, request_id),
         )
         return [
             NoticeCopy(row["recipient_id"], row["message_id"], bool(row["reminder"]))
             for row in rows
         ]
+
+    async def reached_nobody(self) -> list[ContactRequest]:
+        """Urgent requests, open and not taken, whose notice has ended without reaching any
+        coordinator (every copy failed or was skipped), whose person has not been told."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM contact_requests r WHERE urgent = 1 "
+            "AND unreached_at IS NULL AND claimed_at IS NULL AND handled_at IS NULL "
+            "AND notice_broadcast_id IS NOT NULL AND EXISTS (SELECT 1 FROM broadcasts b "
+            "WHERE b.id = r.notice_broadcast_id AND b.finished_at IS NOT NULL "
+            "AND b.state = 'done') AND NOT EXISTS (SELECT 1 FROM deliveries d "
+            "WHERE d.broadcast_id = r.notice_broadcast_id AND d.state NOT IN "
+            "('failed', 'cancelled')) ORDER BY id"
+        )
+        return [_request(row) for row in rows]
+
+    async def mark_unreached(self, request_id: int, now: datetime, tx: Session) -> bool:
+        """Record that the person was told no coordinator could be reached; False if they
+        were told already."""
+        changed = await tx.execute(
+            "UPDATE contact_requests SET unreached_at = ? WHERE id = ? AND unreached_at IS NULL",
+            (to_db(now), request_id),
+        )
+        return changed > 0
 
     async def mark_handled(self, request_id: int, coordinator_id: int, now: datetime) -> bool:
         """Mark a request handled; False if it was already handled or is gone."""

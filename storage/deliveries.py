@@ -42,6 +42,42 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class MissedRow:
+    """Someone a broadcast did not reach, or may not have: failed, uncertain, or skipped as
+    unreachable; with the name the bot knows them by and, once sent again, how that went."""
+
+    recipient_id: int
+    name: str | None
+    state: str
+    reason: str | None
+    earlier_reason: str | None  # skipped as unreachable: why their last send failed
+    resent_state: str | None  # the copy's row state, once sent again
+
+
+_MISSED = """
+SELECT d.recipient_id, d.state, d.reason,
+       COALESCE(m.first_name,
+                (SELECT r.first_name FROM roles r
+                 WHERE r.telegram_id = d.recipient_id AND r.first_name IS NOT NULL
+                 LIMIT 1)) AS name,
+       CASE WHEN d.state = 'cancelled' THEN
+         (SELECT f.reason FROM deliveries f
+          WHERE f.recipient_id = d.recipient_id AND f.state = 'failed'
+          ORDER BY f.updated_at DESC, f.id DESC LIMIT 1)
+       END AS earlier_reason,
+       (SELECT c.state FROM deliveries c
+        WHERE c.broadcast_id = d.resent_in AND c.recipient_id = d.recipient_id) AS resent_state
+FROM deliveries d
+LEFT JOIN members m ON m.telegram_id = d.recipient_id
+WHERE d.broadcast_id = :broadcast
+  AND (d.state IN ('failed', 'uncertain')
+       OR (d.state = 'cancelled' AND d.reason = 'unreachable'))
+ORDER BY d.id
+LIMIT :limit
+"""
+
+
+@dataclass(frozen=True)
 class RowUpdate:
     """The new state of a row after a send attempt."""
 
@@ -58,6 +94,7 @@ _CANDIDATES = """
 SELECT d.id, d.broadcast_id, d.recipient_id, d.part, d.attempts,
        CASE
          WHEN m.telegram_id IS NULL THEN NULL
+         WHEN b.must_reach = 1 THEN NULL
          WHEN m.paused_until IS NOT NULL AND m.paused_until > :now THEN 'paused'
          WHEN m.reachable = 0 THEN 'unreachable'
          WHEN b.preference = 'news' AND m.wants_news = 0 THEN 'opted_out'
@@ -90,6 +127,21 @@ class DeliveryRepository:
             "WHERE state = 'sending'",
             (to_db(now),),
         )
+
+    async def missed(self, broadcast_id: int, limit: int) -> list[MissedRow]:
+        """Who a broadcast did not reach (or may not have), in the order they were queued."""
+        rows = await self._db.fetch_all(_MISSED, {"broadcast": broadcast_id, "limit": limit})
+        return [
+            MissedRow(
+                row["recipient_id"],
+                row["name"],
+                row["state"],
+                row["reason"],
+                row["earlier_reason"],
+                row["resent_state"],
+            )
+            for row in rows
+        ]
 
     async def candidates(self, now: datetime, quiet: bool, limit: int) -> list[Candidate]:
         """Due pending rows, urgent broadcasts first, then oldest first (none in quiet hours)."""

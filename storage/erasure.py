@@ -23,15 +23,26 @@ async def erase_person(db: Database, telegram_id: int) -> bool:
             )
         await tx.execute("DELETE FROM members WHERE telegram_id = ?", (telegram_id,))
         await tx.execute("DELETE FROM roles WHERE telegram_id = ?", (telegram_id,))
-        # An urgent request's notice and reminder name the person in their text: they go with
-        # the request (their delivery rows with them).
+        # Messages that name the person in their text go with them (their delivery rows with
+        # them): an urgent request's notice and reminder, the note that they opened their
+        # invitation link, a warning that a results pack did not reach them, and any copy of
+        # those sent again.
         await tx.execute(
-            "DELETE FROM broadcasts WHERE id IN ("
-            "SELECT notice_broadcast_id FROM contact_requests WHERE telegram_id = ? "
-            "UNION SELECT reminder_broadcast_id FROM contact_requests WHERE telegram_id = ?)",
-            (telegram_id, telegram_id),
+            "WITH RECURSIVE named(id) AS ("
+            "SELECT notice_broadcast_id FROM contact_requests WHERE telegram_id = :who "
+            "UNION SELECT reminder_broadcast_id FROM contact_requests WHERE telegram_id = :who "
+            "UNION SELECT notice_broadcast_id FROM invitations WHERE telegram_id = :who "
+            "UNION SELECT broadcast_id FROM results_warnings WHERE telegram_id = :who "
+            "UNION SELECT b.id FROM broadcasts b JOIN named n ON b.resend_of = n.id) "
+            "DELETE FROM broadcasts WHERE id IN (SELECT id FROM named)",
+            {"who": telegram_id},
         )
         await tx.execute("DELETE FROM contact_requests WHERE telegram_id = ?", (telegram_id,))
+        await tx.execute("DELETE FROM invitations WHERE telegram_id = ?", (telegram_id,))
+        await tx.execute("DELETE FROM results_warnings WHERE telegram_id = ?", (telegram_id,))
+        await tx.execute(
+            "UPDATE invitations SET created_by = NULL WHERE created_by = ?", (telegram_id,)
+        )
         await tx.execute(
             "UPDATE contact_requests SET handled_by = NULL WHERE handled_by = ?", (telegram_id,)
         )

@@ -484,9 +484,11 @@ class MeetingRepository:
             (meeting_id, member_id, int(came)),
         )
 
-    async def save_attendance(self, meeting_id: int, tx: Session) -> int:
+    async def save_attendance(self, meeting_id: int, tx: Session) -> tuple[int, bool]:
         """Settle the sheet (going and unmarked counts as came) and keep the counts by region
-        and hub without names; return how many came."""
+        and hub without names; return how many came, and whether anything kept changed (a
+        second save of the same sheet, a double tap, changes nothing)."""
+        before = await self._kept_attendance(meeting_id, tx)
         await tx.execute(
             "UPDATE meeting_rsvps SET attended = 1 WHERE meeting_id = ? AND attended IS NULL "
             "AND answer = ?",
@@ -509,11 +511,29 @@ class MeetingRepository:
             "FROM meeting_rsvps WHERE meeting_id = ?",
             (meeting_id, meeting_id),
         )
-        return int(
+        came = int(
             await tx.fetch_value(
                 "SELECT COALESCE(SUM(count), 0) FROM meeting_attendance WHERE meeting_id = ?",
                 (meeting_id,),
             )
+        )
+        return came, await self._kept_attendance(meeting_id, tx) != before
+
+    @staticmethod
+    async def _kept_attendance(meeting_id: int, tx: Session) -> tuple[object, ...]:
+        """What is kept of a meeting's attendance: the counts and the saved mark."""
+        counts = await tx.fetch_all(
+            "SELECT region_id, hub_id, count FROM meeting_attendance WHERE meeting_id = ? "
+            "ORDER BY region_id, hub_id",
+            (meeting_id,),
+        )
+        saved = await tx.fetch_one(
+            "SELECT invited, going FROM meeting_attendance_saved WHERE meeting_id = ?",
+            (meeting_id,),
+        )
+        return (
+            tuple(tuple(row) for row in counts),
+            tuple(saved) if saved is not None else None,
         )
 
     async def attendance(self, meeting_id: int) -> list[PlaceAttendance]:

@@ -58,12 +58,13 @@ def build_delivery(
         )
     quiet = quiet_hours(settings)
     broadcasts = BroadcastRepository(db)
+    deliveries = DeliveryRepository(db)
     policy = RetryPolicy(
         max_attempts=settings.delivery_max_attempts,
         base_seconds=settings.delivery_retry_base_seconds,
     )
     worker = DeliveryWorker(
-        DeliveryRepository(db),
+        deliveries,
         broadcasts,
         MemberRepository(db),
         transport,
@@ -77,7 +78,7 @@ def build_delivery(
     monitor = DeliveryMonitor(
         broadcasts, audit, quiet, clock, progress_seconds=settings.delivery_progress_seconds
     )
-    return DeliveryService(broadcasts, worker, monitor, clock)
+    return DeliveryService(broadcasts, worker, monitor, clock, deliveries)
 
 
 __all__ = [

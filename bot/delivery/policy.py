@@ -36,6 +36,8 @@ NOT_AUTHORISED = "not_authorised"
 # Failures that mean the person can no longer be reached (until they send /start again).
 UNREACHABLE_REASONS = frozenset({BLOCKED, DEACTIVATED, CHAT_NOT_FOUND})
 _CHAT_GONE = ("chat not found", "peer_id_invalid", "user not found")
+# Telegram's 403 for someone who never started a chat with the bot.
+_NEVER_STARTED = ("can't initiate conversation", "can\u2019t initiate conversation")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ def classify(status: int, body: Any) -> Outcome:
     if status == 403:
         if "deactivated" in description:
             return Outcome(Verdict.FAILED, DEACTIVATED)
+        if any(marker in description for marker in _NEVER_STARTED):
+            return Outcome(Verdict.FAILED, CHAT_NOT_FOUND)  # they have not opened the bot yet
         return Outcome(Verdict.FAILED, BLOCKED)
     if status == 400:
         if any(marker in description for marker in _CHAT_GONE):

@@ -12,10 +12,12 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.delivery.content import Media, markup_json, plan
 from bot.delivery.monitor import DeliveryListener, DeliveryMonitor
+from bot.delivery.reach import WAITING_REASONS, Missed, missed_from
 from bot.delivery.status import BroadcastStatus
 from bot.delivery.worker import DeliveryWorker
-from storage.broadcasts import BroadcastRepository, NewBroadcast, StoredUpload
+from storage.broadcasts import BroadcastRepository, NewBroadcast, Resent, StoredUpload
 from storage.db import Session
+from storage.deliveries import DeliveryRepository
 from storage.members import PREFERENCE_COLUMNS
 
 
@@ -28,8 +30,10 @@ class DeliveryService:
         worker: DeliveryWorker,
         monitor: DeliveryMonitor,
         clock: Clock,
+        deliveries: DeliveryRepository,
     ) -> None:
         self._broadcasts = broadcasts
+        self._deliveries = deliveries
         self._worker = worker
         self._monitor = monitor
         self._clock = clock
@@ -54,6 +58,7 @@ class DeliveryService:
         preference: str | None = None,
         audience: str = "",
         report_to: int | None = None,
+        must_reach: bool = False,
         tx: Session | None = None,
     ) -> int:
         """Store a message and one delivery row per distinct recipient; return its id.
@@ -64,6 +69,8 @@ class DeliveryService:
         ``preference`` ('news', 'meetings', 'consultations') is checked again at send time,
         so members who opt out, pause or block the bot meanwhile are skipped;
         ``report_to`` is the chat that sees progress and the delivery report;
+        ``must_reach``: sent even to members who paused or were marked unreachable (urgent
+        contact notices to coordinators only);
         ``media`` is a photo or file by file_id, or bytes the bot made (``FileUpload``): those
         are stored with the broadcast, uploaded once, then sent to the rest by file_id;
         ``tx``: write in the caller's transaction, so the message is queued if and only if the
@@ -92,6 +99,7 @@ class DeliveryService:
             not_before=not_before,
             report_chat_id=report_to,
             upload=StoredUpload(upload.filename, upload.data) if upload else None,
+            must_reach=must_reach,
         )
         broadcast_id = await self._broadcasts.create(new, recipients, self._clock.now(), tx)
         if tx is None:
@@ -109,12 +117,56 @@ class DeliveryService:
         broadcast = await self._broadcasts.get(broadcast_id)
         return await self._monitor.status(broadcast) if broadcast else None
 
-    async def recent(self, limit: int = 10, kind: str | None = None) -> list[BroadcastStatus]:
-        """The newest broadcasts with their counts, newest first."""
+    async def recent(
+        self, limit: int = 10, kind: str | None = None, *, other_than: str | None = None
+    ) -> list[BroadcastStatus]:
+        """The newest broadcasts with their counts, newest first: of one kind, of every kind
+        but ``other_than``, or all."""
         return [
             await self._monitor.status(broadcast)
-            for broadcast in await self._broadcasts.recent(limit, kind)
+            for broadcast in await self._broadcasts.recent(limit, kind, other_than=other_than)
         ]
+
+    async def missed(self, broadcast_id: int, limit: int = 50) -> list[Missed]:
+        """Who a broadcast did not reach, or may not have, and why (people a copy sent again
+        has reached since are left out), in the order they were queued."""
+        rows = await self._deliveries.missed(broadcast_id, limit)
+        return [missed for row in rows if (missed := missed_from(row)) is not None]
+
+    async def resend_uncertain(
+        self,
+        broadcast_id: int,
+        note_html: str,
+        *,
+        created_by: int | None = None,
+        report_to: int | None = None,
+    ) -> Resent | None:
+        """Send a broadcast again, with ``note_html`` first (they may have it already), to the
+        people it may not have reached ("not sure", after a crash or a lost answer). Each
+        person is sent it again once: a second call finds nobody and returns None."""
+        resent = await self._broadcasts.resend_uncertain(
+            broadcast_id,
+            note_html,
+            self._clock.now(),
+            created_by=created_by,
+            report_chat_id=report_to,
+        )
+        if resent is not None:
+            self.wake()
+        return resent
+
+    async def count_waiting(self, recipient_id: int, *, tx: Session) -> int:
+        """How many messages ``resend_waiting`` would queue again for this person now."""
+        return len(await self._broadcasts.waiting(recipient_id, WAITING_REASONS, tx))
+
+    async def resend_waiting(self, recipient_id: int, *, tx: Session) -> list[int]:
+        """In the caller's transaction: queue again, oldest first, everything that could not
+        reach this person because they had not opened the bot or had blocked it (or that was
+        skipped for that), now that they have opened it; each message once. Call ``wake()``
+        after the commit. Return the copies' broadcast ids."""
+        return await self._broadcasts.resend_waiting(
+            recipient_id, WAITING_REASONS, self._clock.now(), tx
+        )
 
     async def set_progress_message(self, broadcast_id: int, message_id: int | None) -> None:
         """Remember the message showing a broadcast's progress (kept across restarts)."""

@@ -10,15 +10,18 @@ from bot.clock import Clock
 from bot.delivery import Audience, AudienceResolver, BroadcastStatus, DeliveryService, Media
 from bot.delivery.audience import UnknownPlace
 from bot.delivery.quiet import QuietHours
+from bot.delivery.reach import Missed
 from bot.services.errors import InvalidChoice, ServiceError
 from bot.services.roles import RoleService
+from bot.textsplit import visible_units
 from bot.timeparse import TimeDoesNotExist, TimeNotUnderstood, parse_local_time
 from storage.audit import AuditRepository
 
 KIND = "broadcast"
-MAX_HTML_LENGTH = 4096
+MAX_HTML_LENGTH = 4096  # as Telegram counts a text: what is read, not its HTML
 MAX_DAYS_AHEAD = 60
 RECENT = 8
+RECENT_NOTICES = 6
 
 
 class NoRecipients(ServiceError):
@@ -63,6 +66,12 @@ class TimeTooFar(ServiceError):
     reason = "broadcast.time_too_far"
 
 
+class NotFinished(ServiceError):
+    """The broadcast is still going: who it did not reach is not known yet."""
+
+    reason = "broadcast.not_finished"
+
+
 class AlreadyFinished(ServiceError):
     """The broadcast has already finished or been stopped."""
 
@@ -97,6 +106,7 @@ class Queued:
     broadcast_id: int
     recipients: int
     starts_at: datetime | None  # None: straight away
+    number: int = 0  # what coordinators see: "Message 3" (their messages count 1, 2, 3 ...)
 
 
 class BroadcastService:
@@ -134,7 +144,7 @@ class BroadcastService:
     @staticmethod
     def check_text(text_html: str) -> str:
         """The message text, or MessageTooLong when it will not fit in one message."""
-        if len(text_html) > MAX_HTML_LENGTH:
+        if visible_units(text_html) > MAX_HTML_LENGTH:
             raise MessageTooLong
         return text_html
 
@@ -195,12 +205,49 @@ class BroadcastService:
         if send_at is not None:
             detail += f", from {send_at.isoformat(timespec='minutes')}"
         await self._audit.record(actor_id, "broadcast.created", self._clock.now(), detail=detail)
-        return Queued(broadcast_id, len(recipients), self.starts_at(draft))
+        status = await self._delivery.status(broadcast_id)
+        number = status.broadcast.number if status is not None else broadcast_id
+        return Queued(broadcast_id, len(recipients), self.starts_at(draft), number)
 
     async def recent(self, actor_id: int) -> list[BroadcastStatus]:
-        """The newest messages to many people, of every kind, with their state."""
+        """Coordinators' newest messages to members, with their state."""
         await self._roles.require_coordinator(actor_id, "list broadcasts")
-        return await self._delivery.recent(RECENT)
+        return await self._delivery.recent(RECENT, KIND)
+
+    async def notices(self, actor_id: int) -> list[BroadcastStatus]:
+        """The bot's own newest notices (meeting invitations, reminders, consultation
+        messages, urgent contact notices ...), with their state."""
+        await self._roles.require_coordinator(actor_id, "list broadcasts")
+        return await self._delivery.recent(RECENT_NOTICES, other_than=KIND)
+
+    async def missed(self, actor_id: int, broadcast_id: int, limit: int = 50) -> list[Missed]:
+        """Who a broadcast did not reach, or may not have, and why."""
+        await self._roles.require_coordinator(actor_id, "read broadcast")
+        return await self._delivery.missed(broadcast_id, limit)
+
+    async def resend_uncertain(self, actor_id: int, broadcast_id: int, note_html: str) -> int:
+        """Send a broadcast again, with a note that they may have it already, to everyone
+        counted "not sure"; progress and a report go to the coordinator. Return how many:
+        0 when each of them was sent it again already (a second press sends nothing)."""
+        await self._roles.require_coordinator(actor_id, "resend broadcast")
+        status = await self._delivery.status(broadcast_id)
+        if status is None:
+            raise InvalidChoice
+        if not status.finished:
+            raise NotFinished
+        resent = await self._delivery.resend_uncertain(
+            broadcast_id, note_html, created_by=actor_id, report_to=actor_id
+        )
+        if resent is None:
+            return 0
+        await self._audit.record(
+            actor_id,
+            "broadcast.resent",
+            self._clock.now(),
+            detail=f"broadcast {broadcast_id} again as {resent.broadcast_id}, "
+            f"{resent.recipients} not sure",
+        )
+        return resent.recipients
 
     async def get(self, actor_id: int, broadcast_id: int) -> BroadcastStatus:
         """One broadcast's state, or InvalidChoice."""

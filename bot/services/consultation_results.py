@@ -47,6 +47,7 @@ from storage.consultations import (
     PlaceCounts,
 )
 from storage.db import Database, Session
+from storage.results_warnings import ResultsWarningRepository
 from storage.roles import COORDINATOR, DECISION_MAKER
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,9 @@ class ConsultationResults:
         self._messages = messages
         self._small_group = check_threshold(small_group)
         self._kept: dict[int, SafeResults] = {}  # closed consultation id -> what was published
+        # Decision-makers' pack parts are linked to their consultation, so one that cannot
+        # reach someone becomes a warning to coordinators (bot/services/reach.py).
+        self._pack_parts = ResultsWarningRepository(db)
 
     async def tally(self, consultation: Consultation) -> RawResults:
         """Raw figures: from the kept counts once closed, from the answers before that."""
@@ -188,7 +192,7 @@ class ConsultationResults:
         # One protection for everything published about this consultation.
         safe = await self.protected(consultation)
         packs = [
-            (recipients, await self._pack(consultation, with_comments, safe))
+            (recipients, await self._pack(consultation, with_comments, safe), not with_comments)
             for recipients, with_comments in ((coordinators, True), (readers, False))
             if recipients
         ]
@@ -207,16 +211,18 @@ class ConsultationResults:
     async def _queue(
         self,
         consultation: Consultation,
-        packs: list[tuple[list[int], list[PackPart]]],
+        packs: list[tuple[list[int], list[PackPart], bool]],
         members: tuple[list[int], str, dict | None] | None,
         tx: Session,
     ) -> None:
         """Write the results broadcasts built by ``_send`` in ``tx``."""
-        for recipients, parts in packs:
+        for recipients, parts, for_readers in packs:
             for part in parts:
-                await self._delivery.enqueue(
+                broadcast_id = await self._delivery.enqueue(
                     KIND_RESULTS, part.text_html, recipients, media=part.media, tx=tx
                 )
+                if for_readers:
+                    await self._pack_parts.link(broadcast_id, consultation.id, tx)
         if members is not None:
             answered, text, markup = members
             await self._delivery.enqueue(

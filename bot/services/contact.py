@@ -15,6 +15,7 @@ an ask that repeats a recent open request of the same kind returns that request 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -51,6 +52,12 @@ class MessageTooLong(ServiceError):
     reason = "contact.too_long"
 
 
+class ReachCheck(Protocol):
+    """Whether any of these people may be reached (bot/services/reach.py gives one)."""
+
+    async def may_reach_any(self, people: Iterable[int]) -> bool: ...
+
+
 class ContactMessages(Protocol):
     """How the notices to coordinators look; the handlers layer provides it."""
 
@@ -60,11 +67,14 @@ class ContactMessages(Protocol):
 
 @dataclass(frozen=True)
 class ContactOutcome:
-    """A request and who should hear about it; ``repeated`` when the ask was already made."""
+    """A request and who should hear about it; ``repeated`` when the ask was already made;
+    ``passed_on`` False for an urgent one when the bot knows no coordinator can get it (none,
+    or none has opened the bot or all blocked it): the person must not be told it was."""
 
     request: ContactRequest
     notify: list[int]
     repeated: bool = False
+    passed_on: bool = True
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,7 @@ class ContactService:
         delivery: DeliveryService | None = None,
         messages: ContactMessages | None = None,
         reminder_hours: int = DEFAULT_REMINDER_HOURS,
+        reach: ReachCheck | None = None,
     ) -> None:
         if reminder_hours < 1:
             raise ValueError("reminder_hours must be at least 1")
@@ -102,6 +113,7 @@ class ContactService:
         self._delivery = delivery
         self._messages = messages
         self._reminder_hours = reminder_hours
+        self._reach = reach
 
     @property
     def reminder_hours(self) -> int:
@@ -131,6 +143,7 @@ class ContactService:
         name = member.first_name if member else _tidy_name(first_name, "Someone")
         region = member.region_id if member else None
         coordinators = await self._roles.coordinators()
+        passed_on = not urgent or await self._may_reach(coordinators)
         now = self._clock.now()
         async with self._requests.transaction() as tx:
             earlier = await self._requests.repeat_of(
@@ -142,7 +155,7 @@ class ContactService:
                 tx=tx,
             )
             if earlier is not None:
-                return ContactOutcome(earlier, coordinators, repeated=True)
+                return ContactOutcome(earlier, coordinators, repeated=True, passed_on=passed_on)
             request = await self._requests.add(
                 telegram_id, name, region, text, now, urgent=urgent, ask_key=ask_key, tx=tx
             )
@@ -155,13 +168,29 @@ class ContactService:
                     reply_markup=markup,
                     urgent=True,
                     audience=AUDIENCE,
+                    must_reach=True,  # even a coordinator who paused member messages
                     tx=tx,
                 )
                 await self._requests.set_notice(request.id, broadcast_id, tx)
                 request = await self._requests.get(request.id, tx) or request
+            if not passed_on:
+                # They are told now; the check after the notice ends must not tell them again.
+                await self._requests.mark_unreached(request.id, now, tx)
         if delivery is not None:
             delivery.wake()  # only now: the notice is committed
-        return ContactOutcome(request, coordinators)
+        return ContactOutcome(request, coordinators, passed_on=passed_on)
+
+    async def _may_reach(self, coordinators: list[int]) -> bool:
+        """False when there is no coordinator, or the bot knows it can reach none of them."""
+        if not coordinators:
+            return False
+        if self._reach is None:
+            return True
+        try:
+            return await self._reach.may_reach_any(coordinators)
+        except Exception as exc:  # not knowing is not a reason to say it failed
+            logger.error("could not check coordinators can be reached: %s", type(exc).__name__)
+            return True
 
     async def claim(self, coordinator_id: int, first_name: str, request_id: int) -> ClaimOutcome:
         """A coordinator takes an urgent request. Only the first press claims it; any later
@@ -237,6 +266,7 @@ class ContactService:
                             reply_markup=markup,
                             urgent=True,
                             audience=AUDIENCE,
+                            must_reach=True,
                             tx=tx,
                         )
                         await self._requests.set_reminder(request_id, broadcast_id, tx)

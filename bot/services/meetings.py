@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -334,8 +335,11 @@ class MeetingService:
         meeting = await self._started(meeting_id)
         return meeting, await self._meetings.sheet(meeting_id, SHEET_LIMIT)
 
-    async def toggle_attended(self, actor_id: int, meeting_id: int, member_id: int) -> bool:
-        """Flip one person on the sheet between came and did not; return the new value."""
+    async def toggle_attended(
+        self, actor_id: int, meeting_id: int, member_id: int, came: bool | None = None
+    ) -> bool:
+        """Mark one person on the sheet as came or not (``came``; None flips them); return the
+        new value. Marking as they already are changes nothing (a press delivered twice)."""
         await self._roles.require_coordinator(actor_id, "mark attendance")
         await self._started(meeting_id)
         line = next(
@@ -348,8 +352,10 @@ class MeetingService:
         )
         if line is None:
             raise InvalidChoice
-        await self._meetings.set_attended(meeting_id, member_id, not line.attended)
-        return not line.attended
+        wanted = not line.attended if came is None else came
+        if line.attended is None or bool(line.attended) != wanted:
+            await self._meetings.set_attended(meeting_id, member_id, wanted)
+        return wanted
 
     async def save_attendance(self, actor_id: int, meeting_id: int) -> int:
         """Keep the attendance (counts by region and hub for reports); return how many came."""
@@ -357,14 +363,15 @@ class MeetingService:
         await self._started(meeting_id)
         now = self._clock.now()
         async with self._db.transaction() as tx:
-            came = await self._meetings.save_attendance(meeting_id, tx)
-            await self._audit.record(
-                actor_id,
-                "meeting.attendance",
-                now,
-                detail=f"meeting {meeting_id}: {came} came",
-                tx=tx,
-            )
+            came, changed = await self._meetings.save_attendance(meeting_id, tx)
+            if changed:  # a double tap saves the same sheet: one line in the audit log
+                await self._audit.record(
+                    actor_id,
+                    "meeting.attendance",
+                    now,
+                    detail=f"meeting {meeting_id}: {came} came",
+                    tx=tx,
+                )
         return came
 
     async def attendance(self, actor_id: int, meeting_id: int) -> list[PlaceAttendance]:
@@ -637,6 +644,69 @@ class MeetingService:
                 )
                 queued = True
         return queued
+
+
+class LengthUnclear(ServiceError):
+    """The typed length could not be read."""
+
+    reason = "meetings.new_length_unclear"
+
+
+class LengthTooShort(ServiceError):
+    """The typed length is no time at all, or less."""
+
+    reason = "meetings.new_length_too_short"
+
+
+class LengthTooLong(ServiceError):
+    """The typed length is over MAX_MINUTES."""
+
+    reason = "meetings.new_length_too_long"
+
+
+_HOURS_WORD = r"(?:h|hr|hrs|hour|hours)"
+_MINUTES_WORD = r"(?:m|min|mins|minute|minutes)"
+_NUMBER = r"(-?\d+(?:[.,]\d{1,2})?)"  # "1.5" or "1,5"; "1,000" is not read
+_LENGTHS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], float]], ...] = (
+    (re.compile(rf"^{_NUMBER} ?(?:{_MINUTES_WORD})?$"), lambda m: _number(m[1])),
+    (re.compile(rf"^{_NUMBER} ?{_HOURS_WORD}$"), lambda m: _number(m[1]) * 60),
+    (
+        re.compile(rf"^(\d+) ?{_HOURS_WORD}(?: and)? ?(\d+) ?(?:{_MINUTES_WORD})?$"),
+        lambda m: int(m[1]) * 60 + int(m[2]),
+    ),
+    (re.compile(r"^(\d+):(\d\d)$"), lambda m: int(m[1]) * 60 + int(m[2])),
+    (re.compile(r"^(?:an?|one) hour$"), lambda m: 60),
+    (re.compile(r"^half an? hour$|^half hour$"), lambda m: 30),
+    (
+        re.compile(r"^(?:an?|one) hour and a half$|^(?:one|1) and a half hours$"),
+        lambda m: 90,
+    ),
+)
+
+
+def _number(text: str) -> float:
+    """'90', '1.5' or '1,5' as a number."""
+    return float(text.replace(",", "."))
+
+
+def read_length(text: str) -> int:
+    """A typed meeting length in minutes: '90', '90 minutes', '2 hours', '1.5h', '1 hour 30',
+    '1:30', 'an hour', 'half an hour'. Each kind of problem has its own refusal: not
+    understood ('forever'), no time at all ('0', '-5'), or over 12 hours ('99999')."""
+    cleaned = " ".join(text.casefold().replace("-", " -").split()).replace("- ", "-")
+    for pattern, minutes_of in _LENGTHS:
+        match = pattern.match(cleaned)
+        if match:
+            value = minutes_of(match)
+            break
+    else:
+        raise LengthUnclear
+    if value > MAX_MINUTES:  # before rounding: a huge number may not round
+        raise LengthTooLong
+    minutes = round(value)
+    if minutes < 1:
+        raise LengthTooShort
+    return minutes
 
 
 class TimeUnclear(ServiceError):

@@ -223,7 +223,8 @@ class MemberService:
             if len(coordinators) <= 1:
                 raise LastCoordinator
         was_member = await erase_person(self._db, telegram_id)
-        await self._audit.record(None, "member.erased", self._clock.now())
+        if was_member:  # pressed again (a double tap), there is nobody left to record
+            await self._audit.record(None, "member.erased", self._clock.now())
         return was_member
 
 

@@ -13,8 +13,10 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.catch_up import CatchUpService
 from bot.services.consultations import ConsultationService
 from bot.services.contact import ContactService
+from bot.services.invitations import InvitationService
 from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
+from bot.services.reach import ReachService
 from bot.services.reports import ReportService
 from bot.services.roles import RoleService
 from bot.services.safety import SafetyNet
@@ -44,3 +46,5 @@ class Services:
     consultations: ConsultationService
     catch_up: CatchUpService
     attendance: AttendanceService
+    reach: ReachService
+    invitations: InvitationService

@@ -227,7 +227,7 @@ async def test_a_finished_or_left_step_is_not_asked_again(bot: RunningBot) -> No
     # /menu clears the step: typed text gets the usual reply, not the region question.
     await said(bot, ALEX, "/menu", "Here is what I can do")
     start = bot.emu.cursor(ALEX)
-    await said(bot, ALEX, "hello there", "did not understand")
+    await said(bot, ALEX, "the weather today", "did not understand")
     assert not any(REGION_Q in text for text in fresh(bot, ALEX, start))
 
     menu = await said(bot, ALEX, "/menu", "Here is what I can do")
@@ -236,7 +236,7 @@ async def test_a_finished_or_left_step_is_not_asked_again(bot: RunningBot) -> No
 
     # Joined: text and "Carry on" no longer bring any joining question back.
     start = bot.emu.cursor(ALEX)
-    await said(bot, ALEX, "hello there", "did not understand")
+    await said(bot, ALEX, "the weather today", "did not understand")
     after = await crisis_then_carry_on(bot, ALEX)
     assert "What would you like to do?" in after.text
     texts = fresh(bot, ALEX, start)
@@ -285,7 +285,7 @@ async def test_after_a_restart_joining_goes_on_at_the_same_question(
     # Joined: after another restart text gets the usual reply, not a joining question.
     async with restarted(tmp_path, emu) as again_after:
         start = emu.cursor(ALEX)
-        await said(again_after, ALEX, "hello there", "did not understand")
+        await said(again_after, ALEX, "the weather today", "did not understand")
         assert not any(REGION_Q in text for text in fresh(again_after, ALEX, start))
 
 
@@ -337,7 +337,7 @@ async def test_settings_pickers_carry_on_and_typed_text_then_the_step_ends(bot: 
 
     # The change is done: text and "Carry on" no longer ask a picker's question.
     start = bot.emu.cursor(ALEX)
-    await said(bot, ALEX, "hello there", "did not understand")
+    await said(bot, ALEX, "the weather today", "did not understand")
     after = await crisis_then_carry_on(bot, ALEX)
     assert "What would you like to do?" in after.text
     assert not any(q in t for t in fresh(bot, ALEX, start) for q in (REGION_Q, PREFS_Q))
@@ -350,12 +350,12 @@ async def test_leave_confirmation_carry_on_and_typed_text(bot: RunningBot) -> No
     confirm = await assert_carry_on(bot, ALEX, confirm)
     confirm = await assert_typed_repeats(bot, ALEX, confirm, "Please tap one")
     await pressed(bot, ALEX, confirm, "No, keep me in", "still a member")
-    await said(bot, ALEX, "hello there", "did not understand")
+    await said(bot, ALEX, "the weather today", "did not understand")
 
     confirm = await said(bot, ALEX, "/leave", "Do you want to leave")
     await pressed(bot, ALEX, confirm, "Yes, delete my data", "deleted everything")
     assert await bot.services.members.get(ALEX) is None
-    await said(bot, ALEX, "hello there", "did not understand")
+    await said(bot, ALEX, "the weather today", "did not understand")
 
 
 # Coordinator conversations
@@ -515,12 +515,12 @@ async def test_polls_and_attendance_choices_carry_on(office: RunningBot) -> None
     more = await pressed(bot, CASEY, item, "Extend", "How much more time")
     more = await assert_carry_on(bot, CASEY, more)
     await pressed(bot, CASEY, more, "1 more day", "evenings")
-    await said(bot, CASEY, "hello there", "did not understand")  # the choice is made
+    await said(bot, CASEY, "the weather today", "did not understand")  # the choice is made
     # The offer says "tap one, or type a new closing time": a typed time is taken.
     more = await pressed(bot, CASEY, item, "Extend", "How much more time")
     more = await assert_carry_on(bot, CASEY, more)
     await said(bot, CASEY, "20/12/2026 17:00", "Sunday 20 December")
-    await said(bot, CASEY, "hello there", "did not understand")
+    await said(bot, CASEY, "the weather today", "did not understand")
 
     reports = await said(bot, CASEY, "/attendance", "Who came to meetings")
     reports = await assert_carry_on(bot, CASEY, reports)

@@ -211,3 +211,24 @@ async def test_a_bad_rush_is_refused_with_a_clear_error(http: Any, body: Any, er
     status, answer = await http("POST", "/press_buttons", body)
     assert status in (400, 404)
     assert error in answer["error"]
+
+
+async def test_odd_presses_and_raw_updates_over_http(
+    emu: BotApiEmulator, bot: telegram.Bot, http: Any
+) -> None:
+    await http("POST", "/users", {"user_id": USER, "first_name": "Ada"})
+    status, body = await http("POST", "/press_inline", {"user_id": USER, "callback_data": "x"})
+    assert status == 200
+    query_id = body["result"]["callback_query_id"]
+    status, body = await http("POST", "/replay_press", {"callback_query_id": query_id})
+    assert status == 200
+    replayed = body["result"]["update_id"]
+    status, body = await http("POST", "/raw_update", {"update": {"poll": {"id": 1}}})
+    assert status == 200
+    raw = body["result"]["update_id"]
+    assert raw == replayed + 1
+    assert emu.state.updates[-1][2] == {"poll": {"id": 1}, "update_id": raw}
+    assert (await http("POST", "/replay_press", {"callback_query_id": "nope"}))[0] == 404
+    assert (await http("POST", "/raw_update", {"update": [1]}))[0] == 400
+    assert (await http("POST", "/press_inline", {"user_id": USER}))[0] == 400
+    assert (await http("POST", "/press_inline", {"user_id": 5, "callback_data": "x"}))[0] == 404

@@ -241,3 +241,66 @@ async def test_user_photo_can_be_resent_by_file_id(emu: BotApiEmulator, bot: tel
     )
     assert again.photo[-1].file_id == sizes[-1].file_id
     assert emu.chat(USER).last_bot_message.photo.data == png_bytes(640, 480)
+
+
+async def test_a_replayed_press_is_the_same_query_and_answers_once(
+    emu: BotApiEmulator, bot: telegram.Bot
+) -> None:
+    emu.add_user(USER, "Ada")
+    await emu.send_text(USER, "/start")
+    sent = await bot.send_message(USER, "Join the forum?", reply_markup=MENU)
+    query_id = await emu.press_button(USER, sent.message_id, "join")
+    first = (await bot.get_updates())[-1]
+    await bot.edit_message_text("Joined", chat_id=USER, message_id=sent.message_id)
+    assert await first.callback_query.answer("Welcome!")
+
+    replay_id = await emu.replay_press(query_id)
+
+    (again,) = await bot.get_updates(offset=first.update_id + 1)
+    assert again.update_id == replay_id > first.update_id
+    assert again.callback_query.id == query_id
+    assert again.callback_query.data == "join"
+    assert again.callback_query.message.text == "Joined"  # the message as it is now
+    with pytest.raises(BadRequest, match="Query is too old"):
+        await again.callback_query.answer("Welcome!")
+    with pytest.raises(ValueError, match="unknown callback query"):
+        await emu.replay_press("404")
+
+
+async def test_a_press_on_an_inline_message_has_no_message(
+    emu: BotApiEmulator, bot: telegram.Bot
+) -> None:
+    emu.add_user(USER, "Ada")
+
+    query_id = await emu.press_inline_button(USER, "contact:start")
+
+    (update,) = await bot.get_updates()
+    query = update.callback_query
+    assert (query.id, query.data, query.message) == (query_id, "contact:start", None)
+    assert query.inline_message_id
+    assert update.effective_chat is None
+    assert await query.answer("Out of date", show_alert=True)
+    assert emu.callback_answers[query_id].text == "Out of date"
+    assert (await emu.replay_press(query_id)) > update.update_id
+
+
+async def test_a_raw_update_is_queued_as_given_and_confirmed_like_any(
+    emu: BotApiEmulator, bot: telegram.Bot
+) -> None:
+    emu.add_user(USER, "Ada")
+    bad_id = emu.push_raw_update({"message": {"text": "no chat, no date"}, "update_id": "x"})
+    await emu.send_text(USER, "hello")
+
+    with pytest.raises(Exception):  # noqa: B017 - what PTB raises is PTB's business
+        await bot.get_updates()  # PTB cannot read it: the whole batch fails
+
+    assert emu.pending_updates == 2
+    assert emu.state.updates[0][2] == {
+        "message": {"text": "no chat, no date"},
+        "update_id": bad_id,
+    }
+    (update,) = await bot.get_updates(offset=bad_id + 1)
+    assert update.message.text == "hello"
+    assert emu.pending_updates == 1
+    with pytest.raises(ValueError):
+        emu.push_raw_update(["not", "an", "object"])  # type: ignore[arg-type]

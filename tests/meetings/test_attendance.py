@@ -58,6 +58,16 @@ async def test_marking_starts_from_going_and_keeps_counts_by_place(world: World)
         await world.meetings.toggle_attended(NW[0], meeting.id, NW[0])
 
     assert await world.meetings.save_attendance(CASEY, meeting.id) == 3
+    # Saved again as it is (a double tap): the same counts, one line in the audit log; a real
+    # change saved is another line.
+    assert await world.meetings.save_attendance(CASEY, meeting.id) == 3
+    saves = "SELECT COUNT(*) FROM audit_log WHERE action = 'meeting.attendance'"
+    assert await world.db.fetch_value(saves) == 1
+    await world.meetings.toggle_attended(CASEY, meeting.id, NW[2])
+    assert await world.meetings.save_attendance(CASEY, meeting.id) == 2
+    assert await world.db.fetch_value(saves) == 2
+    await world.meetings.toggle_attended(CASEY, meeting.id, NW[2])
+    assert await world.meetings.save_attendance(CASEY, meeting.id) == 3
     assert await world.meetings.attendance(CASEY, meeting.id) == [
         PlaceAttendance("midlands", "", 1),
         PlaceAttendance("north_west", "nw_hub_1", 2),
@@ -70,7 +80,7 @@ async def test_marking_starts_from_going_and_keeps_counts_by_place(world: World)
     audit = await world.db.fetch_value(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'meeting.attendance'"
     )
-    assert audit == 1
+    assert audit == 3  # three saves that changed the sheet; the repeated save added none
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ async def test_a_coordinator_reads_attendance_and_gets_the_csv(
         assert not any(str(m) in data.decode("utf-8-sig") for m, _ in people)
         assert b"Sam" not in data
 
-        actions = [entry.action for entry in await services.reports.audit_log(CASEY)]
+        actions = [line.action for line in (await services.reports.audit_log(CASEY)).lines]
         assert actions.count("attendance.report") == 2
 
         # A member is told kindly, and gets no figures.

@@ -11,9 +11,15 @@ from pathlib import Path
 import pytest
 
 from bot.clock import Clock
+from bot.services.meetings import (
+    LengthTooLong,
+    LengthTooShort,
+    LengthUnclear,
+    read_length,
+)
 from emulator import BotApiEmulator
 from emulator.records import MessageRecord
-from handlers.newmeeting import read_minutes, split_where
+from handlers.newmeeting import split_where
 from tests.e2e.harness import RunningBot, running_bot
 
 pytestmark = pytest.mark.timeout(90)
@@ -79,7 +85,7 @@ async def test_a_coordinator_sets_up_a_meeting_with_bad_input_at_each_step(
         # The crisis net still answers mid-conversation, and nothing is lost.
         await said(bot, CASEY, "I want to kill myself", "Samaritans")
         length = await said(bot, CASEY, "tomorrow 10:30", "How long is it?")
-        await said(bot, CASEY, "forever", "in minutes")
+        await said(bot, CASEY, "forever", "could not read that as a length")
         length = await wait_text(bot, CASEY, "How long is it?")
         where = await pressed(bot, CASEY, length, "90 minutes", "Where is it?")
         await said(bot, CASEY, " ", "an address or a link")
@@ -110,9 +116,10 @@ async def test_a_coordinator_sets_up_a_meeting_with_bad_input_at_each_step(
             assert "North West <hub> meeting" in invite.text
         assert await bot.services.db.fetch_value("SELECT COUNT(*) FROM meetings") == 1
         assert await bot.services.db.fetch_value("SELECT rule FROM meeting_series") == "monthly"
-        # A second tap on the old preview makes nothing.
-        await bot.emu.press_button(CASEY, preview, go, forge=True)
-        await wait_text(bot, CASEY, "out of date")
+        # A second tap on the old preview (a press delivered again) is answered and makes
+        # nothing; the message keeps saying the invitations are on.
+        query = await bot.emu.press_button(CASEY, preview, go, forge=True)
+        await bot.emu.wait_for_answer(query)
         assert await bot.services.db.fetch_value("SELECT COUNT(*) FROM meetings") == 1
         audit = await bot.services.db.fetch_value(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'meeting.created'"
@@ -127,12 +134,30 @@ async def test_a_coordinator_sets_up_a_meeting_with_bad_input_at_each_step(
 
 
 def test_lengths_and_places_are_read_kindly() -> None:
-    assert read_minutes("90") == 90
-    assert read_minutes("90 minutes") == 90
-    assert read_minutes("2 hours") == 120
-    assert read_minutes("1.5h") == 90
-    assert read_minutes("0") is None and read_minutes("13 hours") is None
-    assert read_minutes("forever") is None
+    assert read_length("90") == 90
+    assert read_length("90 minutes") == 90
+    assert read_length("2 hours") == 120
+    assert read_length("1.5h") == 90
+    assert (
+        read_length("1 hour 30") == read_length("1:30") == read_length("an hour and a half") == 90
+    )
+    assert read_length("half an hour") == 30
+    for too_short in ("0", "-5", "0.2", "-5 minutes"):
+        with pytest.raises(LengthTooShort):
+            read_length(too_short)
+    for too_long in ("13 hours", "99999", "9" * 400):
+        with pytest.raises(LengthTooLong):
+            read_length(too_long)
+    for unclear in ("forever", "", "ninety", "1,000", "90 fortnights"):
+        with pytest.raises(LengthUnclear):
+            read_length(unclear)
+    # The place is kept as typed; the link in it is found for the calendar file.
     assert split_where("https://x.org/a") == ("", "https://x.org/a")
-    assert split_where("Town Hall, Leeds") == ("Town Hall, Leeds", "")
-    assert split_where("Town Hall and https://x.org/a") == ("Town Hall", "https://x.org/a")
+    assert split_where(" Town Hall, Leeds ") == ("Town Hall, Leeds", "")
+    assert split_where("Town Hall and https://x.org/a") == (
+        "Town Hall and https://x.org/a",
+        "https://x.org/a",
+    )
+    typed = "M1 1AA & online https://meet.example.org/abc"
+    assert split_where(typed) == (typed, "https://meet.example.org/abc")
+    assert split_where("Online (https://x.org/a).")[1] == "https://x.org/a"

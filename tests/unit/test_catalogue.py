@@ -139,9 +139,18 @@ SAMPLES: dict[str, object] = {
     "since": "Friday 20 March 2026",
     "span": "three months",
     "until": "Saturday 20 June 2026",
+    # The audit log in sentences (/audit).
+    "sentence": "Sam made Priya a decision-maker.",
+    "person": "Priya",
+    "what": "members report",
+    "months": 3,
     # Small groups put together (SMALL_GROUP_THRESHOLD).
     "threshold": 10,
     "names": "Midlands, South West",
+    # Reaching everyone (config/texts/reach.yaml).
+    "days": 14,
+    "why": "has not opened the bot yet",
+    "next": "Send /grant 123456789 decision-maker. It gives you a link for them.",
 }
 
 _TAG = re.compile(r"<[^>]*>")
@@ -323,3 +332,98 @@ def test_labels_are_the_only_texts_left_out_of_the_reading_score(texts: Texts) -
     assert "buttons.ask_coordinator" not in left_out
     assert {"buttons.done", "settings.answer_yes", "commands.help"} <= left_out
     assert all(key.startswith("commands.") or len(texts.raw(key).split()) < 4 for key in left_out)
+
+
+# Counts read right: "1 person", "2 people", "1 meeting", "0 meetings".
+
+# Placeholders that name one thing (a message number, a Telegram id), not how many.
+IDENTIFIERS = {"id", "user_id", "request_id"}
+# Counts the bot fills in as words, like "1,200" or "fewer than 5".
+COUNTS_AS_WORDS = {"delivered", "done", "total", "came"}
+COUNT_FIELDS = {
+    name for name, value in SAMPLES.items() if isinstance(value, int) and name not in IDENTIFIERS
+} | COUNTS_AS_WORDS
+# A noun's form for one, and for any other number.
+NOUNS = {
+    "person": "people",
+    "member": "members",
+    "meeting": "meetings",
+    "message": "messages",
+    "hour": "hours",
+    "minute": "minutes",
+    "second": "seconds",
+    "day": "days",
+    "week": "weeks",
+    "month": "months",
+    "year": "years",
+    "answer": "answers",
+    "question": "questions",
+    "comment": "comments",
+    "note": "notes",
+    "record": "records",
+    "request": "requests",
+    "action": "actions",
+    "hub": "hubs",
+    "region": "regions",
+    "area": "areas",
+    "time": "times",
+    "letter": "letters",
+    "reminder": "reminders",
+    "invitation": "invitations",
+    "file": "files",
+}
+PLURAL_NOUNS = {many: one for one, many in NOUNS.items()}
+_NUMBER_AND_NOUN = re.compile(r"(?<![\d,.:/])(\d[\d,]*) (?:more )?([a-z]+)\b")
+_ARE_ONE = re.compile(r"\b(?:are|were) 1\b(?![\d,.]\d)|(?<![\d,.])\b1 (?:are|were|have)\b")
+
+
+def number_disagreements(text: str) -> list[str]:
+    """Places where a number and its noun disagree, like '1 people' or '2 person'."""
+    found = []
+    for match in _NUMBER_AND_NOUN.finditer(text):
+        number, word = match.groups()
+        wrong_form = PLURAL_NOUNS if number == "1" else NOUNS  # "1 people", "2 person"
+        if word in wrong_form:
+            found.append(match.group(0))
+    found += [match.group(0) for match in _ARE_ONE.finditer(text)]
+    return found
+
+
+def test_the_number_check_catches_mistakes() -> None:
+    assert number_disagreements("1 people came. 1 members. 2 person. fewer than 5 person.") == [
+        "1 people",
+        "1 members",
+        "2 person",
+        "5 person",
+    ]
+    assert number_disagreements("There are 1. 1 more days.") == ["1 more days", "are 1"]
+    assert number_disagreements("1 person, 0 people, 2 meetings, 1,200 people, 1 meeting") == []
+    assert number_disagreements("call 116 123. At 14:00 people; 21 people; 1 hour") == []
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_every_count_reads_right_for_0_1_and_2(texts: Texts, count: int) -> None:
+    """Every entry with every count field set to 0, 1 and 2: no '1 people', no '2 person'."""
+    wrong = {}
+    for key in sorted(texts.keys()):
+        # A placeholder with no sample yet is taken as a count (and named by the test above).
+        values = {
+            name: SAMPLES[name] if name in SAMPLES and name not in COUNT_FIELDS else count
+            for name in texts.fields(key)
+        }
+        if found := number_disagreements(plain_text(texts.get(key, **values))):
+            wrong[key] = found
+    assert not wrong, (
+        f"With counts of {count}, these texts do not read right. Write the word for both, "
+        f"like {{count}} {{count:person|people}}: {wrong}"
+    )
+
+
+def test_counts_that_matter_show_the_right_word(texts: Texts) -> None:
+    """A few texts people see often, read for 1 and for other numbers."""
+    invite = {**{n: SAMPLES[n] for n in texts.fields("meetings.new_preview")}, "count": 1}
+    assert "invite 1 person now" in plain_text(texts.get("meetings.new_preview", **invite))
+    invite["count"] = 0
+    assert "invite 0 people now" in plain_text(texts.get("meetings.new_preview", **invite))
+    assert texts.get("members.hub_list", hub="Hub 1", count=1).endswith("1 member</b>")
+    assert texts.get("members.hub_list", hub="Hub 1", count=2).endswith("2 members</b>")

@@ -218,6 +218,9 @@ def test_every_shipped_false_alarm_is_quiet_alone(
 # Real messages that must set the alarm off (the whole net)
 
 SUICIDE = [
+    # Saving up pills is getting ready: the reply leads with 999 and Samaritans, not the
+    # overdose steps for pills already taken.
+    "I've been saving up my pills",
     "I want to die",
     "i wanna die",
     "I just really want to fucking die",
@@ -287,7 +290,6 @@ OVERDOSE = [
     "I mixed too much",
     "i took 30 paracetamol",
     "I swallowed all my pills",
-    "I've been saving up my pills",
     "I took a whole packet of paracetamol",
     "my mate has overdosed and he's not breathing",
     "i can't wake him up",

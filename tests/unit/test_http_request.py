@@ -8,12 +8,18 @@ import logging
 import socket
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import NetworkError, TelegramError, TimedOut
 
-from bot.http_request import MAX_BATCH_PAUSE_SECONDS, AiohttpRequest, UpdatesRequest
+from bot.http_request import (
+    MAX_BATCH_PAUSE_SECONDS,
+    AiohttpRequest,
+    UpdatesRequest,
+    plain_press,
+    trim_pressed_message,
+)
 from emulator import BotApiEmulator
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwx"
@@ -149,3 +155,143 @@ def test_a_broken_answer_is_an_error_and_its_text_is_not_logged(caplog) -> None:
     with pytest.raises(TelegramError):
         UpdatesRequest().parse_json_payload(b'{"ok": true, "result": [{"text": "my secret"')
     assert "my secret" not in caplog.text
+
+
+# An update the library cannot read
+
+
+UNREADABLE = {"update_id": 9, "message": {"text": "my secret words", "from": {"id": USER}}}
+
+
+def test_an_update_that_cannot_be_read_leaves_only_its_id_and_the_rest_go_on(caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    later = dict(TEXT, update_id=10)
+    payload = json.dumps({"ok": True, "result": [PRESS, UNREADABLE, later]}).encode()
+
+    answer = UpdatesRequest().parse_json_payload(payload)
+
+    assert answer["result"][1] == {"update_id": 9}
+    updates = Update.de_list(answer["result"], Bot(TOKEN))  # what the library does next
+    assert [u.update_id for u in updates] == [7, 9, 10]  # the offset moves past all three
+    assert updates[0].callback_query.data == "cv:1:0"
+    assert updates[1].effective_message is None and updates[1].callback_query is None
+    assert updates[2].message.text == "hello there"
+    assert "update 9 could not be read" in caplog.text
+    assert "secret" not in caplog.text
+
+
+def test_the_last_update_unreadable_still_moves_the_offset() -> None:
+    payload = json.dumps({"ok": True, "result": [UNREADABLE]}).encode()
+
+    (update,) = Update.de_list(UpdatesRequest().parse_json_payload(payload)["result"])
+
+    assert update.update_id == 9
+
+
+def test_an_update_without_an_id_is_dropped(caplog) -> None:
+    payload = json.dumps({"ok": True, "result": [{"message": {"text": "a secret"}}, TEXT]})
+
+    answer = UpdatesRequest().parse_json_payload(payload.encode())
+
+    assert [u["update_id"] for u in answer["result"]] == [8]
+    assert "secret" not in caplog.text
+
+
+_KINDS = st.sampled_from(["message", "callback_query", "edited_message", "my_chat_member"])
+_FIELDS = st.sampled_from(["text", "chat", "from", "date", "id", "message", "data", "type"])
+_odd_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(_FIELDS, children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.builds(lambda kind, body: {kind: body}, _KINDS, _odd_json),
+            st.just(PRESS),
+            st.just(TEXT),
+        ),
+        max_size=6,
+    )
+)
+def test_whatever_comes_the_library_reads_the_batch_and_every_id_is_kept(updates) -> None:
+    numbered = [dict(update, update_id=100 + n) for n, update in enumerate(updates)]
+    payload = json.dumps({"ok": True, "result": numbered}).encode()
+
+    read = Update.de_list(UpdatesRequest().parse_json_payload(payload)["result"], Bot(TOKEN))
+
+    assert [u.update_id for u in read] == [100 + n for n in range(len(updates))]
+
+
+# The quick check of an ordinary press never lets through what the library cannot read
+
+
+_ANY = st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.text(max_size=3)
+_maybe = st.one_of(_ANY, st.dictionaries(_FIELDS, _ANY, max_size=3))
+
+
+def _field(good: st.SearchStrategy) -> st.SearchStrategy:
+    """A field that is mostly right and sometimes anything."""
+    return st.integers(0, 15).flatmap(lambda n: good if n else _maybe)
+
+
+def _shape(required: dict, optional: dict) -> st.SearchStrategy:
+    """Objects with the fields they need (each mostly right), or with some left out."""
+    odd = (
+        st.fixed_dictionaries(required, optional=optional),
+        st.fixed_dictionaries(required, optional={**optional, "x": _ANY}),
+        st.fixed_dictionaries({}, optional={**required, **optional}),
+    )
+    return st.integers(0, 9).flatmap(lambda n: odd[max(0, n - 7)])
+
+
+_users = _shape(
+    {
+        "id": _field(st.integers()),
+        "is_bot": _field(st.booleans()),
+        "first_name": _field(st.text(max_size=5)),
+    },
+    {"username": _field(st.text(max_size=5)), "is_premium": _field(st.booleans())},
+)
+_chats = _shape(
+    {"id": _field(st.integers()), "type": _field(st.sampled_from(["private", "group", "?"]))},
+    {"first_name": _field(st.text(max_size=5)), "title": _field(st.text(max_size=3))},
+)
+_pressed = _shape(
+    {
+        "message_id": _field(st.integers()),
+        "date": _field(st.integers(-10, 2**40)),
+        "chat": _field(_chats),
+    },
+    {},
+)
+_presses = _shape(
+    {
+        "id": _field(st.text(max_size=4)),
+        "from": _field(_users),
+        "chat_instance": _field(st.text(max_size=4)),
+    },
+    {
+        "data": _field(st.text(max_size=4)),
+        "message": _field(_pressed),
+        "inline_message_id": _field(st.text(max_size=4)),
+    },
+)
+
+
+@settings(max_examples=300)
+@given(_presses)
+def test_a_press_taken_as_plain_is_one_the_library_reads(query) -> None:
+    update = {"update_id": 1, "callback_query": query}
+    if plain_press(update):
+        Update.de_json(update, Bot(TOKEN))  # never raises
+
+
+def test_an_ordinary_press_is_plain() -> None:
+    update = json.loads(json.dumps(PRESS))
+    trim_pressed_message(update)
+    assert plain_press(update)

@@ -155,9 +155,9 @@ async def test_audit_log_shows_the_latest_first(db: Database, reports: ReportSer
     await reports.members_report(COORD)
     await reports.hub_members(COORD, "se_hub_1")
 
-    entries = await reports.audit_log(COORD, limit=2)
+    view = await reports.audit_log(COORD, limit=2)
 
-    assert [e.action for e in entries] == ["members.listed", "members.report"]
+    assert [line.action for line in view.lines] == ["members.listed", "members.report"]
 
 
 @given(st.integers(min_value=0, max_value=100_000), st.integers(min_value=1, max_value=50))

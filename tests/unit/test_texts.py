@@ -245,3 +245,80 @@ def test_fields_and_raw() -> None:
 
     assert texts.fields("hi") == {"name", "place"}
     assert texts.raw("hi") == "Hello {name}, {name} from {place}."
+
+
+# Words that fit a number: {count:person|people}
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (0, "0 people are coming."),
+        (1, "1 person is coming."),
+        (2, "2 people are coming."),
+        ("1", "1 person is coming."),
+        ("1,200", "1,200 people are coming."),
+        ("fewer than 5", "fewer than 5 people are coming."),
+    ],
+)
+def test_a_plural_picks_the_first_word_for_one_and_the_second_for_any_other_number(
+    count: object, expected: str
+) -> None:
+    texts = Texts({"hub.coming": "{count} {count:person|people} {count:is|are} coming."})
+
+    assert texts.get("hub.coming", count=count) == expected
+    assert texts.plain("hub.coming", count=count) == expected
+
+
+def test_a_plural_names_its_field_and_still_escapes_the_value() -> None:
+    texts = Texts({"hub.line": "<b>{hub}</b>: {count} {count:member|members}"})
+
+    assert texts.fields("hub.line") == {"hub", "count"}
+    assert texts.get("hub.line", hub="A & B", count=1) == "<b>A &amp; B</b>: 1 member"
+    with pytest.raises(KeyError, match="count"):
+        texts.get("hub.line", hub="A & B")
+
+
+def test_a_plural_word_can_be_empty_or_hold_spaces_and_marks() -> None:
+    texts = Texts(
+        {"a": "{n} new message{n:|s}. {n:It is|They are} here: {n:that's it|all of them}"}
+    )
+
+    assert texts.get("a", n=1) == "1 new message. It is here: that's it"
+    assert texts.get("a", n=3) == "3 new messages. They are here: all of them"
+
+
+def test_plurals_and_doubled_braces_and_show_keys_work_together() -> None:
+    texts = Texts({"a.b": "{{x}} {n} {n:day|days}"}, show_keys=True)
+
+    assert texts.get("a.b", n=1) == "<code>[a.b]</code> {x} 1 day"
+    assert texts.plain("a.b", n=2) == "{x} 2 days"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{count:person}",  # one form only
+        "{count:person|people|folk}",  # three forms
+        "{count:person|{other}}",  # a placeholder inside
+        "{count!r:person|people}",
+        "{0:person|people}",
+    ],
+)
+def test_a_plural_written_wrong_is_refused_with_an_example(tmp_path: Path, text: str) -> None:
+    folder = _folder(tmp_path, a=f'menu:\n  hi: "{text}"\n')
+
+    with pytest.raises(ConfigError) as caught:
+        load_texts(folder)
+
+    assert caught.value.entry == "menu.hi"
+    assert "{name}" in str(caught.value)
+
+
+def test_a_plural_in_a_file_loads(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, a='menu:\n  hi: "{count} {count:person|people} joined."\n')
+
+    texts = load_texts(folder)
+
+    assert texts.get("menu.hi", count=1) == "1 person joined."
+    assert texts.get("menu.hi", count=0) == "0 people joined."

@@ -1,0 +1,197 @@
+"""Every intended reader is reached, and coordinators know when someone is not.
+
+``ReachService`` says whether someone has opened the bot (from what is stored: membership, the
+last send to them, a contact request, a role holder opening the bot), and follows what the
+delivery engine could not deliver:
+
+- a results pack that could not reach a decision-maker becomes a warning to every
+  coordinator, once per pack and person (the warning and its message in one transaction);
+- an urgent contact notice that reached no coordinator at all: the person is told plainly,
+  once, that it could not be passed on, with 999 and Samaritans.
+
+Both are decided from the database, so they run when a broadcast finishes (this service
+listens to the delivery engine) and again on a sweep: nothing is lost to a crash, and the
+marks taken with each message keep anything from being sent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.delivery import BroadcastStatus, DeliveryService
+from bot.delivery.policy import BLOCKED, CHAT_NOT_FOUND
+from bot.delivery.reach import why
+from bot.services.consultation_sending import KIND_RESULTS
+from bot.services.contact import KIND_URGENT
+from bot.services.roles import RoleService
+from storage.consultations import ConsultationRepository
+from storage.contact_requests import ContactRequestRepository
+from storage.reach import ReachRepository
+from storage.results_warnings import ResultsWarningRepository
+
+logger = logging.getLogger(__name__)
+
+# Whether someone has opened the bot, as far as the bot knows.
+OPENED, NOT_OPENED, BLOCKED_BOT, UNSURE = "opened", "not_opened", "blocked", "unsure"
+KIND_PACK_WARNING = "results_warning"  # to coordinators: a pack did not reach a decision-maker
+KIND_NOT_PASSED_ON = "contact_not_passed_on"  # to the person: no coordinator could be reached
+
+
+class ReachMessages(Protocol):
+    """How the warnings look; the handlers layer provides it."""
+
+    def pack_unreached(self, question: str, name: str | None, user_id: int, why: str) -> str: ...
+    def not_passed_on(self) -> str: ...
+
+
+class ReachService:
+    """Who has opened the bot, and the warnings when a message reached nobody it should."""
+
+    def __init__(
+        self,
+        reach: ReachRepository,
+        warnings: ResultsWarningRepository,
+        consultations: ConsultationRepository,
+        requests: ContactRequestRepository,
+        delivery: DeliveryService,
+        roles: RoleService,
+        clock: Clock,
+        messages: ReachMessages,
+    ) -> None:
+        self._reach = reach
+        self._warnings = warnings
+        self._polls = consultations
+        self._requests = requests
+        self._delivery = delivery
+        self._roles = roles
+        self._clock = clock
+        self._messages = messages
+
+    async def of(self, telegram_id: int) -> str:
+        """OPENED, NOT_OPENED, BLOCKED_BOT or UNSURE: the newest sign the bot has."""
+        seen = await self._reach.evidence(telegram_id)
+        if seen.member and seen.member_reachable:
+            return OPENED
+        failed_last = seen.last_state == "failed" and (
+            seen.opened_at is None or (seen.last_at is not None and seen.last_at > seen.opened_at)
+        )
+        if failed_last:
+            if seen.last_reason == CHAT_NOT_FOUND:
+                return NOT_OPENED
+            if seen.last_reason == BLOCKED:
+                return BLOCKED_BOT
+            return UNSURE
+        if seen.last_state == "sent" or seen.opened_at is not None or seen.asked:
+            return OPENED
+        return UNSURE
+
+    async def may_reach_any(self, people: Iterable[int]) -> bool:
+        """True unless the bot knows it can reach none of these people (not opened or
+        blocked; someone it is not sure about counts as reachable)."""
+        for person in people:
+            if await self.of(person) in (OPENED, UNSURE):
+                return True
+        return False
+
+    async def name_of(self, telegram_id: int) -> str | None:
+        """The first name the bot knows this person by, if any."""
+        return await self._reach.name_of(telegram_id)
+
+    async def opened(self, telegram_id: int, first_name: str | None) -> int:
+        """Someone opened the bot (/start): a member can be reached again; a role holder's
+        first name and the time are kept, so /grant knows and reports can name them; and a
+        role holder is sent, in order, what could not reach them before (results packs,
+        urgent notices), as an invitation link would (one transaction). Return how many."""
+        role_holder = bool(await self._roles.roles_of(telegram_id))
+        async with self._reach.transaction() as tx:
+            await self._reach.opened(telegram_id, first_name, self._clock.now(), tx=tx)
+            copies = await self._delivery.resend_waiting(telegram_id, tx=tx) if role_holder else []
+        if copies:
+            self._delivery.wake()
+        return len(copies)
+
+    # Following the delivery engine
+
+    async def progress(self, status: BroadcastStatus) -> int | None:
+        """Progress is for coordinators' own messages: nothing to do here."""
+        return None
+
+    async def finished(self, status: BroadcastStatus) -> None:
+        """A broadcast ended: check at once what it may have left unreached. Never raises
+        (the engine would try a coordinator's delivery report again)."""
+        try:
+            if status.broadcast.kind == KIND_RESULTS:
+                await self.warn_about_packs()
+            elif status.broadcast.kind == KIND_URGENT:
+                await self.tell_unpassed_requests()
+        except Exception as exc:  # the sweep tries again
+            logger.error("unreached check failed: %s", type(exc).__name__)
+
+    async def sweep(self) -> None:
+        """Both checks (at start and every minute): what a crash or a failed write left."""
+        await self.warn_about_packs()
+        await self.tell_unpassed_requests()
+
+    async def warn_about_packs(self) -> int:
+        """Tell every coordinator, once per pack and person, about each decision-maker a
+        results pack could not reach; return how many warnings were queued."""
+        unreached = await self._warnings.unwarned()
+        if not unreached:
+            return 0
+        coordinators = await self._roles.coordinators()
+        queued = 0
+        for reader in unreached:
+            consultation = await self._polls.get(reader.consultation_id)
+            if consultation is None:
+                continue
+            kind = why(reader.state, reader.reason)
+            text = self._messages.pack_unreached(
+                consultation.question, reader.name, reader.telegram_id, kind
+            )
+            try:
+                async with self._requests.transaction() as tx:
+                    now = self._clock.now()
+                    if not await self._warnings.record(
+                        reader.consultation_id, reader.telegram_id, kind, now, tx
+                    ):
+                        continue
+                    if coordinators:
+                        broadcast_id = await self._delivery.enqueue(
+                            KIND_PACK_WARNING, text, coordinators, audience="coordinators", tx=tx
+                        )
+                        await self._warnings.set_broadcast(
+                            reader.consultation_id, reader.telegram_id, broadcast_id, tx
+                        )
+                queued += 1
+            except Exception as exc:
+                logger.error("results warning not queued this time: %s", type(exc).__name__)
+        if queued:
+            self._delivery.wake()
+        return queued
+
+    async def tell_unpassed_requests(self) -> int:
+        """Tell each person whose urgent request reached no coordinator, once, that it could
+        not be passed on (with 999 and Samaritans); return how many were told."""
+        told = 0
+        for request in await self._requests.reached_nobody():
+            try:
+                async with self._requests.transaction() as tx:
+                    if not await self._requests.mark_unreached(request.id, self._clock.now(), tx):
+                        continue
+                    await self._delivery.enqueue(
+                        KIND_NOT_PASSED_ON,
+                        self._messages.not_passed_on(),
+                        [request.telegram_id],
+                        urgent=True,
+                        must_reach=True,
+                        tx=tx,
+                    )
+                told += 1
+            except Exception as exc:
+                logger.error("a person was not told this time: %s", type(exc).__name__)
+        if told:
+            self._delivery.wake()
+        return told

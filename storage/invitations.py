@@ -1,0 +1,106 @@
+"""Invitation links for people given a role before they opened the bot. Only a hash of each
+link's token is stored."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, Row, Session
+from storage.timefmt import from_db, to_db
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One invitation link (its token is never stored, only a hash of it)."""
+
+    id: int
+    telegram_id: int
+    role: str
+    created_by: int | None
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None
+
+
+_COLUMNS = "id, telegram_id, role, created_by, created_at, expires_at, used_at"
+
+
+def _invitation(row: Row) -> Invitation:
+    """Turn a row into an Invitation."""
+    return Invitation(
+        row["id"],
+        row["telegram_id"],
+        row["role"],
+        row["created_by"],
+        from_db(row["created_at"]),  # type: ignore[arg-type]
+        from_db(row["expires_at"]),  # type: ignore[arg-type]
+        from_db(row["used_at"]),
+    )
+
+
+class InvitationRepository:
+    """Reads and writes invitation links."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def transaction(self) -> AbstractAsyncContextManager[Session]:
+        """A transaction on the one connection: a link taken with everything it sends."""
+        return self._db.transaction()
+
+    async def add(
+        self,
+        token_hash: str,
+        telegram_id: int,
+        role: str,
+        created_by: int,
+        now: datetime,
+        expires_at: datetime,
+    ) -> Invitation:
+        """Store a new link."""
+        invitation_id = await self._db.insert(
+            "INSERT INTO invitations (token_hash, telegram_id, role, created_by, created_at, "
+            "expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (token_hash, telegram_id, role, created_by, to_db(now), to_db(expires_at)),
+        )
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM invitations WHERE id = ?", (invitation_id,)
+        )
+        assert row is not None
+        return _invitation(row)
+
+    async def find(self, token_hash: str, tx: Session | None = None) -> Invitation | None:
+        """The link with this token hash, or None."""
+        row = await (tx or self._db).fetch_one(
+            f"SELECT {_COLUMNS} FROM invitations WHERE token_hash = ?", (token_hash,)
+        )
+        return _invitation(row) if row else None
+
+    async def take(self, invitation_id: int, now: datetime, tx: Session) -> bool:
+        """Mark the link used; False if it was used already (it works once)."""
+        changed = await tx.execute(
+            "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL",
+            (to_db(now), invitation_id),
+        )
+        return changed > 0
+
+    async def retire_others(
+        self, telegram_id: int, keep_id: int, now: datetime, tx: Session | None = None
+    ) -> int:
+        """End this person's other unused links now (a newer one was made, or one was used):
+        only the newest link works. Return how many."""
+        return await (tx or self._db).execute(
+            "UPDATE invitations SET expires_at = ? WHERE telegram_id = ? AND id != ? "
+            "AND used_at IS NULL AND expires_at > ?",
+            (to_db(now), telegram_id, keep_id, to_db(now)),
+        )
+
+    async def set_notice(self, invitation_id: int, broadcast_id: int, tx: Session) -> None:
+        """Remember the message that told coordinators the link was used (it names the
+        person, so it is erased with them)."""
+        await tx.execute(
+            "UPDATE invitations SET notice_broadcast_id = ? WHERE id = ?",
+            (broadcast_id, invitation_id),
+        )
