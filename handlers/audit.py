@@ -96,7 +96,10 @@ def sentence(context: ForumContext, line: AuditLine, viewer: int) -> str:
         actor = actor[:1].upper() + actor[1:]  # "Someone who has left sent..."; names as typed
     values: dict[str, object] = {**facts, "actor": actor}
     if line.target is not None:
-        values["person"] = _who(texts, line.target, viewer)
+        person = _who(texts, line.target, viewer)
+        if line.target.kind != NAMED and texts.raw(key).startswith("{person}"):
+            person = person[:1].upper() + person[1:]  # "You became a coordinator..."
+        values["person"] = person
     if "role" in facts:
         values["role"] = texts.plain(
             "roles.coordinator" if facts["role"] == COORDINATOR else "roles.decision_maker"

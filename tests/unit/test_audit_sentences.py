@@ -284,6 +284,13 @@ async def test_every_line_renders_as_a_sentence_with_no_codes_or_ids(
         assert words[0].isupper() and words.endswith("."), what
         assert "{" not in words and "_" not in words, what
         assert not re.search(r"\b(1001|1002|1003)\b", words), what
+    # The coordinator reading about themselves: a sentence that starts with them starts "You".
+    own = {
+        line.what: plain(sentence(context, line, viewer=line.target.telegram_id))
+        for line in lines
+        if line.target is not None and line.target.telegram_id is not None
+    }
+    assert own["role_from_settings"].startswith("You became a coordinator")
 
 
 def plain(html_text: str) -> str:
