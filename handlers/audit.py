@@ -11,11 +11,12 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.localtime import local_clock, local_date, local_when, same_local_day
 from bot.services.errors import InvalidChoice
-from bot.services.reports import BOT, LEFT, NAMED, Audience, AuditLine, AuditView, Person
+from bot.services.reports import BOT, LEFT, NAMED, AuditLine, AuditView, Person
 from bot.texts import Markup, Texts
 from handlers import awaiting
 from handlers.callbacks import decode, pattern
 from handlers.common import ForumApp, ForumContext, answer, button, keyboard, labelled, send, show
+from handlers.delivery_reports import audience_words
 from storage.roles import COORDINATOR
 
 ACTION = "aud"  # aud:all | aud:k:<kind> | aud:p:<telegram id>
@@ -91,21 +92,15 @@ def sentence(context: ForumContext, line: AuditLine, viewer: int) -> str:
     zone = context.services.settings.zone
     key = f"audit.did.{line.what}"
     facts = line.facts
-    actor = _who(texts, line.actor, viewer)
-    if line.actor.kind != NAMED and texts.raw(key).startswith("{actor}"):
-        actor = actor[:1].upper() + actor[1:]  # "Someone who has left sent..."; names as typed
-    values: dict[str, object] = {**facts, "actor": actor}
+    values: dict[str, object] = {**facts, "actor": _who_in(texts, key, "actor", line.actor, viewer)}
     if line.target is not None:
-        person = _who(texts, line.target, viewer)
-        if line.target.kind != NAMED and texts.raw(key).startswith("{person}"):
-            person = person[:1].upper() + person[1:]  # "You became a coordinator..."
-        values["person"] = person
+        values["person"] = _who_in(texts, key, "person", line.target, viewer)
     if "role" in facts:
         values["role"] = texts.plain(
             "roles.coordinator" if facts["role"] == COORDINATOR else "roles.decision_maker"
         )
-    if isinstance(facts.get("audience"), Audience):
-        values["audience"] = _audience(texts, facts["audience"])
+    if "audience" in facts:
+        values["audience"] = audience_words(context.services, facts["audience"])
     if "title" in facts:
         title = facts["title"]
         values["title"] = (
@@ -125,6 +120,15 @@ def sentence(context: ForumContext, line: AuditLine, viewer: int) -> str:
     return said
 
 
+def _who_in(texts: Texts, key: str, field: str, person: Person, viewer: int) -> str:
+    """A person's words in the sentence `key`, capitalised where they open it ("Someone who has
+    left sent...", "You became..."); a name stays as its owner typed it."""
+    words = _who(texts, person, viewer)
+    if person.kind != NAMED and texts.raw(key).startswith("{" + field + "}"):
+        return words[:1].upper() + words[1:]
+    return words
+
+
 def _who(texts: Texts, person: Person, viewer: int) -> str:
     """A name, or words for someone without one."""
     if person.kind == NAMED and person.name:
@@ -136,17 +140,6 @@ def _who(texts: Texts, person: Person, viewer: int) -> str:
     if person.telegram_id == viewer:
         return texts.plain("audit.you")
     return texts.plain("audit.unnamed", user_id=person.telegram_id)
-
-
-def _audience(texts: Texts, audience: Audience) -> str:
-    """Who something was for, in words."""
-    if audience.scope == "everyone":
-        return texts.plain("broadcast.audience_everyone")
-    if audience.scope == "region" and audience.place:
-        return texts.plain("broadcast.audience_region", region=audience.place)
-    if audience.scope == "hub" and audience.place:
-        return texts.plain("broadcast.audience_hub", hub=audience.place)
-    return texts.plain("broadcast.audience_other")
 
 
 def _buttons(context: ForumContext, view: AuditView) -> InlineKeyboardMarkup:

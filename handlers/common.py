@@ -240,6 +240,7 @@ class PressWithoutMessage(BaseHandler[Update, ForumContext, None]):
 # One person's presses in order
 
 SEEN_PRESSES = 4096  # callback query ids remembered, to leave a press delivered again alone
+LEFT_ALONE = "a press delivered again was left alone (update %s)"
 
 
 class PressesInOrder(BaseUpdateProcessor):
@@ -273,7 +274,7 @@ class PressesInOrder(BaseUpdateProcessor):
             await coroutine
             return
         if self._again(query.id):
-            logger.info("a press delivered again was left alone (update %s)", update.update_id)
+            logger.info(LEFT_ALONE, update.update_id)
             if isinstance(coroutine, Coroutine):
                 coroutine.close()  # never started: nothing of it runs
             return

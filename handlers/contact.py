@@ -13,16 +13,14 @@ button) is one request, and the second press is told it is already with the coor
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
-from bot.flood import retry_after_seconds
 from bot.forum import Forum
 from bot.services.contact import CLAIMED, DONE, YOURS, ClaimOutcome, MessageTooLong, Rendered
 from bot.services.registry import Services
@@ -30,7 +28,6 @@ from bot.texts import Texts
 from handlers import awaiting
 from handlers.callbacks import decode, encode, pattern
 from handlers.common import (
-    MAX_REPLY_WAIT_SECONDS,
     ForumApp,
     ForumContext,
     answer,
@@ -55,6 +52,11 @@ def new_ask_key() -> str:
     return secrets.token_urlsafe(6)
 
 
+def region_words(texts: Texts, forum: Forum, request: ContactRequest) -> str:
+    """The region a request came from, in words ("National" for none)."""
+    return forum.region_name(request.region_id) or texts.plain("settings.national")
+
+
 class UrgentNotices:
     """How urgent requests look to coordinators: the notice, the reminder, and a taken copy.
     The contact service is given one by the composition root."""
@@ -65,14 +67,11 @@ class UrgentNotices:
 
     def _values(self, request: ContactRequest) -> dict[str, object]:
         """The person's details every coordinator text shows."""
-        region = self._forum.region_name(request.region_id) or self._texts.plain(
-            "settings.national"
-        )
         return {
             "request_id": request.id,
             "name": request.first_name,
             "user_id": request.telegram_id,
-            "region": region,
+            "region": region_words(self._texts, self._forum, request),
         }
 
     def _take_button(self, request: ContactRequest) -> InlineKeyboardMarkup:
@@ -204,7 +203,7 @@ async def notify_coordinators(
 ) -> None:
     """Send an ordinary request to each coordinator with a 'mark handled' button."""
     texts = services.texts
-    region = services.forum.region_name(request.region_id) or texts.plain("settings.national")
+    region = region_words(texts, services.forum, request)
     parts = [
         texts.get(
             "contact.to_coordinator",
@@ -240,9 +239,7 @@ async def on_take(update: Update, context: ForumContext) -> None:
     notices = UrgentNotices(services.texts, services.forum)
     mark_done = keyboard([[button(context, "buttons.mark_handled", "handled", request.id)]])
     if outcome.result == CLAIMED:
-        region = services.forum.region_name(request.region_id) or services.texts.plain(
-            "settings.national"
-        )
+        region = region_words(services.texts, services.forum, request)
         await say(
             update,
             context,
@@ -306,10 +303,10 @@ async def show_taken(context: ForumContext, notices: UrgentNotices, outcome: Cla
 
 
 async def _edit_copy(context: ForumContext, copy: NoticeCopy, text: str) -> bool:
-    """Edit one copy, waiting once if Telegram asks to slow down; False if it cannot be."""
-    for attempt in (1, 2):
-        try:
-            await context.bot.edit_message_text(
+    """Edit one copy, patient with flood control as every reply is; False if it cannot be."""
+    try:
+        await patiently(
+            lambda: context.bot.edit_message_text(
                 text,
                 chat_id=copy.chat_id,
                 message_id=copy.message_id,
@@ -317,16 +314,11 @@ async def _edit_copy(context: ForumContext, copy: NoticeCopy, text: str) -> bool
                 reply_markup=None,
                 disable_web_page_preview=True,
             )
-            return True
-        except RetryAfter as exc:
-            wait = retry_after_seconds(exc)
-            if attempt == 2 or wait > MAX_REPLY_WAIT_SECONDS:
-                return False
-            await asyncio.sleep(wait)
-        except TelegramError as exc:
-            logger.info("a notice copy was not changed: %s", type(exc).__name__)
-            return False
-    return False
+        )
+    except TelegramError as exc:
+        logger.info("a notice copy was not changed: %s", type(exc).__name__)
+        return False
+    return True
 
 
 async def on_handled(update: Update, context: ForumContext) -> None:

@@ -221,8 +221,6 @@ class ReportService:
             if "broadcast" in facts:  # the number coordinators see, where there is one
                 broadcast_id = facts.pop("broadcast")
                 facts["id"] = numbers.get(broadcast_id, broadcast_id)
-            if "audience" in facts:
-                facts["audience"] = self._audience(facts["audience"])
             if "hub" in facts:
                 facts["hub"] = self._forum.hub_name(facts["hub"]) or facts["hub"]
             lines.append(
@@ -236,15 +234,6 @@ class ReportService:
                 )
             )
         return lines
-
-    def _audience(self, label: str) -> Audience:
-        """A stored audience label ('region:north_west') as scope and place name."""
-        scope, _, place = label.partition(":")
-        if scope == "region":
-            return Audience(scope, self._forum.region_name(place))
-        if scope == "hub":
-            return Audience(scope, self._forum.hub_name(place))
-        return Audience(scope if scope == "everyone" else "other", None)
 
 
 def region_targets(total: int, regions: int) -> list[int]:
@@ -348,20 +337,11 @@ class Person:
 
 
 @dataclass(frozen=True)
-class Audience:
-    """Who a message, meeting or question was for: 'everyone', 'region' or 'hub' (with its
-    name), or 'other'."""
-
-    scope: str
-    place: str | None
-
-
-@dataclass(frozen=True)
 class AuditLine:
     """One recorded action, ready to be said in a sentence.
 
     ``what`` names the sentence (like 'message_sent'); ``facts`` holds what it needs: counts,
-    ids, a role, an Audience, a title or question (None once deleted), a time in UTC.
+    ids, a role, a stored audience label, a title or question (None once deleted), a time in UTC.
     """
 
     at: datetime

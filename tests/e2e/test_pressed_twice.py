@@ -11,6 +11,7 @@ as pressed; and the coordinator's message still saying what was done.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -25,7 +26,7 @@ from bot.services.meetings import MeetingDraft
 from emulator import BotApiEmulator
 from emulator.html_parser import parse_html
 from emulator.records import MessageRecord
-from handlers import newmeeting, newpoll
+from handlers import common, newmeeting, newpoll
 from storage.meetings import MAYBE
 from tests.e2e.harness import RunningBot, running_bot
 
@@ -71,8 +72,36 @@ async def twice(bot: RunningBot, user: int, message: MessageRecord, data: str) -
     second = await emu.press_button(user, message, data, forge=True)
     await emu.wait_for_answer(first, timeout=10)
     await emu.wait_for_answer(second, timeout=10)
-    await emu.replay_press(first)
-    await asyncio.sleep(SETTLE)
+    with LeftAlone() as left_alone:
+        update_id = await emu.replay_press(first)
+        # The replay is seen and left alone (logged by PressesInOrder with its update id),
+        # rather than hoped to be within a fixed pause.
+        await eventually(lambda: update_id in left_alone.updates)
+    await asyncio.sleep(SETTLE)  # background work of the two taps (notices, edits) shows
+
+
+class LeftAlone(logging.Handler):
+    """Collects the ids of updates PressesInOrder left alone as presses delivered again."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.updates: set[int] = set()
+        self._logger = logging.getLogger(common.__name__)
+        self._level = self._logger.level
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Note the update id of a press left alone."""
+        if record.msg == common.LEFT_ALONE:
+            self.updates.add(int(record.args[0]))
+
+    def __enter__(self) -> LeftAlone:
+        self._logger.addHandler(self)
+        self._logger.setLevel(logging.INFO)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._logger.removeHandler(self)
+        self._logger.setLevel(self._level)
 
 
 async def with_button(

@@ -27,7 +27,6 @@ from bot.services.reports import (
     LEFT,
     NAMED,
     UNNAMED,
-    Audience,
     ReportService,
     read_audit_words,
 )
@@ -162,7 +161,7 @@ async def test_each_detail_becomes_facts_and_nothing_reads_as_a_code(
     by_what = {line.what: line for line in view.lines}
     sent = by_what["message_sent"]
     assert sent.actor.name == "Casey" and sent.actor.kind == NAMED
-    assert sent.facts["audience"] == Audience("region", "North West")
+    assert sent.facts["audience"] == "region:north_west"
     assert sent.facts["count"] == 12
     assert by_what["message_planned"].facts["urgent"] is True
     assert by_what["message_planned"].facts["time"] == datetime(2026, 12, 11, 8, 0, tzinfo=UTC)
@@ -258,7 +257,7 @@ def test_any_typed_words_are_read_without_error(words: str) -> None:
 
 
 async def test_every_line_renders_as_a_sentence_with_no_codes_or_ids(
-    db: Database, reports: ReportService
+    db: Database, reports: ReportService, forum: Forum
 ) -> None:
     """The handler's words for each sample, as a coordinator reads them."""
     await _record(db, SAMPLES)
@@ -266,7 +265,7 @@ async def test_every_line_renders_as_a_sentence_with_no_codes_or_ids(
     lines = (await reports.audit_log(COORD, limit=100)).lines
     texts = load_texts(CONFIG_DIR / "texts")
     settings = SimpleNamespace(zone=ZoneInfo("Europe/London"))
-    context = SimpleNamespace(services=SimpleNamespace(texts=texts, settings=settings))
+    context = SimpleNamespace(services=SimpleNamespace(texts=texts, settings=settings, forum=forum))
 
     said = {line.what: plain(sentence(context, line, viewer=COORD)) for line in lines}
 

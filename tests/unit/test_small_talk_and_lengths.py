@@ -14,7 +14,7 @@ from bot.services.meetings import (
     LengthUnclear,
     read_length,
 )
-from handlers.fallback import HELLO, THANKS, small_talk
+from bot.small_talk import HELLO, THANKS, small_talk
 
 
 @pytest.mark.parametrize(
