@@ -159,7 +159,7 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         texts=texts,
         forum=forum,
         directory=directory,
-        members=MemberService(db, members, roles_repo, audit, contacts, forum, clock, catch_up),
+        members=MemberService(db, members, roles_repo, audit, forum, clock, catch_up),
         roles=roles,
         contact=ContactService(
             contacts,

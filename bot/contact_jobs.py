@@ -23,14 +23,9 @@ def schedule_contact_jobs(app: Application) -> None:
     app.job_queue.run_repeating(_sweep, interval=SWEEP_SECONDS, first=1, name=JOB_NAME)
 
 
-async def run_contact_sweep(app: Application) -> list[int]:
-    """Remind about every urgent request that is due now; return the requests reminded about."""
-    return await app.bot_data["services"].contact.send_reminders()
-
-
 async def _sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The repeating job."""
+    """The repeating job: remind about every urgent request that is due now."""
     try:
-        await run_contact_sweep(context.application)
+        await context.application.bot_data["services"].contact.send_reminders()
     except Exception as exc:  # the next sweep tries again
         logger.error("contact reminders could not be checked this time: %s", type(exc).__name__)

@@ -15,9 +15,18 @@ from bot.services.reports import BOT, LEFT, NAMED, AuditLine, AuditView, Person
 from bot.texts import Markup, Texts
 from handlers import awaiting
 from handlers.callbacks import decode, pattern
-from handlers.common import ForumApp, ForumContext, answer, button, keyboard, labelled, send, show
+from handlers.common import (
+    ForumApp,
+    ForumContext,
+    answer,
+    button,
+    keyboard,
+    labelled,
+    role_words,
+    send,
+    show,
+)
 from handlers.delivery_reports import audience_words
-from storage.roles import COORDINATOR
 
 ACTION = "aud"  # aud:all | aud:k:<kind> | aud:p:<telegram id>
 KIND_BUTTONS = ("roles", "messages", "meetings", "questions", "members", "requests", "refused")
@@ -96,9 +105,7 @@ def sentence(context: ForumContext, line: AuditLine, viewer: int) -> str:
     if line.target is not None:
         values["person"] = _who_in(texts, key, "person", line.target, viewer)
     if "role" in facts:
-        values["role"] = texts.plain(
-            "roles.coordinator" if facts["role"] == COORDINATOR else "roles.decision_maker"
-        )
+        values["role"] = role_words(texts, facts["role"])
     if "audience" in facts:
         values["audience"] = audience_words(context.services, facts["audience"])
     if "title" in facts:

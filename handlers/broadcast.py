@@ -228,7 +228,7 @@ async def _send_as_members_see_it(update: Update, context: ForumContext, draft: 
     for call in plan(draft.text_html, draft.media, None):
         params = call.params
         if call.method == "sendMessage":
-            await _patiently(
+            await patiently(
                 lambda text=params["text"]: bot.send_message(
                     chat_id,
                     text,
@@ -237,23 +237,17 @@ async def _send_as_members_see_it(update: Update, context: ForumContext, draft: 
                 )
             )
         elif call.method == "sendPhoto":
-            await _patiently(
+            await patiently(
                 lambda p=params: bot.send_photo(
                     chat_id, p["photo"], caption=p.get("caption"), parse_mode=ParseMode.HTML
                 )
             )
         else:
-            await _patiently(
+            await patiently(
                 lambda p=params: bot.send_document(
                     chat_id, p["document"], caption=p.get("caption"), parse_mode=ParseMode.HTML
                 )
             )
-
-
-async def _patiently(call: Callable[[], Awaitable[object]]) -> None:
-    """Make a call; while Telegram says to slow down, wait and try again (as every reply
-    does: handlers.common.patiently)."""
-    await patiently(call)
 
 
 def _absorb(context: ForumContext, message: Message) -> Draft | None:
@@ -460,7 +454,7 @@ async def _send(update: Update, context: ForumContext, draft: Draft) -> None:
         DRAFTS.keep(context, draft)  # nothing was queued: keep the draft for another try
         raise
     awaiting.clear(context)
-    values = {"id": queued.number or queued.broadcast_id, "count": number(queued.recipients)}
+    values = {"id": queued.number, "count": number(queued.recipients)}
     if queued.starts_at is None:
         await show_key(update, context, "broadcast.queued_now", None, **values)
     else:

@@ -25,9 +25,11 @@ from telegram.ext import (
 
 from bot.flood import retry_after_seconds
 from bot.services.registry import Services
+from bot.texts import Texts
 from bot.textsplit import TELEGRAM_LIMIT, split_text, visible_units
 from handlers.callbacks import encode
 from handlers.redraw import REDRAWS, RedrawLane
+from storage.roles import COORDINATOR
 
 
 class ForumContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -82,6 +84,11 @@ async def patiently(call: Callable[[], Awaitable[T]], patience: Patience | None 
                 raise
             patience.waited += wait
             await asyncio.sleep(wait)
+
+
+def role_words(texts: Texts, role: str) -> str:
+    """A role in words: "coordinator" or "decision-maker"."""
+    return texts.plain("roles.coordinator" if role == COORDINATOR else "roles.decision_maker")
 
 
 def button(context: ForumContext, key: str, action: str, *args: object) -> InlineKeyboardButton:

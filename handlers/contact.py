@@ -16,23 +16,33 @@ from __future__ import annotations
 import logging
 import secrets
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
 from bot.forum import Forum
-from bot.services.contact import CLAIMED, DONE, YOURS, ClaimOutcome, MessageTooLong, Rendered
+from bot.services.contact import (
+    ALREADY_DONE,
+    CLAIMED,
+    DONE,
+    MARKED,
+    YOURS,
+    ClaimOutcome,
+    MessageTooLong,
+    Rendered,
+)
 from bot.services.registry import Services
 from bot.texts import Texts
 from handlers import awaiting
-from handlers.callbacks import decode, encode, pattern
+from handlers.callbacks import decode, pattern
 from handlers.common import (
     ForumApp,
     ForumContext,
     answer,
     button,
     keyboard,
+    labelled,
     patiently,
     say,
     send,
@@ -57,6 +67,16 @@ def region_words(texts: Texts, forum: Forum, request: ContactRequest) -> str:
     return forum.region_name(request.region_id) or texts.plain("settings.national")
 
 
+def asker(texts: Texts, request: ContactRequest) -> str:
+    """Who made a request, by first name ("Someone" when Telegram gave none)."""
+    return request.first_name or texts.plain("contact.unnamed_person")
+
+
+def mark_done(context: ForumContext, request: ContactRequest) -> InlineKeyboardMarkup:
+    """The one button a coordinator marks a request done with."""
+    return keyboard([[button(context, "buttons.mark_handled", "handled", request.id)]])
+
+
 class UrgentNotices:
     """How urgent requests look to coordinators: the notice, the reminder, and a taken copy.
     The contact service is given one by the composition root."""
@@ -69,7 +89,7 @@ class UrgentNotices:
         """The person's details every coordinator text shows."""
         return {
             "request_id": request.id,
-            "name": request.first_name,
+            "name": asker(self._texts, request),
             "user_id": request.telegram_id,
             "region": region_words(self._texts, self._forum, request),
         }
@@ -77,9 +97,7 @@ class UrgentNotices:
     def _take_button(self, request: ContactRequest) -> InlineKeyboardMarkup:
         """The one button on a notice: "I'll take this"."""
         label = self._texts.plain("buttons.take_request")
-        return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(label, callback_data=encode(TAKE, request.id))]]
-        )
+        return keyboard([[labelled(label, TAKE, request.id)]])
 
     def urgent_notice(self, request: ContactRequest) -> Rendered:
         """The notice every coordinator gets at once."""
@@ -92,8 +110,9 @@ class UrgentNotices:
         return text, self._take_button(request)
 
     def claimer(self, request: ContactRequest) -> str:
-        """Who took it, by first name ("another coordinator" if they have since left)."""
-        return request.claimed_name or self._texts.plain("contact.another_coordinator")
+        """Who took it, by first name ("Another coordinator" when the bot has no name for
+        them, or they have since left)."""
+        return request.claimed_name or self._texts.plain("contact.unnamed_coordinator")
 
     def taken_copy(self, request: ContactRequest, copy: NoticeCopy, hours: int) -> str:
         """A coordinator's copy of the notice (or reminder) once someone has taken it."""
@@ -111,7 +130,7 @@ class UrgentNotices:
         return self._texts.get(
             "contact.taken_line",
             request_id=request.id,
-            name=request.first_name,
+            name=asker(self._texts, request),
             actor=self.claimer(request),
         )
 
@@ -207,7 +226,7 @@ async def notify_coordinators(
     parts = [
         texts.get(
             "contact.to_coordinator",
-            name=request.first_name,
+            name=asker(texts, request),
             user_id=request.telegram_id,
             region=region,
             request_id=request.id,
@@ -215,7 +234,7 @@ async def notify_coordinators(
     ]
     if request.message:
         parts.append(texts.get("contact.their_message", message=request.message))
-    markup = keyboard([[button(context, "buttons.mark_handled", "handled", request.id)]])
+    markup = mark_done(context, request)
     for coordinator_id in coordinators:
         try:
             await send(context, coordinator_id, "\n\n".join(parts), markup)
@@ -237,16 +256,16 @@ async def on_take(update: Update, context: ForumContext) -> None:
     outcome = await services.contact.claim(user.id, user.first_name, request_id)
     request = outcome.request
     notices = UrgentNotices(services.texts, services.forum)
-    mark_done = keyboard([[button(context, "buttons.mark_handled", "handled", request.id)]])
+    name = asker(services.texts, request)
     if outcome.result == CLAIMED:
         region = region_words(services.texts, services.forum, request)
         await say(
             update,
             context,
             "contact.claimed",
-            mark_done,
+            mark_done(context, request),
             request_id=request.id,
-            name=request.first_name,
+            name=name,
             user_id=request.telegram_id,
             region=region,
         )
@@ -260,9 +279,9 @@ async def on_take(update: Update, context: ForumContext) -> None:
             update,
             context,
             "contact.already_yours",
-            mark_done,
+            mark_done(context, request),
             request_id=request.id,
-            name=request.first_name,
+            name=name,
         )
         return
     if outcome.result == DONE:
@@ -322,24 +341,18 @@ async def _edit_copy(context: ForumContext, copy: NoticeCopy, text: str) -> bool
 
 
 async def on_handled(update: Update, context: ForumContext) -> None:
-    """A coordinator marks a request handled (checked again in the service). Pressed again (a
-    double tap, a replayed press), it changes nothing and says nothing more."""
+    """A coordinator marks a request handled (role and state checked in the service, which
+    says what the press did). Pressed again by them (a double tap, a replayed press), it
+    changes nothing and says nothing more."""
     await answer(update, context)
     request_id = decode(update.callback_query.data, "handled").int_arg(0)
-    coordinator = update.effective_user.id
-    contact = context.services.contact
-    before = await contact.get_for_coordinator(coordinator, request_id)
-    request = await contact.mark_handled(coordinator, request_id)
-    if before.is_open:
-        await say(
-            update,
-            context,
-            "contact.marked_handled",
-            None,
-            name=request.first_name,
-            request_id=request.id,
-        )
-    elif before.handled_by != coordinator:
+    services = context.services
+    outcome = await services.contact.mark_handled(update.effective_user.id, request_id)
+    request = outcome.request
+    if outcome.result == MARKED:
+        name = asker(services.texts, request)
+        await say(update, context, "contact.marked_handled", None, name=name, request_id=request.id)
+    elif outcome.result == ALREADY_DONE:
         await say(update, context, "contact.already_done", None, request_id=request.id)
     try:  # the button is done with
         await patiently(lambda: update.callback_query.edit_message_reply_markup(None))

@@ -12,19 +12,22 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.results.members_chart import members_chart_png
 from bot.role_args import RoleArgsError, parse_role_args
 from bot.services.reports import MembersReport
-from bot.texts import Markup, Texts
+from bot.texts import Markup
 from handlers import awaiting
 from handlers.callbacks import decode, pattern
-from handlers.common import ForumApp, ForumContext, answer, keyboard, labelled, say, send
+from handlers.common import (
+    ForumApp,
+    ForumContext,
+    answer,
+    keyboard,
+    labelled,
+    role_words,
+    say,
+    send,
+)
 from handlers.invitation_links import invitation_lines
-from storage.roles import COORDINATOR
 
 _CAPTION_ROOM = 1000  # Telegram allows 1024 characters in a caption
-
-
-def _role_name(texts: Texts, role: str) -> str:
-    """A role in words."""
-    return texts.plain("roles.coordinator" if role == COORDINATOR else "roles.decision_maker")
 
 
 async def _change_role(update: Update, context: ForumContext, grant: bool) -> None:
@@ -50,7 +53,7 @@ async def _change_role(update: Update, context: ForumContext, grant: bool) -> No
     else:
         change = await services.roles.revoke(actor, target, args.role)
         key = "roles.revoked" if change.changed else "roles.did_not_have"
-    text = services.texts.get(key, user_id=target, role=_role_name(services.texts, args.role))
+    text = services.texts.get(key, user_id=target, role=role_words(services.texts, args.role))
     if grant:  # someone who has not opened the bot gets a link to pass on
         text += await invitation_lines(context, actor, target, args.role, name)
     await send(context, update.effective_chat.id, text)

@@ -13,32 +13,39 @@ from handlers import awaiting
 from handlers.callbacks import decode, pattern
 from handlers.common import ForumApp, ForumContext, answer, button, keyboard, send
 from handlers.crisis_messages import concern_text, crisis_text
+from handlers.keyboards import help_now
 from handlers.menu import show_menu
 
 # Runs before every other handler group, so no conversation or queue can hold it back.
 CRISIS_GROUP = -100
 
 
+def _ask_coordinator(context: ForumContext):
+    """Ask a coordinator to get in touch: urgent, as from a crisis reply."""
+    return [button(context, "buttons.ask_coordinator", "contact", "crisis")]
+
+
+def _carry_on(context: ForumContext):
+    """Back to the step the person was on."""
+    return [button(context, "buttons.carry_on", "crisis", "back")]
+
+
 def crisis_keyboard(context: ForumContext, carry_on: bool):
     """Ask a coordinator to get in touch, and carry on (or see other support)."""
-    rows = [[button(context, "buttons.ask_coordinator", "contact", "crisis")]]
     if carry_on:
-        rows.append([button(context, "buttons.carry_on", "crisis", "back")])
-    else:
-        rows.append([button(context, "buttons.other_support", "menu", "support")])
-        rows.append([button(context, "buttons.menu", "menu", "home")])
-    return keyboard(rows)
+        return keyboard([_ask_coordinator(context), _carry_on(context)])
+    return keyboard(
+        [
+            _ask_coordinator(context),
+            [button(context, "buttons.other_support", "menu", "support")],
+            [button(context, "buttons.menu", "menu", "home")],
+        ]
+    )
 
 
 def concern_keyboard(context: ForumContext):
     """Help now, ask a coordinator (urgent, as from a crisis reply), and carry on."""
-    return keyboard(
-        [
-            [button(context, "buttons.help_now", "help")],
-            [button(context, "buttons.ask_coordinator", "contact", "crisis")],
-            [button(context, "buttons.carry_on", "crisis", "back")],
-        ]
-    )
+    return keyboard([[help_now(context)], _ask_coordinator(context), _carry_on(context)])
 
 
 async def watch_text(update: Update, context: ForumContext) -> None:

@@ -14,9 +14,8 @@ from telegram.ext import CommandHandler, filters
 from bot.localtime import local_date, local_when, parse_stored
 from bot.texts import Texts
 from handlers import awaiting
-from handlers.common import ForumApp, ForumContext, say, send
+from handlers.common import ForumApp, ForumContext, role_words, say, send
 from handlers.keyboards import back_to_menu
-from storage.roles import COORDINATOR
 
 
 async def mydata(update: Update, context: ForumContext) -> None:
@@ -26,11 +25,18 @@ async def mydata(update: Update, context: ForumContext) -> None:
     texts = services.texts
     zone = services.settings.zone
     user_id = update.effective_user.id
-    data = await services.members.export(user_id)
-    # Each request in full: urgent or not, taken by a coordinator, reminded, done.
-    data["contact_requests"] = await services.contact.member_data(user_id)
-    data["meeting_answers"] = await services.meetings.member_data(user_id)
-    data["consultation_answers"] = await services.consultations.member_data(user_id)
+    own = await services.members.export(user_id)
+    # The file's parts in the order people have always had them.
+    data = {
+        "telegram_id": own["telegram_id"],
+        "member": own["member"],
+        "roles": own["roles"],
+        # Each request in full: urgent or not, taken by a coordinator, reminded, done.
+        "contact_requests": await services.contact.member_data(user_id),
+        "coordinator_records": own["coordinator_records"],
+        "meeting_answers": await services.meetings.member_data(user_id),
+        "consultation_answers": await services.consultations.member_data(user_id),
+    }
     member = data["member"]
     nothing = (
         member is None
@@ -92,10 +98,7 @@ async def mydata(update: Update, context: ForumContext) -> None:
 
 def _roles(texts: Texts, roles: list[str]) -> str:
     """The person's roles in words, like 'coordinator, decision-maker'."""
-    return ", ".join(
-        texts.plain("roles.coordinator" if role == COORDINATOR else "roles.decision_maker")
-        for role in roles
-    )
+    return ", ".join(role_words(texts, role) for role in roles)
 
 
 def _count(texts: Texts, items: list) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from bot.delivery.reach import NOT_CONFIRMED, WHYS, Missed
 from bot.texts import Markup, Texts
+from handlers.common import role_words
 from storage.roles import COORDINATOR
 
 SHOWN = 15  # names listed in a report before "and N more"
@@ -22,8 +23,7 @@ class ReachTexts:
 
     def role(self, role: str) -> str:
         """A role in words."""
-        key = "roles.coordinator" if role == COORDINATOR else "roles.decision_maker"
-        return self._texts.plain(key)
+        return role_words(self._texts, role)
 
     def person(self, name: str | None, user_id: int) -> str:
         """A person by first name, or in words when the bot does not know their name."""

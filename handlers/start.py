@@ -31,15 +31,14 @@ async def start(update: Update, context: ForumContext) -> None:
     user = update.effective_user
     if context.args and await open_link(update, context, context.args[0]):
         return
-    await services.reach.opened(user.id, user.first_name)  # a role holder opened the bot
+    # Marks a member reachable again, and keeps a role holder's name (and sends what waited).
+    await services.reach.opened(user.id, user.first_name)
     member = await services.members.get(user.id)
     if member is None:
         awaiting.clear(context)
         await say(update, context, "start.welcome")
         await send_privacy_notice(update, context)
         return
-    if not member.reachable:
-        await services.members.mark_reachable(user.id, True)
     if not member.setup_done:
         await say(update, context, "start.finish_joining", None, name=member.first_name)
         await resume_joining(update, context, member)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -93,7 +92,7 @@ class AuditRepository:
             ids,
         ):
             found[row["telegram_id"]] = row["first_name"]
-        for row in await self._if_kept(
+        for row in await self._db.fetch_all(
             f"SELECT telegram_id, first_name FROM roles "
             f"WHERE telegram_id IN ({marks}) AND first_name IS NOT NULL",
             ids,
@@ -105,22 +104,12 @@ class AuditRepository:
             found[row["telegram_id"]] = row["first_name"]
         return found
 
-    async def _if_kept(self, sql: str, params: Sequence[object]) -> list[Row]:
-        """Rows of a query on a column a later migration adds (role holders' first names,
-        broadcasts' numbers); none while the database does not have it yet."""
-        try:
-            return await self._db.fetch_all(sql, params)
-        except sqlite3.OperationalError as error:
-            if "no such column" not in str(error):
-                raise
-            return []
-
     async def message_numbers(self, broadcast_ids: Collection[int]) -> dict[int, int]:
         """The numbers coordinators see for messages ("Message 3"), by broadcast id; a
-        broadcast without one (or from before numbers) is left out."""
+        broadcast without one is left out."""
         if not broadcast_ids:
             return {}
-        rows = await self._if_kept(
+        rows = await self._db.fetch_all(
             f"SELECT id, number FROM broadcasts WHERE id IN ({_marks(broadcast_ids)}) "
             "AND number IS NOT NULL",
             tuple(broadcast_ids),

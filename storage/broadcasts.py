@@ -125,7 +125,7 @@ def _broadcast(row: Row) -> Broadcast:
         progress_message_id=row["progress_message_id"],
         reported=bool(row["reported"]),
         must_reach=bool(row["must_reach"]),
-        number=row["number"] or row["id"],
+        number=row["number"],
         resend_of=row["resend_of"],
     )
 
@@ -227,13 +227,15 @@ class BroadcastRepository:
         return _broadcast(row) if row else None
 
     async def recent(
-        self, limit: int, kind: str | None = None, *, other_than: str | None = None
+        self, limit: int, kind: str | None = None, *, other_than: tuple[str, ...] = ()
     ) -> list[Broadcast]:
-        """The newest broadcasts (of one kind, of every kind but one, or all), newest first."""
+        """The newest broadcasts (of one kind, of every kind but those named, or all), newest
+        first."""
         if kind is not None:
             where, params = "WHERE kind = ?", (kind, limit)
-        elif other_than is not None:
-            where, params = "WHERE kind != ?", (other_than, limit)
+        elif other_than:
+            marks = ", ".join("?" * len(other_than))
+            where, params = f"WHERE kind NOT IN ({marks})", (*other_than, limit)
         else:
             where, params = "", (limit,)
         rows = await self._db.fetch_all(

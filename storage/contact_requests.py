@@ -16,7 +16,7 @@ class ContactRequest:
 
     id: int
     telegram_id: int
-    first_name: str
+    first_name: str | None  # None when Telegram gave no name the bot could use
     region_id: str | None
     message: str | None
     created_at: datetime
@@ -57,7 +57,7 @@ def _request(row: Row) -> ContactRequest:
     return ContactRequest(
         row["id"],
         row["telegram_id"],
-        row["first_name"],
+        row["first_name"] or None,  # kept as '' (the column is NOT NULL) when there is none
         row["region_id"],
         row["message"],
         from_db(row["created_at"]),  # type: ignore[arg-type]
@@ -90,7 +90,7 @@ class ContactRequestRepository:
     async def add(
         self,
         telegram_id: int,
-        first_name: str,
+        first_name: str | None,
         region_id: str | None,
         message: str | None,
         now: datetime,
@@ -99,11 +99,11 @@ class ContactRequestRepository:
         ask_key: str | None = None,
         tx: Session | None = None,
     ) -> ContactRequest:
-        """Record a new request (in ``tx`` when given)."""
+        """Record a new request (in ``tx`` when given); no first name is kept as ''."""
         request_id = await self._on(tx).insert(
             "INSERT INTO contact_requests (telegram_id, first_name, region_id, message, "
             "created_at, urgent, ask_key) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (telegram_id, first_name, region_id, message, to_db(now), int(urgent), ask_key),
+            (telegram_id, first_name or "", region_id, message, to_db(now), int(urgent), ask_key),
         )
         request = await self.get(request_id, tx)
         assert request is not None
@@ -153,9 +153,10 @@ class ContactRequestRepository:
         )
 
     async def claim(
-        self, request_id: int, coordinator_id: int, name: str, now: datetime, tx: Session
+        self, request_id: int, coordinator_id: int, name: str | None, now: datetime, tx: Session
     ) -> bool:
-        """Claim an urgent request for a coordinator; False if it was taken, done or is gone."""
+        """Claim an urgent request for a coordinator (``name`` None when the bot has none for
+        them); False if it was taken, done or is gone."""
         changed = await tx.execute(
             "UPDATE contact_requests SET claimed_by = ?, claimed_name = ?, claimed_at = ? "
             "WHERE id = ? AND urgent = 1 AND claimed_at IS NULL AND handled_at IS NULL",
@@ -239,9 +240,12 @@ class ContactRequestRepository:
         )
         return changed > 0
 
-    async def mark_handled(self, request_id: int, coordinator_id: int, now: datetime) -> bool:
-        """Mark a request handled; False if it was already handled or is gone."""
-        changed = await self._db.execute(
+    async def mark_handled(
+        self, request_id: int, coordinator_id: int, now: datetime, tx: Session | None = None
+    ) -> bool:
+        """Mark a request handled (in ``tx`` when given); False if it was already handled or
+        is gone."""
+        changed = await self._on(tx).execute(
             "UPDATE contact_requests SET handled_by = ?, handled_at = ? "
             "WHERE id = ? AND handled_at IS NULL",
             (coordinator_id, to_db(now), request_id),

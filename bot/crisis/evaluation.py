@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.crisis.kinds import CONCERN, CRISIS, Verdict
+from bot.crisis.kinds import CONCERN, CRISIS, NONE, Verdict
 from bot.crisis.matcher import CrisisMatcher
 from config.errors import ConfigError
 from config.yamlfile import read_yaml
 
-NONE = "none"
 _ROOT = Path(__file__).resolve().parent.parent.parent
 CORPUS_DIR = _ROOT / "tests" / "crisis" / "corpus"  # the locked part
 EXAMPLES_PATH = _ROOT / "config" / "crisis_examples.yaml"  # the development part

@@ -7,10 +7,11 @@ import difflib
 import hashlib
 import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.crisis.kinds import CONCERN, CRISIS, CRISIS_KINDS, DISTRESS, KINDS, tier_of
+from bot.crisis.kinds import CONCERN, CRISIS, CRISIS_KINDS, DISTRESS, KINDS, NONE
 from bot.crisis.learned import Example, LearnedCheck, trained_signal
 from bot.crisis.matcher import NOT_A_CRISIS, CrisisMatcher, Learned
 from bot.crisis.normalise import rule_words
@@ -26,7 +27,9 @@ DEFAULT_RULES_PATH = _CONFIG / "crisis_rules.yaml"
 CONCERN_SECTION = "concern"
 PHRASE_SECTIONS: tuple[str, ...] = (*CRISIS_KINDS, CONCERN_SECTION)
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_RULE_FIELDS = (
+# The fields a rule may have, and a family written as a mapping (the header of
+# config/crisis_rules.yaml explains each; tests/crisis checks it does).
+RULE_FIELDS: tuple[str, ...] = (
     "id",
     "kind",
     "find",
@@ -41,6 +44,7 @@ _RULE_FIELDS = (
     "examples",
     "not_examples",
 )
+FAMILY_FIELDS: tuple[str, ...] = ("words", "exact", "not_with")
 # The families that, anywhere in a message, switch off the listed phrases (a member telling
 # their past as experience).
 PHRASE_GUARDS = "phrases_unless_in_message"
@@ -54,48 +58,76 @@ _MAX_PARTS = 6
 def load_crisis_matcher(phrases_path: Path, rules_path: Path | None = None) -> CrisisMatcher:
     """Read and check the phrase file and (if given) the rules file, with the examples it names
     for the learned signal; a ready matcher or ConfigError. A matcher is immutable, so one is
-    built once per process for the same file contents (every test bot shares it)."""
+    built once per process for the same contents of the files it reads (every test bot shares
+    it)."""
     key = _contents_key(phrases_path, rules_path)
     with _built_lock:
-        matcher = _built.get(key) if key is not None else None
-        if matcher is None:
-            matcher = _build_matcher(phrases_path, rules_path)
+        built = _built.get(key) if key is not None else None
+        if built is None or not built.current():
+            built = _build_matcher(phrases_path, rules_path)
             if key is not None:
-                _built[key] = matcher
-        return matcher
+                _built[key] = built
+        return built.matcher
 
 
-_built: dict[str, CrisisMatcher] = {}
+@dataclass(frozen=True, slots=True)
+class _Built:
+    """A matcher, and the examples file its learned signal was trained on (named in the rules
+    file, so known only once that is read) with a digest of its contents then."""
+
+    matcher: CrisisMatcher
+    examples: Path | None = None
+    examples_digest: str = ""
+
+    def current(self) -> bool:
+        """Whether the examples file still holds what the signal was trained on."""
+        if self.examples is None:
+            return True
+        try:
+            return _digest(self.examples.read_bytes()) == self.examples_digest
+        except OSError:
+            return False
+
+
+# Keyed by the phrase and rules files' names and contents; each entry checks its examples file.
+_built: dict[str, _Built] = {}
 _built_lock = threading.Lock()
 
 
 def _contents_key(phrases_path: Path, rules_path: Path | None) -> str | None:
-    """A key for the files' contents (None if one cannot be read: the build says why)."""
+    """A key for the phrase and rules files' names and contents (None if one cannot be read:
+    the build says why)."""
     digest = hashlib.sha256()
     try:
-        paths = [Path(phrases_path)]
-        if rules_path is not None:
-            paths.append(Path(rules_path))
-            # The examples file the rules name sits beside them: any file there counts.
-            paths.extend(sorted(Path(rules_path).parent.glob("*.yaml")))
-        for path in paths:
-            digest.update(str(path).encode() + b"\0" + path.read_bytes())
+        for path in (phrases_path, rules_path):
+            if path is not None:
+                digest.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
     except OSError:
         return None
     return digest.hexdigest()
 
 
-def _build_matcher(phrases_path: Path, rules_path: Path | None) -> CrisisMatcher:
-    """Read the files and build a matcher."""
+def _digest(contents: bytes) -> str:
+    """A digest of a file's contents alone (the same examples anywhere train the same signal)."""
+    return hashlib.sha256(contents).hexdigest()
+
+
+def _build_matcher(phrases_path: Path, rules_path: Path | None) -> _Built:
+    """Read the files (each once) and build a matcher."""
     phrases, not_a_crisis = read_phrases(phrases_path)
     families: list[Family] = []
     rules: list[Rule] = []
     guards: frozenset[str] = frozenset()
     learned: Learned | None = None
+    examples: Path | None = None
+    examples_digest = ""
     if rules_path is not None:
-        families, rules, guards = read_rules(rules_path)
-        learned = read_learned(rules_path)
-    return CrisisMatcher(
+        data = read_yaml(rules_path)
+        families, rules, guards = _rules_in(rules_path, data)
+        trained = _learned_in(rules_path, data)
+        if trained is not None:
+            learned, examples, examples_digest = trained
+    matcher = CrisisMatcher(
         phrases,
         not_a_crisis,
         families,
@@ -104,13 +136,20 @@ def _build_matcher(phrases_path: Path, rules_path: Path | None) -> CrisisMatcher
         learned=learned,
         source=str(phrases_path),
     )
+    return _Built(matcher, examples, examples_digest)
 
 
 def read_learned(rules_path: Path) -> Learned | None:
     """The learned signal the rules file's 'learned:' section asks for, trained on its
     examples file (next to the rules file), or None if there is no such section."""
+    trained = _learned_in(rules_path, read_yaml(rules_path))
+    return None if trained is None else trained[0]
+
+
+def _learned_in(rules_path: Path, data: object) -> tuple[Learned, Path, str] | None:
+    """The learned signal the rules file's contents ask for, with the examples file it was
+    trained on and a digest of that file's contents; None without a 'learned:' section."""
     source = str(rules_path)
-    data = read_yaml(rules_path)
     section = data.get(LEARNED) if isinstance(data, dict) else None
     if section is None:
         return None
@@ -135,8 +174,9 @@ def read_learned(rules_path: Path) -> Learned | None:
     needs = _family_set(source, section.get("needs_one_of") or [], names, where)
     examples_path = Path(rules_path).parent / str(section["examples"])
     examples = read_examples(examples_path)
-    signal = trained_signal(examples_path, examples)
-    return Learned(signal, thresholds[0], thresholds[1], needs)
+    digest = _digest(examples_path.read_bytes())
+    signal = trained_signal(digest, examples)
+    return Learned(signal, thresholds[0], thresholds[1], needs), examples_path, digest
 
 
 def read_examples(path: Path) -> list[Example]:
@@ -157,7 +197,7 @@ def read_examples(path: Path) -> list[Example]:
         text, tier, kind = entry.get("text"), entry.get("tier"), entry.get("kind")
         if not isinstance(text, str) or not text.strip():
             raise ConfigError(source, "a message needs its words after 'text:'", where)
-        if tier not in (CRISIS, CONCERN, "none"):
+        if tier not in (CRISIS, CONCERN, NONE):
             raise ConfigError(source, "'tier:' must be crisis, concern or none", where)
         if tier == CRISIS and kind not in CRISIS_KINDS:
             raise ConfigError(source, _unknown("kind", kind, CRISIS_KINDS), where)
@@ -229,8 +269,12 @@ def _phrase_list(source: str, data: dict, section: str) -> list[Any]:
 
 def read_rules(path: Path) -> tuple[list[Family], list[Rule], frozenset[str]]:
     """The word families, the concept rules, and the families that switch listed phrases off."""
+    return _rules_in(path, read_yaml(path))
+
+
+def _rules_in(path: Path, data: object) -> tuple[list[Family], list[Rule], frozenset[str]]:
+    """The families, rules and phrase guards in the rules file's contents, checked."""
     source = str(path)
-    data = read_yaml(path)
     sections = {"families", "rules", PHRASE_GUARDS, LEARNED}
     if not isinstance(data, dict) or not {"families", "rules"} <= set(data) <= sections:
         raise ConfigError(
@@ -274,7 +318,7 @@ def _families(source: str, raw: object) -> list[Family]:
         exact: list[str] = []
         if isinstance(value, list):
             words = _words(source, name, value, where)
-        elif isinstance(value, dict) and value and set(value) <= {"words", "exact", "not_with"}:
+        elif isinstance(value, dict) and value and set(value) <= set(FAMILY_FIELDS):
             if "words" in value:
                 words = _words(source, name, value["words"], where)
             if "exact" in value:
@@ -347,8 +391,8 @@ def _rule(source: str, raw: object, names: set[str], line: int | None) -> Rule:
         )
     where = f"{rule_id} (line {line})" if line else rule_id
     for key in raw:
-        if key not in _RULE_FIELDS:
-            raise ConfigError(source, _unknown("field", key, _RULE_FIELDS), where)
+        if key not in RULE_FIELDS:
+            raise ConfigError(source, _unknown("field", key, RULE_FIELDS), where)
     kind = raw.get("kind")
     if kind not in KINDS:
         raise ConfigError(source, _unknown("kind", kind, KINDS), where)
@@ -390,7 +434,6 @@ def _rule(source: str, raw: object, names: set[str], line: int | None) -> Rule:
     return Rule(
         id=rule_id,
         kind=kind,
-        tier=tier_of(kind),
         parts=tuple(_part(source, part, names, where) for part in parts),
         within=within,
         in_order=_flag(source, raw, "in_order", True, where),
@@ -456,6 +499,8 @@ __all__ = [
     "CRISIS",
     "DEFAULT_PHRASES_PATH",
     "DEFAULT_RULES_PATH",
+    "FAMILY_FIELDS",
+    "RULE_FIELDS",
     "load_crisis_matcher",
     "read_phrases",
     "read_rules",

@@ -3,7 +3,7 @@ concept rules name a word once and match it in any tense or number."""
 
 from __future__ import annotations
 
-import re
+from bot.crisis.normalise import squeeze
 
 _VOWELS = frozenset("aeiou")
 _SIBILANT_ENDS = ("s", "x", "z", "ch", "sh", "o")
@@ -105,9 +105,8 @@ _IRREGULAR: dict[str, tuple[str, ...]] = {
 }
 
 
-_SQUEEZE = re.compile(r"([a-z])\1+")
 # The same table by squeezed plain form ("tel" for "tell"): family words arrive squeezed.
-_IRREGULAR_SQUEEZED = {_SQUEEZE.sub(r"\1", base): forms for base, forms in _IRREGULAR.items()}
+_IRREGULAR_SQUEEZED = {squeeze(base): forms for base, forms in _IRREGULAR.items()}
 
 
 def forms_of(word: str) -> set[str]:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 CRISIS = "crisis"
 CONCERN = "concern"
-TIERS: tuple[str, ...] = (CRISIS, CONCERN)
+# The tier of a labelled message (examples and corpus files) that shows no risk.
+NONE = "none"
 
 # Crisis kinds, most urgent first: when a message shows several, the reply puts the first
 # one's help first ("I took 30 pills and want to die" is an overdose before anything else).

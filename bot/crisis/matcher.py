@@ -11,7 +11,7 @@ from bot.crisis.kinds import CRISIS_KINDS, DISTRESS, Verdict, tier_of, verdict_o
 from bot.crisis.learned import LearnedSignal
 from bot.crisis.normalise import sentences, tokens
 from bot.crisis.phrases import PhraseTree, checked_words, exact_check
-from bot.crisis.rules import Family, FamilyIndex, Rule, Span, rule_match
+from bot.crisis.rules import Family, FamilyIndex, Rule, RuleIndex, Span, rule_match
 from config.errors import ConfigError
 
 NOT_A_CRISIS = "not_a_crisis"
@@ -84,7 +84,7 @@ class CrisisMatcher:
         self._tree.finish(tolerate_slips=True)
         self._false_alarms.finish(tolerate_slips=False)
         self._families = FamilyIndex(families)
-        self._rules = tuple(rules)
+        self._rules = RuleIndex(rules)
         self._phrase_guards = phrase_guards
         self._learned = learned
         self.kinds: tuple[str, ...] = tuple(phrases)
@@ -112,7 +112,7 @@ class CrisisMatcher:
                 if not _inside(alarms, start, end):
                     found.append(Hit("phrase", kind, kind))
         everyday = self._false_alarm_spans(text, read.words) if families else []
-        for rule in self._rules:
+        for rule in self._rules.candidates(families):
             if rule_match(rule, families, read, everyday) is not None:
                 found.append(Hit("rule", rule.id, rule.kind))
         if (

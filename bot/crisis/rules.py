@@ -194,7 +194,6 @@ class Rule:
 
     id: str
     kind: str
-    tier: str
     parts: tuple[frozenset[str], ...]  # each part: any one of these families
     within: int  # words from the start of the first part to the end of the last
     in_order: bool
@@ -303,6 +302,35 @@ def _steps(node: _Node, word: str) -> list[_Node]:
         if number is not None:
             steps.append(number)
     return steps
+
+
+class RuleIndex:
+    """The rules in their order, listed by the families of their first part, so a message is
+    tried only against the rules each part of which has a family it holds (any other rule
+    cannot match it)."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        """List each rule under every family of its first part."""
+        self.rules = tuple(rules)
+        by_family: dict[str, list[int]] = {}
+        for at, rule in enumerate(self.rules):
+            for name in rule.parts[0] if rule.parts else ():
+                by_family.setdefault(name, []).append(at)
+        self._by_family = {name: tuple(ats) for name, ats in by_family.items()}
+        # A rule with no parts is listed under no family, so it is always tried.
+        self._always = tuple(at for at, rule in enumerate(self.rules) if not rule.parts)
+
+    def candidates(self, found: Mapping[str, list[Span]]) -> list[Rule]:
+        """The rules, in their order, each part of which has a family among those found."""
+        ats = set(self._always)
+        for name in found:
+            ats.update(self._by_family.get(name, ()))
+        rules = self.rules
+        return [
+            rules[at]
+            for at in sorted(ats)
+            if all(any(name in found for name in part) for part in rules[at].parts[1:])
+        ]
 
 
 def rule_match(

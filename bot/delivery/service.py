@@ -118,10 +118,10 @@ class DeliveryService:
         return await self._monitor.status(broadcast) if broadcast else None
 
     async def recent(
-        self, limit: int = 10, kind: str | None = None, *, other_than: str | None = None
+        self, limit: int = 10, kind: str | None = None, *, other_than: tuple[str, ...] = ()
     ) -> list[BroadcastStatus]:
         """The newest broadcasts with their counts, newest first: of one kind, of every kind
-        but ``other_than``, or all."""
+        but those in ``other_than``, or all."""
         return [
             await self._monitor.status(broadcast)
             for broadcast in await self._broadcasts.recent(limit, kind, other_than=other_than)

@@ -35,6 +35,7 @@ OTHER_AREAS = "*other"  # the area id of "other areas": small areas put together
 _SMALL = range(1, 5)
 _INVITED, _ANSWERED = 0, 1
 _INF = float("inf")
+MAX_SOLVER_NODES = 1000  # per whole-number solve; forum-sized tables need 1 (see _solve)
 
 
 @dataclass(frozen=True)
@@ -366,8 +367,10 @@ class _Solver:
 
         # Options are checked one by one on every call (a tenth of the time of a small
         # solve), so the relaxation passes none; presolve is on by default.
-        # A solve cut short proves nothing, which only hides more (the safe side).
-        options = {"mip_rel_gap": 0.0, "time_limit": 2.0} if integral else None
+        # A solve cut short proves nothing, which only hides more (the safe side). It is cut
+        # by nodes, not seconds: a busy machine must not change which cells are hidden, or two
+        # runs of the same table could be read together. Forum-sized tables take 1 node.
+        options = {"mip_rel_gap": 0.0, "node_limit": MAX_SOLVER_NODES} if integral else None
         result = milp(
             objective,
             integrality=self.np.ones(self.nvar) if integral else None,

@@ -11,6 +11,7 @@ from bot.delivery import Audience, AudienceResolver, BroadcastStatus, DeliverySe
 from bot.delivery.audience import UnknownPlace
 from bot.delivery.quiet import QuietHours
 from bot.delivery.reach import Missed
+from bot.services.consultation_sending import KINDS_BY_ANSWER
 from bot.services.errors import InvalidChoice, ServiceError
 from bot.services.roles import RoleService
 from bot.textsplit import visible_units
@@ -216,9 +217,10 @@ class BroadcastService:
 
     async def notices(self, actor_id: int) -> list[BroadcastStatus]:
         """The bot's own newest notices (meeting invitations, reminders, consultation
-        messages, urgent contact notices ...), with their state."""
+        messages, urgent contact notices ...), with their state; not those sent to people
+        picked by whether they answered a question, which would say who answered."""
         await self._roles.require_coordinator(actor_id, "list broadcasts")
-        return await self._delivery.recent(RECENT_NOTICES, other_than=KIND)
+        return await self._delivery.recent(RECENT_NOTICES, other_than=(KIND, *KINDS_BY_ANSWER))
 
     async def missed(self, actor_id: int, broadcast_id: int, limit: int = 50) -> list[Missed]:
         """Who a broadcast did not reach, or may not have, and why."""
@@ -230,9 +232,7 @@ class BroadcastService:
         counted "not sure"; progress and a report go to the coordinator. Return how many:
         0 when each of them was sent it again already (a second press sends nothing)."""
         await self._roles.require_coordinator(actor_id, "resend broadcast")
-        status = await self._delivery.status(broadcast_id)
-        if status is None:
-            raise InvalidChoice
+        status = await self._shown(broadcast_id)
         if not status.finished:
             raise NotFinished
         resent = await self._delivery.resend_uncertain(
@@ -252,16 +252,20 @@ class BroadcastService:
     async def get(self, actor_id: int, broadcast_id: int) -> BroadcastStatus:
         """One broadcast's state, or InvalidChoice."""
         await self._roles.require_coordinator(actor_id, "read broadcast")
+        return await self._shown(broadcast_id)
+
+    async def _shown(self, broadcast_id: int) -> BroadcastStatus:
+        """A broadcast coordinators may see and act on, or InvalidChoice (none such, or one
+        picked by answer: a button for it can only be forged)."""
         status = await self._delivery.status(broadcast_id)
-        if status is None:
+        if status is None or status.broadcast.kind in KINDS_BY_ANSWER:
             raise InvalidChoice
         return status
 
     async def cancel(self, actor_id: int, broadcast_id: int) -> int:
         """Stop a broadcast: rows not sent yet are cancelled; return how many."""
         await self._roles.require_coordinator(actor_id, "cancel broadcast")
-        if await self._delivery.status(broadcast_id) is None:
-            raise InvalidChoice
+        await self._shown(broadcast_id)
         cancelled = await self._delivery.cancel(broadcast_id)
         if cancelled is None:
             raise AlreadyFinished

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from typing import TypeVar
 
 from bot.clock import Clock
 from bot.delivery import DeliveryService
@@ -52,6 +53,7 @@ from storage.roles import COORDINATOR, DECISION_MAKER
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
 KEPT_RESULTS = 64  # closed consultations whose protected figures are kept in memory
 
 
@@ -80,6 +82,9 @@ class ConsultationResults:
         self._messages = messages
         self._small_group = check_threshold(small_group)
         self._kept: dict[int, SafeResults] = {}  # closed consultation id -> what was published
+        # Open consultation id -> the last figures counted and their protection: a member's
+        # press while nothing has changed does not solve the tables again.
+        self._live: dict[int, tuple[RawResults, SafeResults]] = {}
         # Decision-makers' pack parts are linked to their consultation, so one that cannot
         # reach someone becomes a warning to coordinators (bot/services/reach.py).
         self._pack_parts = ResultsWarningRepository(db)
@@ -96,16 +101,21 @@ class ConsultationResults:
     async def protected(self, consultation: Consultation) -> SafeResults:
         """The figures safe to publish, with the breakdown by area: counted, then protected
         off the event loop (suppression solves small integer programs). For a closed
-        consultation, the same figures every time."""
+        consultation, the same figures every time; for an open one, the same figures for as
+        long as the counts stay the same."""
         kept = self._kept.get(consultation.id)
         if kept is not None and consultation.state == CLOSED:
             return kept
         raw = await self.tally(consultation)
+        live = self._live.get(consultation.id)
+        if live is not None and live[0] == raw and consultation.state != CLOSED:
+            return live[1]
         safe = await asyncio.to_thread(protect, raw, self._small_group)
         if consultation.state == CLOSED:
-            if len(self._kept) >= KEPT_RESULTS:
-                del self._kept[next(iter(self._kept))]  # the oldest kept
-            self._kept[consultation.id] = safe
+            self._live.pop(consultation.id, None)
+            _keep(self._kept, consultation.id, safe)
+        else:
+            _keep(self._live, consultation.id, (raw, safe))
         return safe
 
     async def for_member(self, member_id: int, consultation_id: int) -> SafeResults:
@@ -234,6 +244,14 @@ class ConsultationResults:
                 audience=consultation.audience_label,
                 tx=tx,
             )
+
+
+def _keep(memory: dict[int, T], consultation_id: int, value: T) -> None:
+    """Remember a value for a consultation, forgetting the oldest past KEPT_RESULTS."""
+    memory.pop(consultation_id, None)
+    if len(memory) >= KEPT_RESULTS:
+        del memory[next(iter(memory))]
+    memory[consultation_id] = value
 
 
 def raw_results(consultation: Consultation, places: Sequence[PlaceCounts]) -> RawResults:

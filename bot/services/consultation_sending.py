@@ -13,6 +13,10 @@ from storage.consultations import Consultation
 KIND_INVITE, KIND_NUDGE = "consultation_invite", "consultation_nudge"
 KIND_RESULTS, KIND_MEMBER_RESULTS = "consultation_results", "consultation_member_results"
 KIND_CANCELLED, KIND_FOLLOWUP = "consultation_cancelled", "consultation_followup"
+# Notices sent to people picked by whether they answered (the results to those who did, the
+# nudge to those who did not): who got one, who it missed and how many it went to would say
+# who answered, so coordinators are not shown them.
+KINDS_BY_ANSWER = (KIND_MEMBER_RESULTS, KIND_NUDGE)
 PREFERENCE = "consultations"
 
 # (text_html, reply_markup as Bot API JSON or None)

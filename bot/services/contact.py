@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.delivery import DeliveryService
 from bot.services.errors import InvalidChoice, ServiceError
+from bot.services.members import MAX_NAME_LENGTH as MAX_NAME_LENGTH
+from bot.services.members import iso_time, tidy_name
 from bot.services.roles import RoleService
 from storage.audit import AuditRepository
 from storage.contact_requests import ContactRequest, ContactRequestRepository, NoticeCopy
@@ -31,7 +33,6 @@ from storage.members import MemberRepository
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = 1000
-MAX_NAME_LENGTH = 64
 KIND_URGENT, KIND_REMINDER = "contact_urgent", "contact_reminder"
 AUDIENCE = "coordinators"
 # An ask by the same person, of the same kind, while their request is open and younger than
@@ -41,6 +42,9 @@ DEFAULT_REMINDER_HOURS = 2
 
 # What a press on "I'll take this" did.
 CLAIMED, YOURS, TAKEN, DONE = "claimed", "yours", "taken", "done"
+# What a press on "Mark as done" did: marked it now, or it was done already (by them, or by
+# someone else).
+MARKED, ALREADY_BY_YOU, ALREADY_DONE = "marked", "already_by_you", "already_done"
 
 # (text_html, reply_markup: Bot API JSON or python-telegram-bot's markup, or None)
 Rendered = tuple[str, object]
@@ -87,6 +91,15 @@ class ClaimOutcome:
     copies: list[NoticeCopy]
 
 
+@dataclass(frozen=True)
+class HandledOutcome:
+    """What a press on "Mark as done" did (MARKED, ALREADY_BY_YOU or ALREADY_DONE), decided
+    by the write itself, with the request as it now is."""
+
+    request: ContactRequest
+    result: str
+
+
 class ContactService:
     """Stores contact requests, sends urgent ones to every coordinator, claims and reminders."""
 
@@ -98,10 +111,10 @@ class ContactService:
         audit: AuditRepository,
         clock: Clock,
         *,
-        delivery: DeliveryService | None = None,
-        messages: ContactMessages | None = None,
+        delivery: DeliveryService,
+        messages: ContactMessages,
+        reach: ReachCheck,
         reminder_hours: int = DEFAULT_REMINDER_HOURS,
-        reach: ReachCheck | None = None,
     ) -> None:
         if reminder_hours < 1:
             raise ValueError("reminder_hours must be at least 1")
@@ -138,9 +151,8 @@ class ContactService:
         text = (message or "").strip() or None
         if text is not None and len(text) > MAX_MESSAGE_LENGTH:
             raise MessageTooLong
-        delivery, messages = self._sending() if urgent else (None, None)
         member = await self._members.get(telegram_id)
-        name = member.first_name if member else _tidy_name(first_name, "Someone")
+        name = member.first_name if member else tidy_name(first_name)  # None: no name given
         region = member.region_id if member else None
         coordinators = await self._roles.coordinators()
         passed_on = not urgent or await self._may_reach(coordinators)
@@ -159,9 +171,9 @@ class ContactService:
             request = await self._requests.add(
                 telegram_id, name, region, text, now, urgent=urgent, ask_key=ask_key, tx=tx
             )
-            if delivery is not None and messages is not None and coordinators:
-                text_html, markup = messages.urgent_notice(request)
-                broadcast_id = await delivery.enqueue(
+            if urgent and coordinators:
+                text_html, markup = self._messages.urgent_notice(request)
+                broadcast_id = await self._delivery.enqueue(
                     KIND_URGENT,
                     text_html,
                     coordinators,
@@ -172,20 +184,18 @@ class ContactService:
                     tx=tx,
                 )
                 await self._requests.set_notice(request.id, broadcast_id, tx)
-                request = await self._requests.get(request.id, tx) or request
+                request = replace(request, notice_broadcast_id=broadcast_id)
             if not passed_on:
                 # They are told now; the check after the notice ends must not tell them again.
                 await self._requests.mark_unreached(request.id, now, tx)
-        if delivery is not None:
-            delivery.wake()  # only now: the notice is committed
+        if urgent:
+            self._delivery.wake()  # only now: the notice is committed
         return ContactOutcome(request, coordinators, passed_on=passed_on)
 
     async def _may_reach(self, coordinators: list[int]) -> bool:
         """False when there is no coordinator, or the bot knows it can reach none of them."""
         if not coordinators:
             return False
-        if self._reach is None:
-            return True
         try:
             return await self._reach.may_reach_any(coordinators)
         except Exception as exc:  # not knowing is not a reason to say it failed
@@ -197,7 +207,7 @@ class ContactService:
         press (theirs or another's, or one delivered twice) changes nothing."""
         await self._roles.require_coordinator(coordinator_id, "take contact request")
         member = await self._members.get(coordinator_id)
-        name = member.first_name if member else _tidy_name(first_name, "A coordinator")
+        name = member.first_name if member else tidy_name(first_name)  # None: no name given
         now = self._clock.now()
         async with self._requests.transaction() as tx:
             request = await self._requests.get(request_id, tx)
@@ -222,8 +232,6 @@ class ContactService:
 
     async def _stop_notices(self, request: ContactRequest) -> None:
         """Once taken, copies of the notice or reminder not sent yet are not sent at all."""
-        if self._delivery is None:
-            return
         for broadcast_id in (request.notice_broadcast_id, request.reminder_broadcast_id):
             if broadcast_id is None:
                 continue
@@ -240,8 +248,6 @@ class ContactService:
         never lost nor sent twice, across restarts too; one that cannot be written stays
         due for the next run.
         """
-        if self._delivery is None or self._messages is None:
-            return []
         now = self._clock.now()
         before = now - timedelta(hours=self._reminder_hours)
         waiting = await self._requests.waiting_since(before)
@@ -281,19 +287,25 @@ class ContactService:
             self._delivery.wake()
         return reminded
 
-    async def mark_handled(self, coordinator_id: int, request_id: int) -> ContactRequest:
-        """Mark a request handled; only coordinators may."""
+    async def mark_handled(self, coordinator_id: int, request_id: int) -> HandledOutcome:
+        """Mark a request handled; only coordinators may. Only the first press marks it; the
+        write decides which that was, so two coordinators pressing at once (or one press
+        delivered twice) mark it once."""
         await self._roles.require_coordinator(coordinator_id, "mark contact handled")
-        request = await self._requests.get(request_id)
-        if request is None:
-            raise InvalidChoice
-        if await self._requests.mark_handled(request_id, coordinator_id, self._clock.now()):
+        now = self._clock.now()
+        async with self._requests.transaction() as tx:
+            request = await self._requests.get(request_id, tx)
+            if request is None:
+                raise InvalidChoice
+            if not await self._requests.mark_handled(request_id, coordinator_id, now, tx):
+                mine = request.handled_by == coordinator_id
+                return HandledOutcome(request, ALREADY_BY_YOU if mine else ALREADY_DONE)
             await self._audit.record(
-                coordinator_id, "contact.handled", self._clock.now(), detail=f"request {request_id}"
+                coordinator_id, "contact.handled", now, detail=f"request {request_id}", tx=tx
             )
-        handled = await self._requests.get(request_id)
+            handled = await self._requests.get(request_id, tx)
         assert handled is not None
-        return handled
+        return HandledOutcome(handled, MARKED)
 
     async def get_for_coordinator(self, coordinator_id: int, request_id: int) -> ContactRequest:
         """A request, for a coordinator (used to grant a role from a request)."""
@@ -307,30 +319,14 @@ class ContactService:
         """Every request this person made, for /mydata (nothing about other people)."""
         return [
             {
-                "asked_at": _iso(request.created_at),
+                "asked_at": iso_time(request.created_at),
                 "message": request.message,
                 "urgent": request.urgent,
                 "taken_by_a_coordinator": request.claimed_at is not None,
-                "taken_at": _iso(request.claimed_at),
-                "reminder_sent_at": _iso(request.reminded_at),
+                "taken_at": iso_time(request.claimed_at),
+                "reminder_sent_at": iso_time(request.reminded_at),
                 "handled": request.handled_at is not None,
-                "handled_at": _iso(request.handled_at),
+                "handled_at": iso_time(request.handled_at),
             }
             for request in await self._requests.by_person(telegram_id)
         ]
-
-    def _sending(self) -> tuple[DeliveryService, ContactMessages]:
-        """The delivery engine and the notice's look, which urgent requests need."""
-        if self._delivery is None or self._messages is None:
-            raise RuntimeError("urgent contact requests need the delivery engine and messages")
-        return self._delivery, self._messages
-
-
-def _tidy_name(name: str | None, fallback: str) -> str:
-    """A first name as given by Telegram, trimmed and cut to a sensible length."""
-    return (name or "").strip()[:MAX_NAME_LENGTH] or fallback
-
-
-def _iso(moment: datetime | None) -> str | None:
-    """A time as ISO text for the export."""
-    return moment.isoformat() if moment is not None else None

@@ -12,7 +12,6 @@ from bot.forum import Forum
 from bot.services.errors import InvalidChoice, NotAMember
 from bot.services.roles import LastCoordinator
 from storage.audit import AuditRepository
-from storage.contact_requests import ContactRequestRepository
 from storage.db import Database, Session
 from storage.erasure import erase_person
 from storage.members import PREFERENCE_COLUMNS, Member, MemberRepository
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PAUSE_WEEKS = (2, 4)
+MAX_NAME_LENGTH = 64  # a first name as Telegram gives it is cut to this
 PREFERENCES = tuple(PREFERENCE_COLUMNS)
 # Turning one of these back on may let a member be asked what they missed meanwhile.
 CAUGHT_UP = ("consultations", "meetings")
@@ -39,7 +39,6 @@ class MemberService:
         members: MemberRepository,
         roles: RoleRepository,
         audit: AuditRepository,
-        contacts: ContactRequestRepository,
         forum: Forum,
         clock: Clock,
         catch_up: CatchUpService | None = None,
@@ -49,7 +48,6 @@ class MemberService:
         self._members = members
         self._roles = roles
         self._audit = audit
-        self._contacts = contacts
         self._forum = forum
         self._clock = clock
 
@@ -66,7 +64,7 @@ class MemberService:
 
     async def join(self, telegram_id: int, first_name: str) -> Member:
         """Record consent, with its time, and start the member's setup."""
-        name = (first_name or "").strip()[:64] or "Member"
+        name = tidy_name(first_name) or "Member"
         return await self._members.add(telegram_id, name, self._clock.now())
 
     async def choose_region(self, telegram_id: int, region_id: str | None) -> Member:
@@ -174,10 +172,11 @@ class MemberService:
         await self._members.set_reachable(telegram_id, reachable, self._clock.now())
 
     async def export(self, telegram_id: int) -> dict[str, Any]:
-        """Everything stored about this person, as plain data for reading and JSON."""
+        """What this service keeps about the person, as plain data for reading and JSON: the
+        membership, roles and coordinators' records (their contact requests come from
+        ``ContactService.member_data``)."""
         member = await self._members.get(telegram_id)
         roles = sorted(await self._roles.roles_of(telegram_id))
-        requests = await self._contacts.by_person(telegram_id)
         audit = await self._audit.about(telegram_id)
         return {
             "telegram_id": telegram_id,
@@ -185,7 +184,7 @@ class MemberService:
             if member is None
             else {
                 "first_name": member.first_name,
-                "consented_at": _iso(member.consented_at),
+                "consented_at": iso_time(member.consented_at),
                 "region": self._forum.region_name(member.region_id),
                 "hub": self._forum.hub_name(member.hub_id),
                 "receives": {
@@ -193,21 +192,13 @@ class MemberService:
                     "consultations": member.wants_consultations,
                     "forum_news": member.wants_news,
                 },
-                "paused_until": _iso(member.paused_until),
-                "last_updated": _iso(member.updated_at),
+                "paused_until": iso_time(member.paused_until),
+                "last_updated": iso_time(member.updated_at),
             },
             "roles": roles,
-            "contact_requests": [
-                {
-                    "asked_at": _iso(request.created_at),
-                    "message": request.message,
-                    "handled": request.handled_at is not None,
-                }
-                for request in requests
-            ],
             "coordinator_records": [
                 {
-                    "at": _iso(entry.at),
+                    "at": iso_time(entry.at),
                     "action": entry.action,
                     "by_you": entry.actor_id == telegram_id,
                     "detail": entry.detail,
@@ -228,6 +219,12 @@ class MemberService:
         return was_member
 
 
-def _iso(moment: datetime | None) -> str | None:
-    """A time as ISO text for the export."""
-    return moment.isoformat() if moment else None
+def tidy_name(name: str | None) -> str | None:
+    """A first name as Telegram gives it, trimmed and cut to a sensible length; None when
+    nothing is left."""
+    return (name or "").strip()[:MAX_NAME_LENGTH] or None
+
+
+def iso_time(moment: datetime | None) -> str | None:
+    """A time as ISO text for /mydata's file (None stays None)."""
+    return moment.isoformat() if moment is not None else None

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.forum import Forum
+from bot.services.consultation_sending import KINDS_BY_ANSWER
 from bot.services.errors import InvalidChoice
 from bot.services.roles import RoleService
 from storage.audit import AuditEntry, AuditRepository
@@ -308,6 +309,7 @@ NAMED, LEFT, BOT, UNNAMED = "named", "left", "bot", "unnamed"
 # What the bot does by itself: no one is behind these.
 BOT_DOES = {
     "delivery_finished",
+    "delivery_finished_by_answer",
     "question_closed",
     "member_left",
     "role_from_settings",
@@ -323,6 +325,7 @@ NO_TARGET = {
     "message_stopped",
     "message_resent",
     "delivery_finished",
+    "delivery_finished_by_answer",
     "member_left",
 }
 
@@ -437,13 +440,17 @@ _DETAILS: dict[str, tuple[re.Pattern[str], _Parser]] = {
             r"(\d+) cancelled, (\d+) skipped$"
         ),
         lambda m: (
-            "delivery_finished",
-            {
-                "broadcast": int(m[2]),
-                "coordinators": m[1] == "broadcast",  # a coordinator's message, or a notice
-                "delivered": int(m[3]),
-                "total": sum(int(n) for n in m.groups()[2:]),
-            },
+            ("delivery_finished_by_answer", {"broadcast": int(m[2]), "coordinators": False})
+            if m[1] in KINDS_BY_ANSWER  # its numbers would say how many answered
+            else (
+                "delivery_finished",
+                {
+                    "broadcast": int(m[2]),
+                    "coordinators": m[1] == "broadcast",  # a coordinator's message, or a notice
+                    "delivered": int(m[3]),
+                    "total": sum(int(n) for n in m.groups()[2:]),
+                },
+            )
         ),
     ),
     "meeting.created": (

@@ -33,8 +33,8 @@ class SafetyNet:
     async def assess(self, text: str) -> Verdict | None:
         """Like check, without holding up the event loop for a long message."""
         if len(text) <= INLINE_CHECK_CHARACTERS:
-            return self._matcher.check(text)
-        return await asyncio.to_thread(self._matcher.check, text)
+            return self.check(text)
+        return await asyncio.to_thread(self.check, text)
 
     async def count_reply(self, verdict: Verdict) -> None:
         """Add one to today's count of replies of this tier and kind (the forum's local day)."""

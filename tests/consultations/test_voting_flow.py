@@ -14,6 +14,8 @@ import pytest
 
 from bot.clock import Clock
 from bot.delivery import Audience
+from bot.results.suppression import protect
+from bot.services import consultation_results
 from emulator import BotApiEmulator
 from tests.consultations.world import (
     CASEY,
@@ -310,3 +312,29 @@ async def test_have_your_say_lists_open_questions_and_results_with_what_came_of_
         assert "What people said" in results.text
         assert "You said, we did" in results.text
         assert "Hub meetings move to 6pm from January." in results.text
+
+
+async def test_open_results_are_solved_again_only_when_an_answer_changes_them(
+    tmp_path: Path, emu: BotApiEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Members looking at open results, with nothing new, share one protection (the tables
+    are not solved on every press); a new answer is counted and protected afresh."""
+    solved: list[int] = []
+
+    def counting(raw, threshold):
+        solved.append(raw.answered)
+        return protect(raw, threshold)
+
+    monkeypatch.setattr(consultation_results, "protect", counting)
+    clock = Clock(DAYTIME)
+    async with start_bot(tmp_path, emu, clock) as bot:
+        await seed(bot)
+        polls = bot.services.consultations
+        live = await polls.create(CASEY, draft(clock, ask_comment=False, show_results="while_open"))
+        await bot.press(NW[0], await invitation(bot, NW[0]), "Yes")
+        first = await polls.results_for_member(NW[0], live.id)
+        again = await polls.results_for_member(NW[0], live.id)
+        assert again == first and solved == [1]
+        await bot.press(NW[1], await invitation(bot, NW[1]), "No")
+        await polls.results_for_member(NW[1], live.id)
+        assert solved == [1, 2]  # the second answer counted, and protected again

@@ -1,5 +1,8 @@
 """Fixtures for the warm hand-off: the contact service over a real database with a delivery
-engine that queues but never sends, and the whole bot with two coordinators on the emulator."""
+engine that queues but never sends, and the whole bot with two coordinators on the emulator.
+
+``contact_service`` builds the service as the composition root does (real delivery engine,
+notices and reach check); the unit tests of the service use it too."""
 
 from __future__ import annotations
 
@@ -12,15 +15,20 @@ import pytest
 from bot.clock import Clock
 from bot.delivery import DeliveryService, build_delivery
 from bot.forum import load_forum
-from bot.services.contact import ContactService
+from bot.services.contact import DEFAULT_REMINDER_HOURS, ContactService
+from bot.services.reach import ReachService
 from bot.services.roles import RoleService
 from bot.texts import load_texts
 from emulator.emulator import BotApiEmulator
 from handlers.contact import UrgentNotices
+from handlers.reach_messages import ReachTexts
 from storage.audit import AuditRepository
+from storage.consultations import ConsultationRepository
 from storage.contact_requests import ContactRequestRepository
 from storage.db import Database
 from storage.members import MemberRepository
+from storage.reach import ReachRepository
+from storage.results_warnings import ResultsWarningRepository
 from storage.roles import COORDINATOR, RoleRepository
 from tests.conftest import START, make_settings
 from tests.e2e.harness import RunningBot, running_bot
@@ -30,6 +38,46 @@ ALEX = 900_000_002  # a second coordinator
 MEMBER = 700_000_401  # Jo, a member in the Midlands
 VISITOR = 700_000_402  # Robin, who never joined
 REMINDER_HOURS = 2
+
+
+def contact_service(
+    db: Database,
+    roles: RoleService,
+    clock: Clock,
+    folder: Path,
+    *,
+    delivery: DeliveryService | None = None,
+    reminder_hours: int = DEFAULT_REMINDER_HOURS,
+) -> ContactService:
+    """The contact service over ``db`` as bot/app.py builds it: the delivery engine (given, or
+    a new one that is never started, so nothing is sent), the notices' look and the real
+    reach check (a coordinator the bot knows nothing about counts as reachable)."""
+    settings = make_settings(folder)
+    texts = load_texts(settings.texts_dir)
+    audit = AuditRepository(db)
+    requests = ContactRequestRepository(db)
+    delivery = delivery or build_delivery(settings, db, clock, audit=audit)
+    reach = ReachService(
+        ReachRepository(db),
+        ResultsWarningRepository(db),
+        ConsultationRepository(db),
+        requests,
+        delivery,
+        roles,
+        clock,
+        ReachTexts(texts),
+    )
+    return ContactService(
+        requests,
+        MemberRepository(db),
+        roles,
+        audit,
+        clock,
+        delivery=delivery,
+        messages=UrgentNotices(texts, load_forum(settings.forum_file)),
+        reach=reach,
+        reminder_hours=reminder_hours,
+    )
 
 
 @dataclass
@@ -43,17 +91,16 @@ class World:
     db: Database
     clock: Clock
     notices: UrgentNotices
+    folder: Path
 
     def fresh_service(self) -> ContactService:
         """Another service on the same database, as after a restart."""
-        return ContactService(
-            ContactRequestRepository(self.db),
-            MemberRepository(self.db),
+        return contact_service(
+            self.db,
             self.roles,
-            AuditRepository(self.db),
             self.clock,
+            self.folder,
             delivery=self.delivery,
-            messages=self.notices,
             reminder_hours=REMINDER_HOURS,
         )
 
@@ -93,18 +140,11 @@ async def world(tmp_path: Path, db: Database) -> World:
     texts = load_texts(settings.texts_dir)
     notices = UrgentNotices(texts, load_forum(settings.forum_file))
     delivery = build_delivery(settings, db, clock, audit=audit)
-    requests = ContactRequestRepository(db)
-    contact = ContactService(
-        requests,
-        members,
-        roles,
-        audit,
-        clock,
-        delivery=delivery,
-        messages=notices,
-        reminder_hours=REMINDER_HOURS,
+    contact = contact_service(
+        db, roles, clock, tmp_path, delivery=delivery, reminder_hours=REMINDER_HOURS
     )
-    return World(contact, requests, delivery, roles, db, clock, notices)
+    requests = ContactRequestRepository(db)
+    return World(contact, requests, delivery, roles, db, clock, notices, tmp_path)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from bot.services.contact import (
     DONE,
     KIND_REMINDER,
     KIND_URGENT,
+    MARKED,
     REPEAT_WINDOW,
     TAKEN,
     YOURS,
@@ -22,6 +23,7 @@ from bot.services.contact import (
 from bot.services.errors import InvalidChoice, NotAllowed
 from config.errors import ConfigError
 from config.settings import load_settings
+from storage.contact_requests import NoticeCopy
 from storage.erasure import erase_person
 from tests.conftest import START, TEST_TOKEN
 from tests.contact.conftest import ALEX, CASEY, MEMBER, REMINDER_HOURS, VISITOR, World
@@ -240,7 +242,8 @@ async def test_a_done_request_says_so_and_mark_as_done_works_after_a_claim(world
 
     done = await world.contact.mark_handled(ALEX, request.id)
 
-    assert (done.handled_by, done.claimed_by) == (ALEX, ALEX)
+    assert done.result == MARKED
+    assert (done.request.handled_by, done.request.claimed_by) == (ALEX, ALEX)
     assert (await world.contact.claim(CASEY, "Casey", request.id)).result == DONE
     assert len(await world.audit("contact.handled")) == 1
 
@@ -364,6 +367,53 @@ async def test_leaving_erases_the_request_its_notices_and_a_coordinators_claim(
     assert (kept.claimed_by, kept.claimed_name) == (None, None)
     assert kept.claimed_at is not None  # still taken: no reminder, no second claim
     assert (await world.contact.claim(CASEY, "Casey", taken.id)).result == TAKEN
+    # Who took it reads as the catalogue's words for a coordinator without a name.
+    copy = world.notices.taken_copy(kept, NoticeCopy(CASEY, 5, reminder=False), REMINDER_HOURS)
+    assert "Another coordinator is taking this." in copy
+
+
+# Without a first name
+
+
+async def test_a_coordinator_without_a_first_name_is_stored_without_one_and_shown_in_words(
+    world: World,
+) -> None:
+    request = (await world.contact.ask(MEMBER, "Jo", None, urgent=True)).request
+
+    outcome = await world.contact.claim(ALEX, "   ", request.id)  # not a member: no name kept
+
+    assert outcome.result == CLAIMED
+    assert (outcome.request.claimed_by, outcome.request.claimed_name) == (ALEX, None)
+    assert (await world.requests.get(request.id)).claimed_name is None
+    notices = world.notices
+    assert notices.claimer(outcome.request) == "Another coordinator"
+    casey_copy = notices.taken_copy(
+        outcome.request, NoticeCopy(CASEY, 7, reminder=False), REMINDER_HOURS
+    )
+    assert "Another coordinator is taking this." in casey_copy
+    assert "Another coordinator is getting in touch." in notices.taken_line(outcome.request)
+    alex_copy = notices.taken_copy(
+        outcome.request, NoticeCopy(ALEX, 8, reminder=False), REMINDER_HOURS
+    )
+    assert "You are taking this." in alex_copy
+    assert "None" not in casey_copy + alex_copy + notices.taken_line(outcome.request)
+
+
+async def test_someone_without_a_first_name_is_shown_in_words_to_every_coordinator(
+    world: World,
+) -> None:
+    outcome = await world.contact.ask(VISITOR, " ", None, urgent=True)
+    world.clock.advance(HOURS)
+    await world.contact.send_reminders()
+
+    assert outcome.request.first_name is None
+    [notice] = await world.broadcasts(KIND_URGENT)
+    [reminder] = await world.broadcasts(KIND_REMINDER)
+    assert "Someone asked for help from a crisis message" in notice["text_html"]
+    assert "Someone asked for help from a crisis message 2 hours ago" in reminder["text_html"]
+    assert "None" not in notice["text_html"] + reminder["text_html"]
+    request = await world.requests.get(outcome.request.id)
+    assert "Request 1 from Someone is taken." in world.notices.taken_line(request)
 
 
 # The setting

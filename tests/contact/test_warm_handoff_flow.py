@@ -285,6 +285,95 @@ async def test_someone_who_is_not_a_coordinator_cannot_take_it(bot: RunningBot) 
         assert labels(notice) == [TAKE]  # nobody's copy changed
 
 
+async def ordinary_ask(bot: RunningBot, user_id: int, name: str) -> dict[int, MessageRecord]:
+    """Someone who never joined asks from the menu without a note; each coordinator's copy."""
+    bot.emu.add_user(user_id, name)
+    await bot.say(user_id, "/start")
+    privacy = await bot.next(user_id)
+    menu = await bot.press(user_id, privacy, "Not now")
+    ask = await bot.press(user_id, menu, "Contact a coordinator")
+    await bot.press(user_id, ask, "Send without a note")
+    return {
+        c: await bot.emu.wait_for_message(c, lambda m: "Please get in touch" in (m.text or ""))
+        for c in COORDINATORS
+    }
+
+
+async def test_two_coordinators_marking_done_at_once_are_told_apart(bot: RunningBot) -> None:
+    copies_of = await ordinary_ask(bot, ROBIN, "Robin")
+    since = {c: len(bot.emu.chat(c).messages) for c in COORDINATORS}
+
+    presses = [
+        await bot.emu.press_button(c, copies_of[c], text="Mark as done") for c in COORDINATORS
+    ]
+    replies = {c: (await bot.next(c)).text for c in COORDINATORS}
+    for query in presses:
+        await bot.emu.wait_for_answer(query)
+
+    marked = [c for c, text in replies.items() if text.startswith("Thanks.")]
+    told_done = [c for c, text in replies.items() if "is already marked as done" in text]
+    assert len(marked) == 1 and len(told_done) == 1, replies
+    assert "Request 1 from Robin is marked as done" in replies[marked[0]]
+    assert (await the_request(bot))["handled_by"] == marked[0]
+    assert [r["actor_id"] for r in await audit(bot, "contact.handled")] == marked
+    for coordinator, copy in copies_of.items():  # each button is done with
+        await bot.emu.wait_for_message(
+            coordinator, lambda m, copy=copy: m.message_id == copy.message_id, kinds=("edited",)
+        )
+        assert labels(copy) == []
+        said = [m for m in bot.emu.chat(coordinator).messages[since[coordinator] :] if m.from_bot]
+        assert len(said) == 1  # one reply each, nothing went wrong
+
+
+async def test_marking_done_pressed_by_someone_else_is_refused_as_what_they_tried(
+    bot: RunningBot,
+) -> None:
+    copies_of = await ordinary_ask(bot, ROBIN, "Robin")
+    request = await the_request(bot)
+    bot.emu.add_user(SAM, "Sam")
+    menu = await bot.say(SAM, "/start")
+
+    await bot.emu.press_button(SAM, menu, f"handled:{request['id']}", forge=True)
+    await bot.emu.wait_for_message(SAM, lambda m: "only for coordinators" in (m.text or ""))
+
+    assert await the_request(bot) == request
+    assert [(r["actor_id"], r["detail"]) for r in await audit(bot, "refused")] == [
+        (SAM, "mark contact handled")
+    ]
+    for copy in copies_of.values():
+        assert labels(copy) == ["Mark as done"]
+
+
+async def test_people_telegram_gave_no_name_read_as_the_catalogue_words(
+    tmp_path: Path, emu: BotApiEmulator
+) -> None:
+    open_chats(emu, (CASEY, "Casey"), (ALEX, " "))
+    settings = {"coordinator_ids": [CASEY, ALEX], "quiet_hours_start": 0, "quiet_hours_end": 0}
+    async with running_bot(tmp_path, emu, clock=Clock(), **settings) as bot:
+        await crisis_ask(bot, JO, " ")
+        told_to = await notices(bot)
+        assert all("Someone asked for help" in n.text for n in told_to.values())
+
+        mine = await bot.press(ALEX, told_to[ALEX], TAKE)
+
+        assert "Please get in touch with Someone soon" in mine.text
+        casey_copy = await emu.wait_for_message(
+            CASEY, lambda m: "is taking this" in (m.text or ""), kinds=("edited",)
+        )
+        assert "Another coordinator is taking this." in casey_copy.text
+        taken = await the_request(bot)
+        assert (taken["claimed_by"], taken["claimed_name"], taken["first_name"]) == (
+            ALEX,
+            None,
+            "",
+        )
+        late = await bot.emu.press_button(CASEY, told_to[CASEY], f"take:{taken['id']}", forge=True)
+        assert "Another coordinator is already taking request" in (await bot.next(CASEY)).text
+        await emu.wait_for_answer(late)
+        done = await bot.press(ALEX, mine, "Mark as done")
+        assert f"Request {taken['id']} from Someone is marked as done." in done.text
+
+
 async def test_the_notice_overtakes_a_5000_member_broadcast(
     tmp_path: Path, emu: BotApiEmulator
 ) -> None:

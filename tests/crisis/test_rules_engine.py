@@ -11,7 +11,7 @@ import pytest
 
 from bot.crisis import CONCERN, CRISIS, CRISIS_KINDS, DISTRESS, CrisisMatcher, Hit, Verdict
 from bot.crisis.forms import forms_of
-from bot.crisis.kinds import tier_of, verdict_of
+from bot.crisis.kinds import verdict_of
 from bot.crisis.normalise import sentences
 from bot.crisis.rules import (
     FAMILY_FUZZY_MIN_WORD,
@@ -40,7 +40,6 @@ def make_rule(
     return Rule(
         id=rule_id,
         kind=kind,
-        tier=tier_of(kind),
         parts=tuple(frozenset(part.split("|")) for part in parts),
         within=within,
         in_order=in_order,

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from bot.crisis import KINDS, CrisisMatcher, load_crisis_matcher
 from bot.crisis.files import read_rules
 from bot.crisis.kinds import verdict_of
-from bot.crisis.normalise import FILLER_WORDS
+from bot.crisis.normalise import FILLER_WORDS, sentences
+from bot.crisis.rules import FamilyIndex, Rule, RuleIndex, rule_match
 from bot.crisis.wordlists import APOSTROPHES
 from config.errors import ConfigError
 
@@ -189,6 +190,31 @@ def test_random_mixes_of_family_words_never_raise(words: list[str], glue: str) -
     found = matcher.check(text)
     assert found is None or set(found.kinds) <= set(KINDS)
     assert found == verdict_of({hit.kind for hit in matcher.hits(text)})
+
+
+@functools.cache
+def indexed_rules() -> tuple[FamilyIndex, RuleIndex, tuple[Rule, ...]]:
+    """The shipped families, the rule index the matcher uses, and the rules in file order."""
+    families, rules, _ = read_rules(RULES)
+    return FamilyIndex(families), RuleIndex(rules), tuple(rules)
+
+
+@given(
+    words=st.lists(st.sampled_from(FAMILY_WORDS), max_size=60),
+    glue=st.sampled_from([" ", ", ", ". ", "\n"]),
+)
+@property_settings(200)
+def test_the_rule_index_skips_only_rules_that_cannot_match(words: list[str], glue: str) -> None:
+    """The matcher tries a message only against the rules the index gives for its families;
+    trying every rule in the file finds the same rules, in the same order."""
+    families, index, rules = indexed_rules()
+    read = sentences(glue.join(words))
+    found = families.find(read.words)
+    every = [rule.id for rule in rules if rule_match(rule, found, read) is not None]
+    tried = [
+        rule.id for rule in index.candidates(found) if rule_match(rule, found, read) is not None
+    ]
+    assert tried == every
 
 
 @given(

@@ -24,6 +24,7 @@ from bot.services.broadcasts import (
     TimeTooFar,
     TimeUnclear,
 )
+from bot.services.consultation_sending import KIND_INVITE, KIND_MEMBER_RESULTS, KIND_NUDGE
 from bot.services.errors import InvalidChoice, NotAllowed
 from bot.services.roles import RoleService
 from config.settings import CONFIG_DIR
@@ -155,3 +156,25 @@ async def test_stopping_cancels_what_is_not_sent_once(service) -> None:
     assert (
         len(await db.fetch_all("SELECT * FROM audit_log WHERE action = 'broadcast.cancelled'")) == 1
     )
+
+
+async def test_notices_picked_by_answer_are_never_shown_to_coordinators(service) -> None:
+    """The results sent to those who answered, and the nudge to those who did not: listing
+    one, or its numbers or missed names, would say who answered a question."""
+    broadcasts, _clock, _db, delivery = service
+    invite = await delivery.enqueue(KIND_INVITE, "A question", [SAM, SAM + 1, SAM + 2])
+    hidden = [
+        await delivery.enqueue(KIND_MEMBER_RESULTS, "What people said", [SAM]),
+        await delivery.enqueue(KIND_NUDGE, "A reminder", [SAM + 1, SAM + 2]),
+    ]
+    assert [status.id for status in await broadcasts.notices(CASEY)] == [invite]
+    assert (await broadcasts.get(CASEY, invite)).id == invite
+    for broadcast_id in hidden:
+        for attempt in (
+            broadcasts.get(CASEY, broadcast_id),
+            broadcasts.cancel(CASEY, broadcast_id),
+            broadcasts.resend_uncertain(CASEY, broadcast_id, "Again"),
+        ):
+            with pytest.raises(InvalidChoice):
+                await attempt
+    assert await delivery.cancel(hidden[1]) is not None  # still going: nothing was stopped

@@ -206,7 +206,8 @@ async def test_send_now_pressed_twice_sends_one_broadcast_and_still_says_so(
     await asyncio.sleep(SETTLE)
     assert [received(bot, m, "garden opens") for m in MEMBERS] == [1, 1]
     assert await count(bot, "SELECT COUNT(*) FROM broadcasts WHERE kind = 'broadcast'") == 1
-    assert summary.content != shown(bot, "broadcast.stale")  # it still says it was queued
+    # It still says what was done (the second tap did not turn it into "out of date").
+    assert summary.content == shown(bot, "broadcast.queued_now", id=1, count=len(MEMBERS))
     assert not summary.buttons
 
 
@@ -233,7 +234,7 @@ async def test_the_meeting_confirm_pressed_twice_makes_one_meeting(bot: RunningB
     await asyncio.sleep(SETTLE)
     assert await count(bot, "SELECT COUNT(*) FROM meetings") == 1
     assert [received(bot, m, "Hub catch-up") for m in MEMBERS] == [1, 1]
-    assert preview.content != shown(bot, "meetings.new_stale")
+    assert preview.content == shown(bot, "meetings.new_created", count=len(MEMBERS))
 
 
 async def test_the_question_confirm_pressed_twice_asks_once(bot: RunningBot) -> None:
@@ -262,7 +263,8 @@ async def test_the_question_confirm_pressed_twice_asks_once(bot: RunningBot) -> 
     await asyncio.sleep(SETTLE)
     assert await count(bot, "SELECT COUNT(*) FROM consultations") == 1
     assert [received(bot, m, "in the evening?") for m in MEMBERS] == [1, 1]
-    assert preview.content != shown(bot, "newpoll.stale")
+    opened = shown(bot, "newpoll.created_now", count=len(MEMBERS), closes="")
+    assert preview.content.startswith(opened.removesuffix("."))  # then the closing time
 
 
 # /polls: close now, more time, take down, and "You said, we did"

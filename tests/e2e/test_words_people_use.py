@@ -29,14 +29,6 @@ DAYTIME = datetime(2026, 12, 10, 14, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[BotApiEmulator]:
-    """The emulator with Telegram's limits (short bursts allowed per chat)."""
-    async with BotApiEmulator() as emulator:
-        emulator.set_limits(per_chat_burst=20)
-        yield emulator
-
-
-@pytest.fixture
 async def bot(tmp_path: Path, emu: BotApiEmulator) -> AsyncIterator[RunningBot]:
     """The real bot on a clock fixed in the daytime, Casey coordinating."""
     emu.add_user(CASEY, "Casey")
@@ -116,7 +108,8 @@ async def test_mydata_for_a_coordinator_who_never_joined(bot: RunningBot) -> Non
     assert f"Your Telegram account number (not a phone number): {CASEY}" in other.text
     assert "Your roles: coordinator" in other.text
     document = await bot.next(CASEY)
-    assert document.document is not None
+    data = json.loads(document.document.data)  # the file says the same
+    assert (data["telegram_id"], data["member"], data["roles"]) == (CASEY, None, ["coordinator"])
 
 
 # Hello and thanks

@@ -324,7 +324,7 @@ async def test_messages_are_numbered_for_coordinators_and_for_notices_apart(
     assert (numbers[first], numbers[notice], numbers[second]) == (1, 1, 2)
     mine = await world.delivery.recent(10, "broadcast")
     assert [s.broadcast.number for s in mine] == [2, 1]
-    notices = await world.delivery.recent(10, other_than="broadcast")
+    notices = await world.delivery.recent(10, other_than=("broadcast",))
     assert [s.id for s in notices] == [notice]
 
 

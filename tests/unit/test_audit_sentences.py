@@ -75,6 +75,14 @@ SAMPLES = [
         "broadcast 3 done: 10 delivered, 1 blocked, 0 failed, 1 uncertain, 0 cancelled, 0 skipped",
         "delivery_finished",
     ),
+    (
+        None,
+        "delivery.finished",
+        None,
+        "consultation_member_results 7 done: 3 delivered, 1 blocked, 0 failed, 0 uncertain, "
+        "0 cancelled, 0 skipped",
+        "delivery_finished_by_answer",
+    ),
     (COORD, "meeting.created", None, "meeting 5 for hub:nw_hub_1, 8 invited", "meeting_created"),
     (COORD, "meeting.changed", None, "meeting 5", "meeting_changed"),
     (COORD, "meeting.cancelled", None, "meeting 5", "meeting_cancelled"),
@@ -277,6 +285,11 @@ async def test_every_line_renders_as_a_sentence_with_no_codes_or_ids(
     )
     assert said["refused"].startswith("Someone who has left tried something")
     assert said["delivery_finished"] == "Message 3 is done. 10 of 12 got it."
+    # Sent to those who answered a question: its numbers would say how many did.
+    assert said["delivery_finished_by_answer"] == (
+        "Note 7 is done. It went to people picked by whether they answered a question, "
+        "so no numbers are shown."
+    )
     assert said["meeting_created"].startswith("Casey set up the meeting (since deleted) for")
     assert said["question_closed"] == "The question (since deleted) closed on time."
     assert said["invitation_used"] == "Priya opened their invitation link, as a decision-maker."

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.clock import Clock
-from bot.services.contact import MAX_MESSAGE_LENGTH, ContactService, MessageTooLong
+from bot.services.contact import (
+    ALREADY_BY_YOU,
+    ALREADY_DONE,
+    MARKED,
+    MAX_MESSAGE_LENGTH,
+    ContactService,
+    MessageTooLong,
+)
 from bot.services.errors import InvalidChoice, NotAllowed
 from bot.services.roles import RoleService
 from storage.audit import AuditRepository
@@ -16,6 +25,7 @@ from storage.db import Database
 from storage.members import MemberRepository
 from storage.roles import COORDINATOR, RoleRepository
 from tests.conftest import START
+from tests.contact.conftest import contact_service
 
 COORD_A = 1001
 COORD_B = 1002
@@ -31,10 +41,8 @@ async def roles(db: Database, clock: Clock) -> RoleService:
 
 
 @pytest.fixture
-def contact(db: Database, clock: Clock, roles: RoleService) -> ContactService:
-    return ContactService(
-        ContactRequestRepository(db), MemberRepository(db), roles, AuditRepository(db), clock
-    )
+def contact(db: Database, clock: Clock, roles: RoleService, tmp_path: Path) -> ContactService:
+    return contact_service(db, roles, clock, tmp_path)
 
 
 @pytest.fixture
@@ -68,15 +76,15 @@ async def test_someone_who_has_not_joined_can_ask_too(contact: ContactService) -
     assert outcome.request.message is None
 
 
-@pytest.mark.parametrize(
-    ("given", "stored"), [("", "Someone"), ("  ", "Someone"), ("J" * 99, "J" * 64)]
-)
+@pytest.mark.parametrize(("given", "stored"), [("", None), ("  ", None), ("J" * 99, "J" * 64)])
 async def test_a_missing_or_long_name_is_tidied(
-    contact: ContactService, given: str, stored: str
+    contact: ContactService, requests: ContactRequestRepository, given: str, stored: str | None
 ) -> None:
     outcome = await contact.ask(VISITOR, given, None)
 
+    # No name is kept as none (the words for it are the handler's, from the catalogue).
     assert outcome.request.first_name == stored
+    assert (await requests.get(outcome.request.id)).first_name == stored
 
 
 async def test_a_blank_note_counts_as_no_note(contact: ContactService) -> None:
@@ -113,10 +121,13 @@ async def test_a_coordinator_marks_a_request_handled_and_it_is_recorded(
     request = (await contact.ask(VISITOR, "Jo", None)).request
     clock.advance(timedelta(hours=2))
 
-    handled = await contact.mark_handled(COORD_A, request.id)
+    outcome = await contact.mark_handled(COORD_A, request.id)
 
+    assert outcome.result == MARKED
+    handled = outcome.request
     assert handled.handled_by == COORD_A
     assert handled.handled_at == START + timedelta(hours=2)
+    assert handled == await requests.get(request.id)
     assert await requests.open_requests() == []
     latest = (await AuditRepository(db).latest(1))[0]
     assert (latest.actor_id, latest.action, latest.detail) == (
@@ -134,8 +145,29 @@ async def test_marking_twice_keeps_the_first_coordinator(
     await contact.mark_handled(COORD_A, request.id)
 
     again = await contact.mark_handled(COORD_B, request.id)
+    mine_again = await contact.mark_handled(COORD_A, request.id)
 
-    assert again.handled_by == COORD_A
+    assert (again.result, again.request.handled_by) == (ALREADY_DONE, COORD_A)
+    assert (mine_again.result, mine_again.request.handled_by) == (ALREADY_BY_YOU, COORD_A)
+
+
+async def test_two_coordinators_marking_at_once_one_marks_it(
+    db: Database, contact: ContactService, roles: RoleService, requests: ContactRequestRepository
+) -> None:
+    await roles.grant(COORD_A, COORD_B, COORDINATOR)
+    request = (await contact.ask(VISITOR, "Jo", None)).request
+
+    outcomes = await asyncio.gather(
+        contact.mark_handled(COORD_A, request.id), contact.mark_handled(COORD_B, request.id)
+    )
+
+    assert sorted(o.result for o in outcomes) == sorted([MARKED, ALREADY_DONE])
+    winner = next(o for o in outcomes if o.result == MARKED).request.handled_by
+    loser = next(o for o in outcomes if o.result == ALREADY_DONE)
+    assert loser.request.handled_by == winner  # the loser is told who has it, as stored
+    assert (await requests.get(request.id)).handled_by == winner
+    handled = [e for e in await AuditRepository(db).latest(10) if e.action == "contact.handled"]
+    assert [e.actor_id for e in handled] == [winner]
 
 
 async def test_only_coordinators_may_mark_handled(
@@ -145,6 +177,13 @@ async def test_only_coordinators_may_mark_handled(
 
     with pytest.raises(NotAllowed):
         await contact.mark_handled(VISITOR, request.id)
+    refused = (await AuditRepository(db).latest(1))[0]
+    # The refusal is recorded as what was tried.
+    assert (refused.actor_id, refused.action, refused.detail) == (
+        VISITOR,
+        "refused",
+        "mark contact handled",
+    )
     with pytest.raises(NotAllowed):
         await contact.get_for_coordinator(VISITOR, request.id)
 

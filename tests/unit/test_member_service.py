@@ -16,12 +16,12 @@ from bot.services.members import MemberService
 from bot.services.roles import LastCoordinator, RoleService
 from config.settings import CONFIG_DIR
 from storage.audit import AuditRepository
-from storage.contact_requests import ContactRequestRepository
 from storage.db import Database
 from storage.members import MemberRepository
 from storage.roles import COORDINATOR, DECISION_MAKER, RoleRepository
 from storage.stats import StatsRepository
 from tests.conftest import START
+from tests.contact.conftest import contact_service
 
 SAM = 5550001
 ALEX = 5550002
@@ -43,7 +43,6 @@ def members(db: Database, clock: Clock, forum: Forum) -> MemberService:
         MemberRepository(db),
         RoleRepository(db),
         AuditRepository(db),
-        ContactRequestRepository(db),
         forum,
         clock,
     )
@@ -57,10 +56,8 @@ async def roles(db: Database, clock: Clock) -> RoleService:
 
 
 @pytest.fixture
-def contact(db: Database, clock: Clock, roles: RoleService) -> ContactService:
-    return ContactService(
-        ContactRequestRepository(db), MemberRepository(db), roles, AuditRepository(db), clock
-    )
+def contact(db: Database, clock: Clock, roles: RoleService, tmp_path: Path) -> ContactService:
+    return contact_service(db, roles, clock, tmp_path)
 
 
 async def test_join_records_consent_at_the_clock_time(members: MemberService, clock: Clock) -> None:
@@ -273,6 +270,7 @@ async def test_export_holds_everything_stored(
     await roles.grant(BOSS, SAM, DECISION_MAKER)
 
     data = await members.export(SAM)
+    requests = await contact.member_data(SAM)
 
     assert data["telegram_id"] == SAM
     member = data["member"]
@@ -287,25 +285,30 @@ async def test_export_holds_everything_stored(
     }
     assert member["paused_until"] == (START + timedelta(weeks=2)).isoformat()
     assert data["roles"] == [DECISION_MAKER]
-    assert [r["message"] for r in data["contact_requests"]] == ["Please ring me on Tuesday"]
-    assert data["contact_requests"][0]["handled"] is False
+    # Contact requests are the contact service's part of /mydata, read once, there.
+    assert "contact_requests" not in data
+    assert [r["message"] for r in requests] == ["Please ring me on Tuesday"]
+    assert requests[0]["handled"] is False
     assert [(r["action"], r["by_you"]) for r in data["coordinator_records"]] == [
         ("role.granted", False)
     ]
     # The export can be sent as a JSON file as it is.
     assert json.loads(json.dumps(data)) == data
+    assert json.loads(json.dumps(requests)) == requests
 
 
-async def test_export_for_a_stranger_holds_nothing(members: MemberService) -> None:
+async def test_export_for_a_stranger_holds_nothing(
+    members: MemberService, contact: ContactService
+) -> None:
     data = await members.export(SAM)
 
     assert data == {
         "telegram_id": SAM,
         "member": None,
         "roles": [],
-        "contact_requests": [],
         "coordinator_records": [],
     }
+    assert await contact.member_data(SAM) == []
 
 
 async def _tables(db: Database) -> list[str]:
@@ -356,9 +359,9 @@ async def test_erase_removes_the_person_from_every_table(
         "telegram_id": LEAVER_ID,
         "member": None,
         "roles": [],
-        "contact_requests": [],
         "coordinator_records": [],
     }
+    assert await contact.member_data(LEAVER_ID) == []
     # Other people's data stays.
     assert (await members.require(SAM)).first_name == "Sam"
     assert await roles.roles_of(SAM) == {DECISION_MAKER}

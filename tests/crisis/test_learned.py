@@ -1,0 +1,75 @@
+"""The learned signal's fast scoring (bot/crisis/learned.py, `scores`: the fitted weights
+summed by hand, one message at a time) gives what scikit-learn's own pipeline gives
+(`scores_by_pipeline`), on every example it learns from and on hostile text, so an upgrade of
+scikit-learn that changes how the features are made cannot silently change the safety net."""
+
+from __future__ import annotations
+
+import functools
+
+from bot.crisis import DEFAULT_RULES_PATH
+from bot.crisis.evaluation import EXAMPLES_PATH, load_corpus
+from bot.crisis.files import read_learned
+from bot.crisis.learned import LearnedSignal
+
+# Both are sums of the same floating-point numbers, in another order.
+TOLERANCE = 1e-9
+
+HOSTILE = [
+    "",
+    " ",
+    "\n\t\r",
+    "a",
+    ".",
+    "I WANT TO DIE",
+    "i want to die",
+    "qzxv wqpk zzkq",  # no word or letters the signal knows
+    "30 30 30 30 pills",
+    "😢😢😢 💊💊",
+    "\u200b\u200d\u2060\ufeff",
+    "\x00\x01\x7f",
+    "e\u0301" * 50,
+    "ѕuісіdе ｓｕｉｃｉｄｅ",
+    "مرحبا אני רוצה 死にたい",
+    "\ud800 lone surrogate",
+    "<b>&amp; kill</b> me",
+    "die " * 1000,
+    ("I went to the shops and then met my friend for a coffee. " * 80)[:4096],
+    "k" * 100_000,
+]
+
+
+@functools.cache
+def signal() -> LearnedSignal:
+    """The shipped learned signal (trained once per process, shared with the other tests)."""
+    learned = read_learned(DEFAULT_RULES_PATH)
+    assert learned is not None, "the shipped rules file has no 'learned:' section"
+    return learned.signal
+
+
+def _disagreements(texts: list[str]) -> list[str]:
+    """Where the fast scores and the pipeline's differ (by position, never the text)."""
+    found = []
+    for index, text in enumerate(texts):
+        fast, slow = signal().scores(text), signal().scores_by_pipeline(text)
+        crisis_gap = abs(fast.crisis - slow.crisis)
+        concern_gap = abs(fast.concern - slow.concern)
+        if crisis_gap > TOLERANCE or concern_gap > TOLERANCE or fast.kind != slow.kind:
+            found.append(
+                f"#{index}: crisis {fast.crisis!r} vs {slow.crisis!r}, concern "
+                f"{fast.concern!r} vs {slow.concern!r}, kind {fast.kind} vs {slow.kind}"
+            )
+    return found
+
+
+def test_fast_scores_equal_the_pipeline_on_every_example() -> None:
+    """On every message of config/crisis_examples.yaml (what it learns from)."""
+    texts = [message.text for message in load_corpus(EXAMPLES_PATH)]
+    assert len(texts) > 1000
+    wrong = _disagreements(texts)
+    assert wrong == [], f"{len(wrong)} of {len(texts)} examples differ: {wrong[:5]}"
+
+
+def test_fast_scores_equal_the_pipeline_on_hostile_text() -> None:
+    """On empty, unknown, look-alike, enormous and malformed text."""
+    assert _disagreements(HOSTILE) == []
