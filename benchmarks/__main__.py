@@ -10,7 +10,10 @@ consultation with 10,000 answers, on a bot and an emulator of their own (run aft
 6. PTB's AIORateLimiter against the engine's limiter; 7. the crisis net's matching time for a
 long message and hostile texts against it, and its figures on the locked evaluation messages
 (crisis_recall, crisis_false_alarm_rate).
-BENCH_ONLY=votes runs only phase 5 (no broadcast members are set up); BENCH_ONLY=crisis only 7.
+8. backups: one of a forum of 10,000 members and 100,000 answers (backup_ms), and a rush of
+votes while backups run (vote_p99_ms_during_backup), on a bot and an emulator of their own.
+BENCH_ONLY=votes runs only phase 5 (no broadcast members are set up); BENCH_ONLY=crisis only 7;
+BENCH_ONLY=backup only 8.
 """
 
 from __future__ import annotations
@@ -23,8 +26,13 @@ import platform
 import shutil
 import sys
 import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from telegram.ext import Application
+
+from benchmarks.backup import run_backup_ms, run_votes_during_backup
 from benchmarks.broadcast import run_broadcast, uncapped_engine
 from benchmarks.crisis import run_crisis
 from benchmarks.limiters import compare
@@ -34,7 +42,7 @@ from benchmarks.reminders import run_reminders
 from benchmarks.votes import run_votes
 from bot.app import build_application
 from bot.clock import Clock
-from bot.lifecycle import ALLOWED_UPDATES
+from bot.lifecycle import polling
 from config.settings import Settings
 from emulator.process import EmulatorProcess
 from storage.members import MemberRepository
@@ -78,7 +86,7 @@ def vote_lines(votes: dict) -> None:
 
 
 def bench_settings(emu: EmulatorProcess) -> Settings:
-    """The bot's settings against the emulator, in a new temporary database (``stop_all``
+    """The bot's settings against the emulator, in a new temporary database (``bench_bot``
     removes its folder)."""
     return Settings(
         _env_file=None,
@@ -92,19 +100,26 @@ def bench_settings(emu: EmulatorProcess) -> Settings:
     )
 
 
-async def stop_all(app, emu: EmulatorProcess) -> None:
-    """Stop the bot (if it started) in PTB's order, then the emulator; remove the temporary
-    database."""
-    if app is not None and app.running:
-        await app.updater.stop()
-        await app.stop()
-        await app.post_stop(app)
-        await app.shutdown()
-        await app.post_shutdown(app)
-    if app is not None:
+@asynccontextmanager
+async def bench_bot(
+    prepare: Callable[[EmulatorProcess, Application], Awaitable[None]] | None = None,
+) -> AsyncIterator[tuple[Application, EmulatorProcess]]:
+    """An emulator process and the real bot on it (a new temporary database), polling as
+    `python -m bot` does once ``prepare`` has run; afterwards the bot stops in PTB's order,
+    its database folder is removed and the emulator stops."""
+    emu = await EmulatorProcess().start()
+    folder = None
+    try:
+        app = await build_application(bench_settings(emu), clock=Clock())
         folder = app.bot_data["services"].settings.database_path.parent
-        await asyncio.to_thread(shutil.rmtree, folder, True)
-    await emu.stop()
+        if prepare is not None:
+            await prepare(emu, app)
+        async with polling(app, poll_timeout=1):
+            yield app, emu
+    finally:
+        if folder is not None:
+            await asyncio.to_thread(shutil.rmtree, folder, True)
+        await emu.stop()
 
 
 async def votes_only() -> dict:
@@ -116,21 +131,10 @@ async def votes_only() -> dict:
 async def votes_phase() -> dict:
     """Phase 5, on a bot and an emulator of its own with no other members: the earlier phases'
     figures and logs, held in this process, are not the bot's and should not weigh on it."""
-    emu = await EmulatorProcess().start()
-    app = None
-    try:
-        app = await build_application(bench_settings(emu), clock=Clock())
-        await app.initialize()
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(
-            poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES
-        )
+    async with bench_bot() as (app, emu):
         line(f"votes: {len(voters())} members press an answer within about 2 s ...")
         votes = await run_votes(app, emu, TOKEN, voters())
         vote_lines(votes)
-    finally:
-        await stop_all(app, emu)
     return votes
 
 
@@ -139,23 +143,18 @@ async def main() -> dict:
     count = int(os.environ.get("BENCH_RECIPIENTS", "5000"))
     recipients = list(range(FIRST, FIRST + count))
     line(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {sys.platform}")
-    emu = await EmulatorProcess().start()
-    app = None
-    try:
+
+    async def members_in(emu: EmulatorProcess, app: Application) -> None:
+        """Every recipient started in the emulator and a member in the database."""
         line(f"setting up {count} members in the emulator and the database")
         await emu.add_started_users(recipients, TOKEN)
-        settings = bench_settings(emu)
-        app = await build_application(settings, clock=Clock())
         services = app.bot_data["services"]
         members = MemberRepository(services.db)
         for member_id in recipients:
             await members.add(member_id, "Member", services.clock.now())
-        await app.initialize()
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(
-            poll_interval=0.0, timeout=1, allowed_updates=ALLOWED_UPDATES
-        )
+
+    async with bench_bot(members_in) as (app, emu):
+        services = app.bot_data["services"]
         pressers = Pressers(emu, PRESSERS)
         await pressers.prepare()
         idle = await pressers.press_for(5.0, every=0.25)
@@ -210,9 +209,8 @@ async def main() -> dict:
                 f"limiter {run.name}: {run.per_second:.1f}/s, 429s {run.over_limit}, "
                 f"4 at once to one chat: {run.one_chat_over_limit} refused{reply}"
             )
-    finally:
-        await stop_all(app, emu)
     votes = await votes_phase()
+    backups = await backup_phase()
     press_p99 = max(
         percentile(capped.press_latencies_ms, 0.99), percentile(uncapped.press_latencies_ms, 0.99)
     )
@@ -232,8 +230,37 @@ async def main() -> dict:
             "reminders_sent_twice": reminders.sent_twice,
         }
         | votes
+        | backups
         | crisis_phase()
     )
+
+
+async def backup_only() -> dict:
+    """BENCH_ONLY=backup: only the backup phase."""
+    line(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {sys.platform}")
+    return await backup_phase()
+
+
+async def backup_phase() -> dict:
+    """Phase 8: how long a backup takes, then votes while backups run, on a bot of its own."""
+    figures = await run_backup_ms()
+    line(
+        f"backup: {figures['backup_members']:,} members and {figures['backup_answers']:,} "
+        f"answers ({figures['backup_db_mb']} MB): a backup takes {figures['backup_ms']} ms, "
+        f"{figures['backup_encrypted_ms']} ms encrypted"
+    )
+    async with bench_bot() as (app, emu):
+        during = await run_votes_during_backup(app, emu, TOKEN)
+        line(
+            f"backup: {during['votes_voters_during_backup']} votes in rushes while "
+            f"{during['backups_during_votes']} backups ran: press to answer p99 "
+            f"{during['vote_p99_ms_during_backup']} ms, median of "
+            f"{during['vote_p99_ms_during_backup_runs']} (the same rushes without backups "
+            f"{during['vote_p99_ms_same_run_without_backup']} ms, ratio "
+            f"{during['vote_p99_backup_ratio']}); {during['votes_recorded_during_backup']} "
+            "votes recorded"
+        )
+    return figures | during
 
 
 def crisis_phase() -> dict:
@@ -258,5 +285,6 @@ if __name__ == "__main__":
     if only == "crisis":
         result = crisis_phase()
     else:
-        result = asyncio.run(votes_only() if only == "votes" else main())
+        phase = {"votes": votes_only, "backup": backup_only}.get(only, main)
+        result = asyncio.run(phase())
     print(json.dumps(result), flush=True)

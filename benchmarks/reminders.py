@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE
-from bot.meeting_jobs import arm
+from bot.services.meetings.jobs import arm
 from storage.meetings import GOING, MeetingRepository, NewMeeting, ReminderPlan
 from storage.timefmt import from_db
 
@@ -38,7 +38,7 @@ async def run_reminders(app, members: list[int], lead_seconds: float = 5.0) -> R
     minute = (now + timedelta(seconds=lead_seconds + 60)).replace(second=0, microsecond=0)
     starts = minute + timedelta(hours=24)
     queued_at: dict[int, float] = {}
-    delivery = services.meetings._delivery  # the bench watches the one enqueue call
+    delivery = services.meetings.delivery  # the bench watches the one enqueue call
     original = delivery.enqueue
 
     async def timed_enqueue(*args, **kwargs):

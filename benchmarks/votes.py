@@ -22,6 +22,7 @@ import statistics
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,10 @@ from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE
 from bot.lifecycle import ALLOWED_UPDATES
 from bot.results.suppression import FEWER_THAN_5, HIDDEN, all_figures, protect
-from bot.services.consultation_rules import PollDraft
-from bot.services.consultation_sending import KIND_INVITE
-from bot.services.consultations import ConsultationService
+from bot.services.consultations.messages import KIND_INVITE
+from bot.services.consultations.rules import ConsultationDraft
 from emulator.process import EmulatorProcess
-from handlers.consultation_messages import ConsultationMessages
+from handlers.consultations.messages import ConsultationMessages
 from storage.audit import AuditRepository
 from storage.consultations import ConsultationRepository, NewConsultation
 from storage.db import open_database
@@ -50,9 +50,9 @@ TALLY_INVITED, TALLY_ANSWERS, TALLY_RUNS = 12_500, 10_000, 9
 TALLY_FIRST = 1_000_000_001
 
 
-def _draft(now: Any) -> PollDraft:
+def _draft(now: Any) -> ConsultationDraft:
     """A national single-answer question closing in two days, with a comment asked for."""
-    return PollDraft(
+    return ConsultationDraft(
         question="Bench: should hub meetings move to evenings?",
         options=OPTIONS,
         multiple=False,
@@ -212,19 +212,14 @@ async def run_tally(services: Any) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="bench-tally-"))
     db = await open_database(folder / "tally.db")
     try:
-        live = services.consultations
-        service = ConsultationService(
-            db,
-            ConsultationRepository(db),
-            RoleRepository(db),
-            MemberRepository(db),
-            live._delivery,  # not used by tally
-            live._audiences,
-            live._roles,
-            AuditRepository(db),
-            live._quiet,
-            services.clock,
-            live._messages,
+        # The bot's own service on the temporary database (its delivery is not used by tally).
+        service = replace(
+            services.consultations,
+            db=db,
+            consultations=ConsultationRepository(db),
+            roles_repository=RoleRepository(db),
+            members=MemberRepository(db),
+            audit=AuditRepository(db),
         )
         consultation_id = await _fill(db, services)
         consultation = await ConsultationRepository(db).get(consultation_id)

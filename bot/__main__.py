@@ -1,15 +1,18 @@
-"""The command line: `python -m bot` runs the bot with long polling until SIGINT or SIGTERM."""
+"""The command line: `python -m bot` runs the bot (long polling, or a webhook when WEBHOOK_URL is
+set) until SIGINT or SIGTERM; `python -m bot check` checks everything is ready; `python -m bot
+backup [--to DIR]` copies the database; `python -m bot restore PATH` puts a backup back."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import signal
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import build_application
-from bot.lifecycle import polling
 from bot.logging_setup import configure_logging
 from config.errors import ConfigError
 from config.settings import Settings, load_settings
@@ -35,19 +38,72 @@ TOKEN_REFUSED = (
 
 async def serve(settings: Settings) -> None:
     """Run the bot until a stop signal, then shut down cleanly."""
+    # Imported here: `backup` and `restore` start in a moment without the whole bot.
+    from bot.app import build_application
+    from bot.lifecycle import running
+
     app = await build_application(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with polling(app):
+    async with running(app, settings):
         print("The bot is running. Press Ctrl+C to stop.", flush=True)
         await stop.wait()
         print("Stopping…", flush=True)
 
 
-def main() -> int:
-    """Read settings, explain any problem plainly, and run."""
+def main(argv: list[str] | None = None) -> int:
+    """Read the command line and do what it asks; with no command, run the bot."""
+    args = parser().parse_args(sys.argv[1:] if argv is None else argv)
+    return args.handler(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    """`python -m bot [COMMAND]`: each command sets its handler; none runs the bot."""
+    found = argparse.ArgumentParser(
+        prog="python -m bot", description="The forum bot. With no command, it runs."
+    )
+    found.set_defaults(handler=run)
+    commands = found.add_subparsers(title="commands", metavar="COMMAND")
+    backup = commands.add_parser(
+        "backup", help="copy the database now (safe while the bot runs) and print where"
+    )
+    backup.add_argument(
+        "--to", type=Path, metavar="DIR", help="the folder to write it to (default BACKUP_DIR)"
+    )
+    backup.set_defaults(handler=_ops("backup_command"))
+    restore = commands.add_parser(
+        "restore", help="put a backup in place of the database (stop the bot first)"
+    )
+    restore.add_argument("path", type=Path, metavar="PATH", help="the backup file")
+    restore.set_defaults(handler=_ops("restore_command"))
+    check = commands.add_parser("check", help="check that everything is ready to run")
+    check.set_defaults(handler=_check)
+    return found
+
+
+def _ops(name: str) -> Callable[[argparse.Namespace], int]:
+    """A command from bot/ops/commands.py, imported only when it is run."""
+
+    def handler(args: argparse.Namespace) -> int:
+        """Run the command."""
+        from bot.ops import commands
+
+        return getattr(commands, name)(args)
+
+    return handler
+
+
+def _check(args: argparse.Namespace) -> int:
+    """`python -m bot check` (bot/ops/check.py)."""
+    from bot.ops.check import main as check
+
+    return check()
+
+
+def run(args: argparse.Namespace | None = None) -> int:
+    """Read settings, explain any problem plainly, and run the bot."""
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -56,7 +112,10 @@ def main() -> int:
     if settings.bot_token is None:
         print(NO_TOKEN_HELP, file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, [settings.bot_token.get_secret_value()])
+    secrets = [settings.bot_token.get_secret_value()]
+    if settings.webhook_secret is not None:
+        secrets.append(settings.webhook_secret.get_secret_value())
+    configure_logging(settings.log_level, secrets, settings.log_format)
     try:
         asyncio.run(serve(settings))
     except ConfigError as exc:

@@ -11,7 +11,6 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.clock import Clock
-from bot.consultation_jobs import run_consultation_sweep, schedule_consultation_jobs
 from bot.contact_jobs import schedule_contact_jobs
 from bot.crisis import load_crisis_matcher
 from bot.delivery import AudienceResolver, build_delivery, quiet_hours
@@ -20,31 +19,38 @@ from bot.flood import opt_in_to_timedeltas
 from bot.forum import load_forum
 from bot.http_request import AiohttpRequest, UpdatesRequest
 from bot.logging_setup import quiet_libraries_that_log_private_data
-from bot.meeting_jobs import arm_meeting_reminders, schedule_meeting_jobs
+from bot.ops.backup import before_migrating
+from bot.ops.backup_jobs import schedule_backup_jobs
 from bot.reach_jobs import schedule_reach_jobs
+from bot.retention_jobs import flush_activity, schedule_retention_jobs
+from bot.retention_policy import load_retention
 from bot.services.attendance import AttendanceService
 from bot.services.broadcasts import BroadcastService
 from bot.services.catch_up import CatchUpService
 from bot.services.consultations import ConsultationService
+from bot.services.consultations.jobs import run_consultation_sweep, schedule_consultation_jobs
 from bot.services.contact import ContactService
 from bot.services.invitations import InvitationService
 from bot.services.meetings import MeetingService
+from bot.services.meetings.jobs import arm_meeting_reminders, schedule_meeting_jobs
 from bot.services.members import MemberService
 from bot.services.reach import ReachService
 from bot.services.registry import Services
 from bot.services.reports import ReportService
+from bot.services.retention import RetentionService
 from bot.services.roles import RoleService
 from bot.services.safety import SafetyNet
 from bot.texts import load_texts
 from config.errors import ConfigError
 from config.settings import Settings
 from handlers import register_all
-from handlers.common import ForumContext, PressesInOrder
-from handlers.consultation_messages import ConsultationMessages
+from handlers.consultations.messages import ConsultationMessages
 from handlers.contact import UrgentNotices
-from handlers.meeting_messages import MeetingMessages
+from handlers.meetings.messages import MeetingMessages
 from handlers.reach_messages import ReachTexts
-from handlers.redraw import REDRAWS, build_redraw_lane
+from handlers.retention import RetentionTexts
+from handlers.shared.common import ForumContext, PressesInOrder
+from handlers.shared.redraw import REDRAWS, build_redraw_lane
 from storage.attendance import AttendanceRepository
 from storage.audience import AudienceRepository
 from storage.audit import AuditRepository
@@ -57,6 +63,7 @@ from storage.meetings import MeetingRepository
 from storage.members import MemberRepository
 from storage.reach import ReachRepository
 from storage.results_warnings import ResultsWarningRepository
+from storage.retention import RetentionRepository
 from storage.roles import RoleRepository
 from storage.stats import StatsRepository
 
@@ -72,21 +79,25 @@ def load_data_files(settings: Settings, show_keys: bool = False):
     directory = load_directory(settings.directory_file, forum.region_ids())
     matcher = load_crisis_matcher(settings.crisis_phrases_file, settings.crisis_rules_file)
     texts = load_texts(settings.texts_dir, show_keys=show_keys)
-    return forum, directory, matcher, texts
+    retention = load_retention(settings.retention_file)
+    return forum, directory, matcher, texts, retention
 
 
 async def build_services(settings: Settings, clock: Clock, show_keys: bool = False) -> Services:
     """Load data files, open the database and build every service."""
-    forum, directory, matcher, texts = load_data_files(settings, show_keys)
-    db = await open_database(settings.database_path)
+    forum, directory, matcher, texts, retention = load_data_files(settings, show_keys)
+    # A database about to be upgraded is backed up first (BACKUP_DIR).
+    db = await open_database(settings.database_path, before_migrating=before_migrating(settings))
     try:
-        return await _wire(settings, clock, db, forum, directory, matcher, texts)
+        return await _wire(settings, clock, db, forum, directory, matcher, texts, retention)
     except BaseException:
         await db.close()
         raise
 
 
-async def _wire(settings, clock, db: Database, forum, directory, matcher, texts) -> Services:
+async def _wire(
+    settings, clock, db: Database, forum, directory, matcher, texts, retention
+) -> Services:
     """Connect repositories to services."""
     members = MemberRepository(db)
     roles_repo = RoleRepository(db)
@@ -152,6 +163,7 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         MeetingMessages(texts, settings.zone),
         clock,
     )
+    member_service = MemberService(db, members, roles_repo, audit, forum, clock, catch_up)
     return Services(
         settings=settings,
         clock=clock,
@@ -159,7 +171,18 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         texts=texts,
         forum=forum,
         directory=directory,
-        members=MemberService(db, members, roles_repo, audit, forum, clock, catch_up),
+        members=member_service,
+        retention=RetentionService(
+            db,
+            RetentionRepository(db),
+            member_service,
+            delivery,
+            roles,
+            audit,
+            clock,
+            retention,
+            RetentionTexts(texts),
+        ),
         roles=roles,
         contact=ContactService(
             contacts,
@@ -179,6 +202,7 @@ async def _wire(settings, clock, db: Database, forum, directory, matcher, texts)
         consultations=consultations,
         catch_up=catch_up,
         attendance=AttendanceService(
+            db,
             AttendanceRepository(db),
             roles,
             audit,
@@ -237,6 +261,8 @@ async def build_application(
         schedule_consultation_jobs(app)
         schedule_contact_jobs(app)
         schedule_reach_jobs(app)
+        schedule_backup_jobs(app)
+        schedule_retention_jobs(app)
     except BaseException:
         await services.db.close()
         raise
@@ -271,6 +297,7 @@ async def _post_init(app: Application) -> None:
             "polls",
             "results",
             "attendance",
+            "retention",
         )
     ]
     decision_maker_commands = [
@@ -311,6 +338,7 @@ async def _post_stop(app: Application) -> None:
 async def _post_shutdown(app: Application) -> None:
     """Stop the delivery worker (sends in the air finish), then close the database."""
     services: Services = app.bot_data["services"]
+    await flush_activity(app)  # who was active since the last minute's flush
     await services.delivery.stop()
     await services.db.close()
 

@@ -24,7 +24,8 @@ def meeting_ics(meeting: Meeting, zone: ZoneInfo, domain: str = "forum-bot.inval
     event.add("dtstart", start)
     event.add("dtend", meeting.ends_at.astimezone(zone))
     event.add("dtstamp", meeting.starts_at)
-    # The place as typed holds its link when one was typed with it (handlers/newmeeting.py).
+    # The place as typed holds its link when one was typed with it
+    # (handlers/meetings/newmeeting.py).
     parts = (meeting.place,) if meeting.link in meeting.place else (meeting.place, meeting.link)
     location = ", ".join(part for part in parts if part)
     if location:

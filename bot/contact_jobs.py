@@ -8,24 +8,15 @@ reminder is marked in the same transaction that queues it: never lost, never twi
 
 from __future__ import annotations
 
-import logging
+from telegram.ext import Application
 
-from telegram.ext import Application, ContextTypes
-
-logger = logging.getLogger(__name__)
+from bot.sweeps import run_sweep
 
 SWEEP_SECONDS = 60
+FAILED = "contact reminders could not be checked this time"
 JOB_NAME = "contact-reminders"
 
 
 def schedule_contact_jobs(app: Application) -> None:
     """Add the sweep job."""
-    app.job_queue.run_repeating(_sweep, interval=SWEEP_SECONDS, first=1, name=JOB_NAME)
-
-
-async def _sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The repeating job: remind about every urgent request that is due now."""
-    try:
-        await context.application.bot_data["services"].contact.send_reminders()
-    except Exception as exc:  # the next sweep tries again
-        logger.error("contact reminders could not be checked this time: %s", type(exc).__name__)
+    run_sweep(app, JOB_NAME, SWEEP_SECONDS, 1, lambda s: s.contact.send_reminders(), FAILED)

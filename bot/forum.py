@@ -88,27 +88,35 @@ def load_forum(path: Path) -> Forum:
 
 def _region(source: str, position: int, item: object, seen: set[str]) -> Region:
     """Check one region entry and its hubs."""
-    label = f"region {position}"
-    if not isinstance(item, dict):
-        raise ConfigError(source, "each region needs id, name and hubs", entry=label)
-    region_id = _checked_id(source, label, item.get("id"), seen)
-    name = item.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError(source, "the region needs a name", entry=region_id)
+    region_id, name = _id_and_name(
+        source, f"region {position}", item, seen, "region", "each region needs id, name and hubs"
+    )
+    assert isinstance(item, dict)
     hubs_raw = item.get("hubs")
     if not isinstance(hubs_raw, list) or not hubs_raw:
         raise ConfigError(source, "the region needs a 'hubs:' list", entry=region_id)
     hubs = []
     for hub_position, hub in enumerate(hubs_raw, start=1):
         hub_label = f"{region_id} hub {hub_position}"
-        if not isinstance(hub, dict):
-            raise ConfigError(source, "each hub needs id and name", entry=hub_label)
-        hub_id = _checked_id(source, hub_label, hub.get("id"), seen)
-        hub_name = hub.get("name")
-        if not isinstance(hub_name, str) or not hub_name.strip():
-            raise ConfigError(source, "the hub needs a name", entry=hub_id)
-        hubs.append(Hub(hub_id, hub_name.strip(), region_id))
-    return Region(region_id, name.strip(), tuple(hubs))
+        hub_id, hub_name = _id_and_name(
+            source, hub_label, hub, seen, "hub", "each hub needs id and name"
+        )
+        hubs.append(Hub(hub_id, hub_name, region_id))
+    return Region(region_id, name, tuple(hubs))
+
+
+def _id_and_name(
+    source: str, label: str, item: object, seen: set[str], what: str, shape: str
+) -> tuple[str, str]:
+    """A region's or hub's checked id and name (stripped); ``shape`` says what an entry
+    needs when it is not a group of fields."""
+    if not isinstance(item, dict):
+        raise ConfigError(source, shape, entry=label)
+    entry_id = _checked_id(source, label, item.get("id"), seen)
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(source, f"the {what} needs a name", entry=entry_id)
+    return entry_id, name.strip()
 
 
 def _checked_id(source: str, label: str, value: object, seen: set[str]) -> str:

@@ -6,24 +6,15 @@ transaction that queues it: never lost, never twice."""
 
 from __future__ import annotations
 
-import logging
+from telegram.ext import Application
 
-from telegram.ext import Application, ContextTypes
-
-logger = logging.getLogger(__name__)
+from bot.sweeps import run_sweep
 
 SWEEP_SECONDS = 60
+FAILED = "unreached messages could not be checked this time"
 JOB_NAME = "reach-warnings"
 
 
 def schedule_reach_jobs(app: Application) -> None:
     """Add the sweep job."""
-    app.job_queue.run_repeating(_sweep, interval=SWEEP_SECONDS, first=2, name=JOB_NAME)
-
-
-async def _sweep(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The repeating job."""
-    try:
-        await context.application.bot_data["services"].reach.sweep()
-    except Exception as exc:  # the next sweep tries again
-        logger.error("unreached messages could not be checked this time: %s", type(exc).__name__)
+    run_sweep(app, JOB_NAME, SWEEP_SECONDS, 2, lambda s: s.reach.sweep(), FAILED)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from config.errors import ConfigError
@@ -15,6 +17,12 @@ from config.errors import ConfigError
 CONFIG_DIR = Path(__file__).resolve().parent
 
 _TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+# Telegram's rules for webhooks: the ports it posts to, and what a secret_token may hold.
+_WEBHOOK_PORTS = (443, 80, 88, 8443)
+_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Served beside the webhook (and on HEALTH_PORT), so a webhook path may not take it.
+HEALTH_PATH = "/healthz"
+MIN_BACKUP_KEY = 16  # characters in BACKUP_KEY
 _PLACEHOLDER_TOKENS = {"changeme", "change-me", "your-token-here", "token", "xxx", "replace-me"}
 
 # How each setting can be fixed, shown when it is wrong.
@@ -51,6 +59,25 @@ _FIXES = {
     "small_group_threshold": (
         "Set SMALL_GROUP_THRESHOLD to a whole number of people from 5 to 1000, e.g. 10."
     ),
+    "log_format": "Set LOG_FORMAT to text or json.",
+    "backup_every_hours": "Set BACKUP_EVERY_HOURS to a whole number of hours from 1 to 168.",
+    "backup_keep": "Set BACKUP_KEEP to how many backups to keep, from 1 to 365.",
+    "backup_key": (
+        "Set BACKUP_KEY to a long random passphrase, e.g. the output of "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(32))', "
+        "or leave it unset to keep backups unencrypted (readable by this user only)."
+    ),
+    "webhook_port": "Set WEBHOOK_PORT to a port number from 1 to 65535.",
+    "health_port": "Set HEALTH_PORT to a port number from 1 to 65535, or leave it unset.",
+    "webhook_url": (
+        "Set WEBHOOK_URL to the https:// address Telegram should post to (port 443, 80, 88 "
+        "or 8443), e.g. https://bot.example.org/telegram, or leave it unset for long polling."
+    ),
+    "webhook_secret": (
+        "Set WEBHOOK_SECRET to 1 to 256 letters, digits, _ or -, or leave it unset "
+        "(a new random one is made at each start)."
+    ),
+    "webhook_listen": "Set WEBHOOK_LISTEN to an address to listen on, e.g. 127.0.0.1.",
     "urgent_contact_reminder_hours": (
         "Set URGENT_CONTACT_REMINDER_HOURS to a whole number of hours from 1 to 48, e.g. 2."
     ),
@@ -92,6 +119,27 @@ class Settings(BaseSettings):
     # after this many hours: every coordinator is reminded, once.
     urgent_contact_reminder_hours: int = Field(default=2, ge=1, le=48)
     log_level: str = "INFO"
+    # "text" (one plain line per event) or "json" (one JSON object per line).
+    log_format: Literal["text", "json"] = "text"
+
+    # Backups (python -m bot backup, and the bot's own every BACKUP_EVERY_HOURS); unset, the
+    # folder is "backups" beside the database.
+    backup_dir: Path = Path("data/backups")
+    backup_every_hours: int = Field(default=24, ge=1, le=168)
+    backup_keep: int = Field(default=14, ge=1, le=365)
+    # With a key, backups are encrypted; without one, written readable by this user only.
+    backup_key: SecretStr | None = None
+
+    # How long data is kept: an editable file.
+    retention_file: Path = CONFIG_DIR / "retention.yaml"
+
+    # Webhooks: with WEBHOOK_URL set, Telegram posts updates to it instead of long polling.
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    # In polling mode, GET /healthz is served on this port when it is set.
+    health_port: int | None = Field(default=None, ge=1, le=65535)
 
     @field_validator("bot_token")
     @classmethod
@@ -153,6 +201,72 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        """Accept only an https address Telegram can post to (its ports: 443, 80, 88, 8443)."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        try:
+            parts = urlsplit(value)
+            port = parts.port
+        except ValueError:
+            raise ValueError("this is not a web address") from None
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValueError("Telegram only posts to https:// addresses")
+        if port not in (None, *_WEBHOOK_PORTS):
+            raise ValueError(f"Telegram only posts to ports 443, 80, 88 or 8443, not {port}")
+        if parts.fragment or parts.username or parts.password:
+            raise ValueError("the address must not hold a #part or a user name")
+        if (parts.path or "/") == HEALTH_PATH:
+            raise ValueError(f"{HEALTH_PATH} is kept for the health check")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram's rule for secret_token: 1 to 256 of A-Z, a-z, 0-9, _ and -."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        raw = value.get_secret_value().strip()
+        if not _SECRET_PATTERN.fullmatch(raw):
+            raise ValueError("it must be 1 to 256 letters, digits, _ or - (Telegram's rule)")
+        return SecretStr(raw)
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _listen_address(cls, value: str) -> str:
+        """An address to listen on, never empty."""
+        if not value.strip():
+            raise ValueError("it is empty")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _secret_for_webhook(self) -> Settings:
+        """With a webhook and no WEBHOOK_SECRET, make a random one for this run."""
+        if self.webhook_url is not None and self.webhook_secret is None:
+            self.webhook_secret = SecretStr(secrets.token_urlsafe(32))
+        return self
+
+    @field_validator("backup_key")
+    @classmethod
+    def _backup_key(cls, value: SecretStr | None) -> SecretStr | None:
+        """A passphrase of at least 16 characters (spaces at the ends ignored), or none."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        raw = value.get_secret_value().strip()
+        if len(raw) < MIN_BACKUP_KEY:
+            raise ValueError(f"it is too short: use at least {MIN_BACKUP_KEY} characters")
+        return SecretStr(raw)
+
+    @model_validator(mode="after")
+    def _backups_beside_database(self) -> Settings:
+        """BACKUP_DIR not set: a folder called backups beside the database (data/backups)."""
+        if "backup_dir" not in self.model_fields_set:
+            self.backup_dir = self.database_path.parent / "backups"
+        return self
 
     @property
     def zone(self) -> ZoneInfo:

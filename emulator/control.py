@@ -198,6 +198,14 @@ def _known_user(emu: BotApiEmulator, body: dict[str, Any]) -> int:
     return user_id
 
 
+def _file_bytes(body: dict[str, Any]) -> bytes:
+    """The file's bytes from ``data_base64``; a 400 when they are not valid base64."""
+    try:
+        return base64.b64decode(str(body.get("data_base64") or ""), validate=True)
+    except binascii.Error:
+        raise ControlError(400, "data_base64 is not valid base64") from None
+
+
 async def _send_text(emu: BotApiEmulator, request: web.Request) -> Any:
     """Send text as a user."""
     body = await _body(request)
@@ -215,10 +223,7 @@ async def _send_document(emu: BotApiEmulator, request: web.Request) -> Any:
     """Send a document as a user."""
     body = await _body(request)
     user_id = _known_user(emu, body)
-    try:
-        data = base64.b64decode(str(body.get("data_base64") or ""), validate=True)
-    except binascii.Error:
-        raise ControlError(400, "data_base64 is not valid base64") from None
+    data = _file_bytes(body)
     record = await emu.send_document(
         user_id,
         str(body.get("filename") or "file.bin"),
@@ -234,10 +239,7 @@ async def _send_photo(emu: BotApiEmulator, request: web.Request) -> Any:
     """Send a picture as a user."""
     body = await _body(request)
     user_id = _known_user(emu, body)
-    try:
-        data = base64.b64decode(str(body.get("data_base64") or ""), validate=True)
-    except binascii.Error:
-        raise ControlError(400, "data_base64 is not valid base64") from None
+    data = _file_bytes(body)
     record = await emu.send_photo(
         user_id, data, body.get("caption"), _opt_int(body.get("chat_id"), "chat_id")
     )
@@ -247,10 +249,7 @@ async def _send_photo(emu: BotApiEmulator, request: web.Request) -> Any:
 async def _add_file(emu: BotApiEmulator, request: web.Request) -> Any:
     """Store a file and return its file_id."""
     body = await _body(request)
-    try:
-        data = base64.b64decode(str(body.get("data_base64") or ""), validate=True)
-    except binascii.Error:
-        raise ControlError(400, "data_base64 is not valid base64") from None
+    data = _file_bytes(body)
     file_id = emu.add_file(
         data, body.get("filename"), body.get("mime_type"), photo=_flag(body.get("photo", False))
     )

@@ -26,7 +26,8 @@ from .records import (
     UserRecord,
 )
 from .server import build_app
-from .state import DEFAULT_KINDS, EmulatorState, Predicate
+from .state import DEFAULT_KINDS, EmulatorState, Predicate, WebhookSetting
+from .webhook import KEEP_SECRET, WebhookPusher
 
 HOST = "127.0.0.1"
 
@@ -78,6 +79,7 @@ class BotApiEmulator:
         self._token = token
         self._control_api = control_api
         self._runner: web.AppRunner | None = None
+        self._webhook = WebhookPusher(self.state)
         self._stop = asyncio.Event()
         self.port: int | None = None
 
@@ -98,6 +100,7 @@ class BotApiEmulator:
         await site.start()
         self._runner = runner
         self.port = runner.addresses[0][1]
+        await self._webhook.start()
         return self
 
     async def stop(self) -> None:
@@ -105,6 +108,7 @@ class BotApiEmulator:
         runner, self._runner = self._runner, None
         self._stop.set()
         self.state.shutdown()
+        await self._webhook.stop()
         if runner is not None:
             await runner.cleanup()
 
@@ -155,6 +159,38 @@ class BotApiEmulator:
     def reset(self) -> None:
         """Forget users, chats, messages, updates, log, answers, commands and faults."""
         self.state.reset()
+
+    # -- webhooks ---------------------------------------------------------------------------
+
+    @property
+    def webhook(self) -> WebhookSetting | None:
+        """The webhook setWebhook stored (URL, secret, last error), or None when polling."""
+        return self.state.webhook
+
+    def route_webhook(self, local_base: str | None) -> None:
+        """Play the bot's reverse proxy: post the webhook URL's path to ``local_base`` (e.g.
+        ``http://127.0.0.1:8443``). Until routed, updates wait as at Telegram while the
+        bot's server is unreachable; None stops posting again."""
+        self._webhook.route(local_base)
+
+    async def post_to_webhook(
+        self, update: dict[str, Any], *, secret: str | object | None = KEEP_SECRET
+    ) -> int:
+        """Post one update straight to the routed webhook, with the secret setWebhook gave
+        (default), another one, or none (``secret=None``); return the bot's HTTP status.
+        The update is not queued nor retried: for requests Telegram would not send."""
+        return await self._webhook.post(update, secret)  # type: ignore[arg-type]
+
+    @property
+    def webhook_posts(self) -> list[tuple[int, int]]:
+        """Every post of a pending update to the webhook: (update_id, HTTP status; 0 for no
+        connection), in order."""
+        return list(self._webhook.posted)
+
+    async def wait_for_webhook_posts(self, count: int = 1, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until ``count`` posts of pending updates have been tried, whatever came of them
+        (see :attr:`webhook_posts`)."""
+        await self._webhook.wait_for_posts(count, timeout)
 
     # -- users and chats --------------------------------------------------------------------
 
@@ -289,6 +325,18 @@ class BotApiEmulator:
             reply_to=chat.by_id.get(reply_to) if reply_to is not None else None,
         )
         return await self._deliver(chat, record)
+
+    def text_update(self, user_id: int, text: str) -> dict[str, Any]:
+        """The update Telegram would make of ``text`` from the user in their private chat,
+        without queuing it: for :meth:`post_to_webhook`. The message is in the chat's
+        history, as the user did write it."""
+        user = self.user(user_id)
+        chat = self._user_chat(user, None)
+        record = self.state.new_message(
+            chat, user.to_api(), False, text=text, entities=bot_command_entities(text)
+        )
+        chat.read_cursor = len(chat.events)
+        return {"update_id": self.state.next_update_id(), "message": record.to_api()}
 
     async def send_document(
         self,

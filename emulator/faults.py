@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .errors import ApiError
@@ -44,15 +44,7 @@ class Fault:
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready description."""
-        return {
-            "method": self.method,
-            "kind": self.kind,
-            "count": self.count,
-            "fired": self.fired,
-            "remaining": self.remaining,
-            "retry_after": self.retry_after,
-            "hang_seconds": self.hang_seconds,
-        }
+        return {**asdict(self), "remaining": self.remaining}
 
 
 class FaultPlan:

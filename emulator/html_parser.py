@@ -391,26 +391,14 @@ class _Parser:
         elif tag == "a":
             self.close_link(argument or "".join(self.out[opened.out_index :]), offset, length)
         elif tag == "pre":
-            last = entities[-1] if entities else None
-            if (
-                last is not None
-                and last["type"] == "code"
-                and last["offset"] == offset
-                and last["length"] == length
-                and last.get("language")
-            ):
+            last = _same_span(entities, "code", offset, length)
+            if last is not None and last.get("language"):
                 last["type"] = "pre"
             else:
                 entities.append({"type": "pre", "offset": offset, "length": length})
         elif tag == "code":
-            last = entities[-1] if entities else None
-            if (
-                last is not None
-                and last["type"] == "pre"
-                and last["offset"] == offset
-                and last["length"] == length
-                and argument
-            ):
+            last = _same_span(entities, "pre", offset, length)
+            if last is not None and argument:
                 last["language"] = argument
             else:
                 entity: dict[str, Any] = {"type": "code", "offset": offset, "length": length}
@@ -436,3 +424,13 @@ class _Parser:
             self.entities.append(
                 {"type": "text_link", "offset": offset, "length": length, "url": checked}
             )
+
+
+def _same_span(
+    entities: list[dict[str, Any]], kind: str, offset: int, length: int
+) -> dict[str, Any] | None:
+    """The last entity when it is a ``kind`` over exactly this span (a pre and its code)."""
+    last = entities[-1] if entities else None
+    if last is None or last["type"] != kind:
+        return None
+    return last if last["offset"] == offset and last["length"] == length else None

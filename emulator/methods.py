@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import errors as e
 from . import rules
@@ -12,7 +13,7 @@ from .errors import ApiError, bad_request, too_many_requests
 from .media import image_size, new_file_ids, scaled
 from .params import Params, Upload
 from .records import CallbackAnswer, ChatRecord, FileRecord, MessageRecord, PhotoRecord
-from .state import EmulatorState
+from .state import EmulatorState, WebhookSetting
 
 Handler = Callable[[EmulatorState, Params], Awaitable[Any]]
 
@@ -154,17 +155,24 @@ def _inline_markup(record: MessageRecord) -> dict[str, Any] | None:
     return markup if markup and "inline_keyboard" in markup else None
 
 
-def _editable(st: EmulatorState, p: Params) -> tuple[ChatRecord, MessageRecord]:
-    """Return the bot message an edit method targets."""
-    if "chat_id" not in p and "inline_message_id" in p:
-        raise bad_request("MESSAGE_ID_INVALID")
+def _message(st: EmulatorState, p: Params, not_found: str) -> tuple[ChatRecord, MessageRecord]:
+    """The chat and the message (not deleted) that ``chat_id`` and ``message_id`` name; a 400
+    with ``not_found`` when there is no such message."""
     chat = _known_chat(st, p)
     message_id = p.int("message_id")
     if message_id is None:
         raise bad_request("message identifier is not specified")
     record = chat.by_id.get(message_id)
     if record is None or record.deleted:
-        raise bad_request(e.EDIT_NOT_FOUND)
+        raise bad_request(not_found)
+    return chat, record
+
+
+def _editable(st: EmulatorState, p: Params) -> tuple[ChatRecord, MessageRecord]:
+    """Return the bot message an edit method targets."""
+    if "chat_id" not in p and "inline_message_id" in p:
+        raise bad_request("MESSAGE_ID_INVALID")
+    chat, record = _message(st, p, e.EDIT_NOT_FOUND)
     if not record.from_bot:
         raise bad_request(e.CANT_EDIT)
     return chat, record
@@ -289,22 +297,52 @@ async def get_updates(st: EmulatorState, p: Params) -> Any:
     )
 
 
+WEBHOOK_PORTS = (443, 80, 88, 8443)
+SECRET_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
 @api_method("setWebhook")
 async def set_webhook(st: EmulatorState, p: Params) -> Any:
-    """Store a webhook URL (updates are never pushed; it only blocks getUpdates)."""
-    url = p.str("url") or ""
-    if url and not url.startswith("https://"):
+    """Set (or, with an empty url, remove) the webhook; updates are then posted to it."""
+    url = (p.str("url") or "").strip()
+    if not url:
+        return await delete_webhook(st, p)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise bad_request("bad webhook: Failed to resolve host") from None
+    if parts.scheme != "https" or not parts.hostname:
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-    st.webhook_url = url
+    if port is not None and port not in WEBHOOK_PORTS:
+        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+    secret = p.str("secret_token")
+    if secret is not None and (
+        not 1 <= len(secret) <= 256 or not set(secret) <= SECRET_TOKEN_CHARS
+    ):
+        raise bad_request("secret token contains unallowed characters")
+    max_connections = p.int("max_connections", 40) or 40
+    if not 1 <= max_connections <= 100:
+        raise bad_request("bad webhook: max_connections must be between 1 and 100")
+    allowed = p.json("allowed_updates", "can't parse allowed_updates JSON array")
+    if allowed is not None:
+        if not isinstance(allowed, list):
+            raise bad_request("can't parse allowed_updates JSON array")
+        st.allowed_updates = frozenset(allowed) if allowed else None
     if p.bool("drop_pending_updates"):
         st.updates.clear()
+    st.webhook = WebhookSetting(url, secret or None, max_connections, p.str("ip_address"))
+    st.webhook_wake.set()
+    # A long poll waiting now ends in a conflict, as at Telegram.
+    st.end_long_poll()
     return True
 
 
 @api_method("deleteWebhook")
 async def delete_webhook(st: EmulatorState, p: Params) -> Any:
     """Remove the webhook, optionally dropping pending updates."""
-    st.webhook_url = ""
+    st.webhook = None
+    st.webhook_wake.set()
     if p.bool("drop_pending_updates"):
         st.updates.clear()
     return True
@@ -312,12 +350,23 @@ async def delete_webhook(st: EmulatorState, p: Params) -> Any:
 
 @api_method("getWebhookInfo")
 async def get_webhook_info(st: EmulatorState, p: Params) -> Any:
-    """Describe the (absent) webhook."""
-    return {
+    """Describe the webhook (an empty url when there is none), as Telegram does."""
+    info: dict[str, Any] = {
         "url": st.webhook_url,
         "has_custom_certificate": False,
         "pending_update_count": len(st.updates),
     }
+    setting = st.webhook
+    if setting is not None:
+        info["max_connections"] = setting.max_connections
+        if setting.ip_address:
+            info["ip_address"] = setting.ip_address
+        if setting.last_error_date is not None:
+            info["last_error_date"] = setting.last_error_date
+            info["last_error_message"] = setting.last_error_message
+        if st.allowed_updates is not None:
+            info["allowed_updates"] = sorted(st.allowed_updates)
+    return info
 
 
 # -- commands and menu -----------------------------------------------------------------------
@@ -474,22 +523,7 @@ async def send_message(st: EmulatorState, p: Params) -> Any:
     chat = _sendable_chat(st, p)
     text, html, entities, mode = _formatted(st, p, "text", "parse_mode", "entities")
     rules.check_text(text)
-    markup = _markup(p)
-    reply_to = _reply_to(chat, p)
-    _flood(st, chat)
-    record = st.new_message(
-        chat,
-        st.bot_user(p.token),
-        True,
-        text=text,
-        html=html,
-        parse_mode=mode,
-        entities=entities,
-        reply_markup=markup,
-        reply_to=reply_to,
-        **_common(p),
-    )
-    return record.to_api()
+    return _bot_sends(st, p, chat, text=text, html=html, parse_mode=mode, entities=entities)
 
 
 @api_method("sendDocument", sending=True)
@@ -497,32 +531,8 @@ async def send_document(st: EmulatorState, p: Params) -> Any:
     """Send a file as a document."""
     chat = _sendable_chat(st, p)
     upload, stored = _uploaded_file(st, p, "document")
-    caption, caption_html, caption_entities = _caption(st, p)
-    markup = _markup(p)
-    reply_to = _reply_to(chat, p)
-    _flood(st, chat)
-    if upload is not None:
-        stored = st.store_file(
-            upload.data,
-            "doc",
-            "documents",
-            upload.filename or "document",
-            upload.content_type or "application/octet-stream",
-        )
-    record = st.new_message(
-        chat,
-        st.bot_user(p.token),
-        True,
-        document=stored,
-        caption=caption,
-        caption_html=caption_html,
-        caption_entities=caption_entities,
-        parse_mode=p.str("parse_mode"),
-        reply_markup=markup,
-        reply_to=reply_to,
-        **_common(p),
-    )
-    return record.to_api()
+    kept_as = ("doc", "documents", "document", "application/octet-stream")
+    return _send_file(st, p, chat, stored, upload, kept_as, lambda file: {"document": file})
 
 
 @api_method("sendPhoto", sending=True)
@@ -540,34 +550,60 @@ async def send_photo(st: EmulatorState, p: Params) -> Any:
             raise bad_request(e.PHOTO_INVALID_DIMENSIONS)
     elif stored is not None and stored.width is None:
         raise bad_request("type of file mismatch")
-    caption, caption_html, caption_entities = _caption(st, p)
-    markup = _markup(p)
-    reply_to = _reply_to(chat, p)
-    _flood(st, chat)
-    if upload is not None:
-        stored = st.store_file(
-            upload.data,
-            "pho",
-            "photos",
-            upload.filename,
-            upload.content_type or "image/jpeg",
-            size,
-        )
-    assert stored is not None
-    record = st.new_message(
+    kept_as = ("pho", "photos", None, "image/jpeg")
+    return _send_file(
+        st,
+        p,
         chat,
-        st.bot_user(p.token),
-        True,
-        photo=PhotoRecord(stored, photo_sizes(st, stored)),
+        stored,
+        upload,
+        kept_as,
+        lambda file: {"photo": PhotoRecord(file, photo_sizes(st, file))},
+        size,
+    )
+
+
+def _send_file(
+    st: EmulatorState,
+    p: Params,
+    chat: ChatRecord,
+    stored: FileRecord | None,
+    upload: Upload | None,
+    kept_as: tuple[str, str, str | None, str],
+    content: Callable[[FileRecord], dict[str, Any]],
+    size: tuple[int, int] | None = None,
+) -> Any:
+    """The rest of sendDocument and sendPhoto: caption, buttons and reply checked, the flood
+    limit, an upload stored (``kept_as``: id kind, folder, default name and type), then the
+    message with its file (``content``)."""
+    caption, caption_html, caption_entities = _caption(st, p)
+
+    def with_file() -> dict[str, Any]:
+        """The file's part of the message, storing an upload only now (past every check)."""
+        file = stored
+        if upload is not None:
+            kind, folder, name, mime_type = kept_as
+            file = st.store_file(
+                upload.data,
+                kind,
+                folder,
+                upload.filename or name,
+                upload.content_type or mime_type,
+                size,
+            )
+        assert file is not None
+        return content(file)
+
+    return _bot_sends(
+        st,
+        p,
+        chat,
+        with_file,
         caption=caption,
         caption_html=caption_html,
         caption_entities=caption_entities,
         parse_mode=p.str("parse_mode"),
-        reply_markup=markup,
-        reply_to=reply_to,
-        **_common(p),
     )
-    return record.to_api()
 
 
 @api_method("copyMessage", sending=True)
@@ -593,19 +629,35 @@ async def copy_message(st: EmulatorState, p: Params) -> Any:
         content.update(
             caption=caption, caption_html=caption_html, caption_entities=caption_entities
         )
+    sent = _bot_sends(st, p, chat, **content)
+    return {"message_id": sent["message_id"]}
+
+
+def _bot_sends(
+    st: EmulatorState,
+    p: Params,
+    chat: ChatRecord,
+    more: Callable[[], dict[str, Any]] | None = None,
+    **content: Any,
+) -> dict[str, Any]:
+    """The end of every send: the buttons and the message replied to are checked, the flood
+    limits counted, then the bot's message recorded (with ``more()``, worked out only once
+    every check has passed); the Bot API Message is returned."""
     markup = _markup(p)
     reply_to = _reply_to(chat, p)
     _flood(st, chat)
+    extra = more() if more is not None else {}
     record = st.new_message(
         chat,
         st.bot_user(p.token),
         True,
         reply_markup=markup,
         reply_to=reply_to,
+        **extra,
         **content,
         **_common(p),
     )
-    return {"message_id": record.message_id}
+    return record.to_api()
 
 
 # -- editing and deleting --------------------------------------------------------------------
@@ -668,13 +720,7 @@ async def edit_message_reply_markup(st: EmulatorState, p: Params) -> Any:
 @api_method("deleteMessage")
 async def delete_message(st: EmulatorState, p: Params) -> Any:
     """Delete a message (the bot's own, or a user's in private chats / groups it admins)."""
-    chat = _known_chat(st, p)
-    message_id = p.int("message_id")
-    if message_id is None:
-        raise bad_request("message identifier is not specified")
-    record = chat.by_id.get(message_id)
-    if record is None or record.deleted:
-        raise bad_request(e.DELETE_NOT_FOUND)
+    chat, record = _message(st, p, e.DELETE_NOT_FOUND)
     if not record.from_bot and chat.is_group and not chat.bot_is_admin:
         raise bad_request(e.CANT_DELETE)
     now = int(st.clock.time())

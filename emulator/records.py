@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -49,22 +49,21 @@ class FileRecord:
         """Return the size in bytes."""
         return len(self.data)
 
-    def to_file(self) -> dict[str, Any]:
-        """Return the Bot API ``File`` object (for getFile)."""
+    def _ids(self) -> dict[str, Any]:
+        """The fields every Bot API file object starts with."""
         return {
             "file_id": self.file_id,
             "file_unique_id": self.file_unique_id,
             "file_size": self.size,
-            "file_path": self.file_path,
         }
+
+    def to_file(self) -> dict[str, Any]:
+        """Return the Bot API ``File`` object (for getFile)."""
+        return {**self._ids(), "file_path": self.file_path}
 
     def to_document(self) -> dict[str, Any]:
         """Return the Bot API ``Document`` object."""
-        doc: dict[str, Any] = {
-            "file_id": self.file_id,
-            "file_unique_id": self.file_unique_id,
-            "file_size": self.size,
-        }
+        doc = self._ids()
         if self.filename:
             doc["file_name"] = self.filename
         if self.mime_type:
@@ -73,15 +72,8 @@ class FileRecord:
 
     def summary(self, include_data: bool = False) -> dict[str, Any]:
         """Return a JSON-ready summary for the control API (bytes base64-encoded on request)."""
-        out: dict[str, Any] = {
-            "file_id": self.file_id,
-            "file_unique_id": self.file_unique_id,
-            "filename": self.filename,
-            "mime_type": self.mime_type,
-            "size": self.size,
-            "width": self.width,
-            "height": self.height,
-        }
+        shown = ("file_id", "file_unique_id", "filename", "mime_type", "size", "width", "height")
+        out: dict[str, Any] = {name: getattr(self, name) for name in shown}
         if include_data:
             out["data_base64"] = base64.b64encode(self.data).decode("ascii")
         return out
@@ -119,15 +111,7 @@ class MessageVersion:
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
-        return {
-            "date": self.date,
-            "text": self.text,
-            "html": self.html,
-            "entities": self.entities,
-            "caption": self.caption,
-            "caption_entities": self.caption_entities,
-            "reply_markup": self.reply_markup,
-        }
+        return asdict(self)
 
 
 @dataclass(slots=True, eq=False)
@@ -204,15 +188,8 @@ class MessageRecord:
 
     def snapshot(self) -> MessageVersion:
         """Return the current content as a :class:`MessageVersion`."""
-        return MessageVersion(
-            date=self.edit_date or self.date,
-            text=self.text,
-            html=self.html,
-            entities=self.entities,
-            caption=self.caption,
-            caption_entities=self.caption_entities,
-            reply_markup=self.reply_markup,
-        )
+        kept = {f.name: getattr(self, f.name) for f in fields(MessageVersion) if f.name != "date"}
+        return MessageVersion(date=self.edit_date or self.date, **kept)
 
     def to_api(self, with_reply: bool = True) -> dict[str, Any]:
         """Return the Bot API ``Message`` object as Telegram would send it."""
@@ -386,15 +363,7 @@ class CallbackAnswer:
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
-        return {
-            "query_id": self.query_id,
-            "text": self.text,
-            "show_alert": self.show_alert,
-            "url": self.url,
-            "cache_time": self.cache_time,
-            "time": self.time,
-            "pressed": self.pressed,
-        }
+        return asdict(self)
 
 
 @dataclass(slots=True)
@@ -409,10 +378,4 @@ class RequestRecord:
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
-        return {
-            "method": self.method,
-            "chat_id": self.chat_id,
-            "status": self.status,
-            "time": self.time,
-            "description": self.description,
-        }
+        return asdict(self)

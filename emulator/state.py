@@ -6,6 +6,7 @@ import asyncio
 import itertools
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from .clock import Clock
@@ -26,6 +27,18 @@ from .records import (
 Predicate = Callable[[MessageRecord], bool]
 DEFAULT_KINDS = ("sent", "edited")
 REQUEST_LOG_SIZE = 200_000
+
+
+@dataclass
+class WebhookSetting:
+    """What setWebhook stored, and how the last post went (for getWebhookInfo)."""
+
+    url: str
+    secret_token: str | None
+    max_connections: int = 40
+    ip_address: str | None = None
+    last_error_date: int | None = None
+    last_error_message: str | None = None
 
 
 class EmulatorState:
@@ -55,6 +68,7 @@ class EmulatorState:
         self._waiters: dict[int, list[asyncio.Future[None]]] = {}
         self._answer_waiters: dict[str, list[asyncio.Future[None]]] = {}
         self.stopping = False
+        self.webhook_wake = asyncio.Event()  # set when updates or the webhook change
         self.reset()
 
     @property
@@ -88,12 +102,17 @@ class EmulatorState:
         self.request_log: deque[RequestRecord] = deque(maxlen=REQUEST_LOG_SIZE)
         self.status_counts: Counter[int] = Counter()
         self.method_status_counts: Counter[tuple[str, int]] = Counter()
-        self.webhook_url = ""
+        self.webhook: WebhookSetting | None = None
         self.faults.clear()
         self.flood.reset()
         self._wake_poller("wake")
         for chat_id in list(self._waiters):
             self._wake_chat(chat_id)
+
+    @property
+    def webhook_url(self) -> str:
+        """The webhook's URL, or "" when updates are fetched with getUpdates."""
+        return self.webhook.url if self.webhook is not None else ""
 
     # -- identities -------------------------------------------------------------------------
 
@@ -269,6 +288,10 @@ class EmulatorState:
         self._wake_poller("update")
         return update_id
 
+    def next_update_id(self) -> int:
+        """A fresh update id (for an update made but not queued)."""
+        return next(self._update_ids)
+
     def push_raw_update(self, body: dict[str, Any]) -> int:
         """Queue an update exactly as given (only its update_id is set), however odd its
         contents: for testing a bot with updates it cannot read. Return its update_id."""
@@ -278,8 +301,13 @@ class EmulatorState:
         self._wake_poller("update")
         return update_id
 
+    def end_long_poll(self) -> None:
+        """A webhook was set: a getUpdates call waiting now ends in 409 Conflict."""
+        self._wake_poller("conflict")
+
     def _wake_poller(self, reason: str) -> None:
-        """Resolve the pending long poll, if any."""
+        """Resolve the pending long poll, if any (and wake the webhook's poster)."""
+        self.webhook_wake.set()
         poller = self._poller
         if poller is not None and not poller.done():
             poller.set_result(reason)
@@ -293,6 +321,23 @@ class EmulatorState:
         elif offset < 0:
             while len(updates) > -offset:
                 updates.popleft()
+
+    def pending_for_webhook(self) -> list[dict[str, Any]]:
+        """Pending updates to post to the webhook, in order; updates of kinds the bot did not
+        ask for are dropped, as Telegram does."""
+        allowed = self.allowed_updates
+        if allowed is not None:
+            kept = [entry for entry in self.updates if entry[1] in allowed]
+            if len(kept) != len(self.updates):
+                self.updates = deque(kept)
+        return [update for _update_id, _kind, update in self.updates]
+
+    def confirm_update(self, update_id: int) -> None:
+        """Forget one update the webhook took."""
+        for index, entry in enumerate(self.updates):
+            if entry[0] == update_id:
+                del self.updates[index]
+                return
 
     def _collect(self, limit: int) -> list[dict[str, Any]]:
         """Return up to ``limit`` pending updates of the allowed types."""

@@ -3,32 +3,31 @@
 from __future__ import annotations
 
 from handlers import (
-    attendance,
     audit,
-    broadcast,
-    broadcasts,
-    consultations,
     contact,
     coordinators,
     crisis,
-    delivery_reports,
     errors,
     fallback,
     help,
     leave,
-    meetings,
     menu,
     mydata,
-    newmeeting,
-    newpoll,
-    polls,
-    results,
+    retention,
     settings,
     setup,
     start,
     support,
 )
-from handlers.common import ForumApp
+from handlers.broadcasts import broadcast
+from handlers.broadcasts import listing as broadcast_list
+from handlers.broadcasts import reports as delivery_reports
+from handlers.consultations import admin as consultation_admin
+from handlers.consultations import answers as consultation_answers
+from handlers.consultations import followup, newpoll, results
+from handlers.meetings import attendance, newmeeting
+from handlers.meetings import listing as meeting_list
+from handlers.shared.common import ForumApp
 
 # Order matters. The crisis watcher registers in its own earlier group, so it sees all text
 # first. Within the default group the first matching handler wins, so the catch-all
@@ -37,7 +36,7 @@ MODULES = (
     crisis,
     # Answer buttons come in rushes (a question to everyone at once): checked first, they skip
     # some forty other button patterns on every press. Its patterns overlap no other module's.
-    consultations,
+    consultation_answers,
     start,
     menu,
     setup,
@@ -52,14 +51,17 @@ MODULES = (
     # /broadcast's media catcher hands anything not for a draft to the fallback, so it must
     # come before it; its draft-keeping hook runs in a group before the crisis net's.
     broadcast,
-    broadcasts,
+    broadcast_list,
     delivery_reports,
-    meetings,
+    meeting_list,
     attendance,
     newmeeting,
     newpoll,
-    polls,
+    consultation_admin,
+    followup,
     results,
+    # Its activity watcher registers in a group before every other (even the crisis net).
+    retention,
     fallback,
     errors,
 )

@@ -13,9 +13,9 @@ from bot.localtime import local_clock, local_date, local_when, same_local_day
 from bot.services.errors import InvalidChoice
 from bot.services.reports import BOT, LEFT, NAMED, AuditLine, AuditView, Person
 from bot.texts import Markup, Texts
-from handlers import awaiting
-from handlers.callbacks import decode, pattern
-from handlers.common import (
+from handlers.shared import awaiting
+from handlers.shared.callbacks import decode, pattern
+from handlers.shared.common import (
     ForumApp,
     ForumContext,
     answer,
@@ -26,7 +26,7 @@ from handlers.common import (
     send,
     show,
 )
-from handlers.delivery_reports import audience_words
+from handlers.shared.formatting import audience_words
 
 ACTION = "aud"  # aud:all | aud:k:<kind> | aud:p:<telegram id>
 KIND_BUTTONS = ("roles", "messages", "meetings", "questions", "members", "requests", "refused")

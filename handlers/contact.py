@@ -29,14 +29,16 @@ from bot.services.contact import (
     MARKED,
     YOURS,
     ClaimOutcome,
+    ContactRequest,
     MessageTooLong,
+    NoticeCopy,
     Rendered,
 )
 from bot.services.registry import Services
 from bot.texts import Texts
-from handlers import awaiting
-from handlers.callbacks import decode, pattern
-from handlers.common import (
+from handlers.shared import awaiting
+from handlers.shared.callbacks import decode, pattern
+from handlers.shared.common import (
     ForumApp,
     ForumContext,
     answer,
@@ -48,8 +50,7 @@ from handlers.common import (
     send,
     show_key,
 )
-from handlers.keyboards import back_to_menu, with_help
-from storage.contact_requests import ContactRequest, NoticeCopy
+from handlers.shared.keyboards import back_to_menu, with_help
 
 STEP = "contact_message"
 ASK_KEY = "contact_ask"  # user_data: the random key of the ask in progress

@@ -13,9 +13,10 @@ from bot.results.members_chart import members_chart_png
 from bot.role_args import RoleArgsError, parse_role_args
 from bot.services.reports import MembersReport
 from bot.texts import Markup
-from handlers import awaiting
-from handlers.callbacks import decode, pattern
-from handlers.common import (
+from handlers.invitation_links import invitation_lines
+from handlers.shared import awaiting
+from handlers.shared.callbacks import decode, pattern
+from handlers.shared.common import (
     ForumApp,
     ForumContext,
     answer,
@@ -25,7 +26,6 @@ from handlers.common import (
     say,
     send,
 )
-from handlers.invitation_links import invitation_lines
 
 _CAPTION_ROOM = 1000  # Telegram allows 1024 characters in a caption
 

@@ -9,15 +9,15 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
 
-from handlers import awaiting
-from handlers.callbacks import decode, pattern
-from handlers.common import ForumApp, ForumContext, answer, button, keyboard, send
 from handlers.crisis_messages import concern_text, crisis_text
-from handlers.keyboards import help_now
 from handlers.menu import show_menu
+from handlers.shared import awaiting, groups
+from handlers.shared.callbacks import decode, pattern
+from handlers.shared.common import ForumApp, ForumContext, answer, button, keyboard, send
+from handlers.shared.keyboards import help_now
 
 # Runs before every other handler group, so no conversation or queue can hold it back.
-CRISIS_GROUP = -100
+CRISIS_GROUP = groups.CRISIS
 
 
 def _ask_coordinator(context: ForumContext):

@@ -13,8 +13,9 @@ from telegram import Update
 from telegram.error import RetryAfter, TelegramError
 
 from bot.services.errors import ServiceError
-from handlers.callbacks import BadCallback
-from handlers.common import (
+from handlers.shared import groups
+from handlers.shared.callbacks import BadCallback
+from handlers.shared.common import (
     ForumApp,
     ForumContext,
     PressWithoutMessage,
@@ -25,7 +26,7 @@ from handlers.common import (
 
 logger = logging.getLogger(__name__)
 # Before every other group (the crisis watcher's -100, the draft keepers' -101 and -102).
-NO_MESSAGE_GROUP = -1000
+NO_MESSAGE_GROUP = groups.NO_MESSAGE
 
 
 async def on_error(update: object, context: ForumContext) -> None:

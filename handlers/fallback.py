@@ -7,9 +7,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.small_talk import small_talk
-from handlers import awaiting
-from handlers.common import ForumApp, ForumContext, answer, say
-from handlers.keyboards import main_menu
+from handlers.shared import awaiting
+from handlers.shared.common import ForumApp, ForumContext, answer, say
+from handlers.shared.keyboards import main_menu
 
 
 async def on_anything(update: Update, context: ForumContext) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from handlers import awaiting
-from handlers.common import ForumApp, ForumContext, say
-from handlers.keyboards import back_to_menu
-from storage.roles import COORDINATOR, DECISION_MAKER
+from bot.services.roles import COORDINATOR, DECISION_MAKER
+from handlers.shared import awaiting
+from handlers.shared.common import ForumApp, ForumContext, say
+from handlers.shared.keyboards import back_to_menu
 
 
 async def help_command(update: Update, context: ForumContext) -> None:

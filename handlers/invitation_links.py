@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.services.invitations import EXPIRED, NOT_YOURS, USED, WELCOMED, WITHDRAWN
 from bot.services.reach import BLOCKED_BOT, NOT_OPENED
-from handlers.common import ForumContext, say
+from handlers.shared.common import ForumContext, say
 
 _OFFER_KEYS = {NOT_OPENED: "invite.not_opened", BLOCKED_BOT: "invite.blocked"}
 _REFUSAL_KEYS = {

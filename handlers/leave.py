@@ -1,15 +1,15 @@
 """/leave: after a confirmation, erase everything stored about the person. The confirmation
-is a button step (handlers/awaiting.py): "Carry on" or typed text asks it again."""
+is a button step (handlers/shared/awaiting.py): "Carry on" or typed text asks it again."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from handlers import awaiting
-from handlers.callbacks import decode, pattern
-from handlers.common import ForumApp, ForumContext, answer, button, say, show_key
-from handlers.keyboards import back_to_menu, with_help
+from handlers.shared import awaiting
+from handlers.shared.callbacks import decode, pattern
+from handlers.shared.common import ForumApp, ForumContext, answer, button, say, show_key
+from handlers.shared.keyboards import back_to_menu, with_help
 
 STEP_CONFIRM = "leave_confirm"
 

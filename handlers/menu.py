@@ -5,10 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from handlers import awaiting, consultations, meetings, settings, support
-from handlers.callbacks import decode, pattern
-from handlers.common import ForumApp, ForumContext, answer, say, show_key
-from handlers.keyboards import main_menu
+from handlers import settings, support
+from handlers.consultations import answers as consultations
+from handlers.meetings import listing as meetings
+from handlers.shared import awaiting
+from handlers.shared.callbacks import decode, pattern
+from handlers.shared.common import ForumApp, ForumContext, answer, say, show_key
+from handlers.shared.keyboards import main_menu
 
 
 async def show_menu(update: Update, context: ForumContext, edit: bool = True) -> None:

@@ -12,10 +12,11 @@ from telegram import InputFile, Update
 from telegram.ext import CommandHandler, filters
 
 from bot.localtime import local_date, local_when, parse_stored
+from bot.services.members import iso_time
 from bot.texts import Texts
-from handlers import awaiting
-from handlers.common import ForumApp, ForumContext, role_words, say, send
-from handlers.keyboards import back_to_menu
+from handlers.shared import awaiting
+from handlers.shared.common import ForumApp, ForumContext, role_words, say, send
+from handlers.shared.keyboards import back_to_menu
 
 
 async def mydata(update: Update, context: ForumContext) -> None:
@@ -26,6 +27,10 @@ async def mydata(update: Update, context: ForumContext) -> None:
     zone = services.settings.zone
     user_id = update.effective_user.id
     own = await services.members.export(user_id)
+    activity = await services.retention.member_activity(user_id)
+    if own["member"] is not None and activity is not None:  # kept by the retention policy
+        own["member"]["last_active"] = iso_time(activity.last_active_at)
+        own["member"]["asked_whether_to_stay"] = iso_time(activity.stay_asked_at)
     # The file's parts in the order people have always had them.
     data = {
         "telegram_id": own["telegram_id"],
@@ -71,6 +76,12 @@ async def mydata(update: Update, context: ForumContext) -> None:
         paused = parse_stored(member["paused_until"])
         if paused is not None:  # an empty line is left out, never shown as "No"
             lines.append(texts.get("mydata.paused", date=local_date(paused, zone)))
+        for field, key in (
+            ("last_active", "retention.mydata_last_active"),
+            ("asked_whether_to_stay", "retention.mydata_asked"),
+        ):
+            if (moment := parse_stored(member.get(field))) is not None:
+                lines.append(texts.get(key, date=local_date(moment, zone)))
         await send(context, chat_id, "\n".join(lines))
         lines = []
     else:

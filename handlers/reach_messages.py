@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.delivery.reach import NOT_CONFIRMED, WHYS, Missed
+from bot.services.roles import COORDINATOR
 from bot.texts import Markup, Texts
-from handlers.common import role_words
-from storage.roles import COORDINATOR
+from handlers.shared.common import role_words
 
 SHOWN = 15  # names listed in a report before "and N more"
 

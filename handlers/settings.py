@@ -7,10 +7,10 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.localtime import local_date
-from handlers import awaiting
-from handlers.callbacks import decode, pattern
-from handlers.common import ForumApp, ForumContext, answer, button, show_key
-from handlers.keyboards import main_menu, with_help
+from handlers.shared import awaiting
+from handlers.shared.callbacks import decode, pattern
+from handlers.shared.common import ForumApp, ForumContext, answer, button, show_key
+from handlers.shared.keyboards import main_menu, with_help
 
 
 async def show_settings(update: Update, context: ForumContext) -> None:

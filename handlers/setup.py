@@ -1,7 +1,7 @@
 """Choosing region, hub and what to receive: the joining steps after consent, and the pickers
 /settings opens.
 
-Each picker is a button step (handlers/awaiting.py): "Carry on" after a crisis reply asks it
+Each picker is a button step (handlers/shared/awaiting.py): "Carry on" after a crisis reply asks it
 again at the bottom of the chat, and typed text gets a kind line and the question again. After
 a restart (user_data is in memory) joining is found again in the database: a member who agreed
 but has not finished setup is asked the earliest question they may not have answered.
@@ -12,13 +12,13 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
-from handlers import awaiting
-from handlers.callbacks import decode, pattern
-from handlers.common import ForumApp, ForumContext, answer, say, show_key
-from handlers.keyboards import NONE, hub_picker, main_menu, preferences, region_picker
+from bot.services.members import Member
 from handlers.menu import show_menu
 from handlers.settings import show_settings
-from storage.members import Member
+from handlers.shared import awaiting
+from handlers.shared.callbacks import decode, pattern
+from handlers.shared.common import ForumApp, ForumContext, answer, say, show_key
+from handlers.shared.keyboards import NONE, hub_picker, main_menu, preferences, region_picker
 
 STEP_REGION, STEP_HUB, STEP_PREFS = "setup_region", "setup_hub", "setup_prefs"
 PICKERS = (STEP_REGION, STEP_HUB, STEP_PREFS)

@@ -1,6 +1,6 @@
 """/start: welcome, the privacy notice, and consent (agree or not now).
 
-The privacy notice is a button step (handlers/awaiting.py). Consent is asked once: anyone who
+The privacy notice is a button step (handlers/shared/awaiting.py). Consent is asked once: anyone who
 has agreed (a member row exists) is taken to their joining question or the menu instead.
 """
 
@@ -10,13 +10,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.localtime import local_date
-from handlers import awaiting
-from handlers.callbacks import decode, pattern
-from handlers.common import ForumApp, ForumContext, answer, button, say, show_key
 from handlers.invitation_links import open_link
-from handlers.keyboards import main_menu, with_help
 from handlers.menu import show_menu
 from handlers.setup import ask_region, resume_joining
+from handlers.shared import awaiting
+from handlers.shared.callbacks import decode, pattern
+from handlers.shared.common import ForumApp, ForumContext, answer, button, say, show_key
+from handlers.shared.keyboards import main_menu, with_help
 
 STEP_CONSENT = "start_consent"
 AGREED_ON = "consent_message"  # user_data: the message whose "Yes, I agree" recorded consent

@@ -25,6 +25,10 @@ MAX_FILE_NAME = 200
 MAX_BODY = MAX_FILE_BYTES * 4 // 3 + 64 * 1024
 
 
+# Every page and API route, declared on its handler below.
+ROUTES = web.RouteTableDef()
+
+
 @web.middleware
 async def loopback_only(request: web.Request, handler):
     """Refuse other Host names (DNS rebinding) and non-JSON POSTs (cross-site forms)."""
@@ -40,19 +44,8 @@ def build_web_app(sandbox: Sandbox) -> web.Application:
     """The page, its static files and the JSON API, all bound to one sandbox."""
     app = web.Application(middlewares=[loopback_only], client_max_size=MAX_BODY)
     app[SANDBOX_KEY] = sandbox
-    app.router.add_get("/", index)
-    app.router.add_get("/favicon.ico", favicon)
+    app.add_routes(ROUTES)
     app.router.add_static("/static/", STATIC)
-    app.router.add_get("/api/state", state)
-    app.router.add_post("/api/people", add_person)
-    app.router.add_get("/api/chat/{user_id}", chat)
-    app.router.add_post("/api/send", send)
-    app.router.add_post("/api/send_file", send_file)
-    app.router.add_post("/api/press", press)
-    app.router.add_get("/api/files/{file_id}", file)
-    app.router.add_post("/api/clock", advance)
-    app.router.add_post("/api/show_keys", show_keys)
-    app.router.add_post("/api/reset", reset)
     return app
 
 
@@ -100,21 +93,25 @@ def _state(sandbox: Sandbox) -> dict[str, Any]:
     }
 
 
+@ROUTES.get("/")
 async def index(request: web.Request) -> web.FileResponse:
     """The chat page."""
     return web.FileResponse(STATIC / "index.html")
 
 
+@ROUTES.get("/favicon.ico")
 async def favicon(request: web.Request) -> web.FileResponse:
     """The page's icon, also where browsers look for it by default."""
     return web.FileResponse(STATIC / "favicon.svg")
 
 
+@ROUTES.get("/api/state")
 async def state(request: web.Request) -> web.Response:
     """People, the clock and the toggles."""
     return web.json_response(_state(_sandbox(request)))
 
 
+@ROUTES.post("/api/people")
 async def add_person(request: web.Request) -> web.Response:
     """Add a person by first name."""
     body = await _body(request)
@@ -125,6 +122,7 @@ async def add_person(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "person": persona.as_dict()})
 
 
+@ROUTES.get("/api/chat/{user_id}")
 async def chat(request: web.Request) -> web.Response:
     """A person's chat with the bot."""
     sandbox = _sandbox(request)
@@ -132,6 +130,7 @@ async def chat(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, **sandbox.chat(user_id)})
 
 
+@ROUTES.post("/api/send")
 async def send(request: web.Request) -> web.Response:
     """A person sends text to the bot."""
     sandbox = _sandbox(request)
@@ -145,6 +144,7 @@ async def send(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+@ROUTES.post("/api/send_file")
 async def send_file(request: web.Request) -> web.Response:
     """A person sends a picture or a file (base64 in ``data``), with an optional caption."""
     sandbox = _sandbox(request)
@@ -170,6 +170,7 @@ async def send_file(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "sent_as": sent})
 
 
+@ROUTES.post("/api/press")
 async def press(request: web.Request) -> web.Response:
     """A person presses an inline button."""
     sandbox = _sandbox(request)
@@ -187,6 +188,7 @@ async def press(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "answer": answer, "answer_keys": keys})
 
 
+@ROUTES.get("/api/files/{file_id}")
 async def file(request: web.Request) -> web.Response:
     """A document or picture the bot sent, as a download."""
     found = _sandbox(request).file(request.match_info["file_id"])
@@ -200,6 +202,7 @@ async def file(request: web.Request) -> web.Response:
     return web.Response(body=data, content_type=mime or "application/octet-stream", headers=headers)
 
 
+@ROUTES.post("/api/clock")
 async def advance(request: web.Request) -> web.Response:
     """Move the bot's clock on by ``seconds`` and run what became due."""
     sandbox = _sandbox(request)
@@ -216,6 +219,7 @@ async def advance(request: web.Request) -> web.Response:
     return web.json_response({**_state(sandbox), "ran": ran, "note": note})
 
 
+@ROUTES.post("/api/show_keys")
 async def show_keys(request: web.Request) -> web.Response:
     """Turn the catalogue keys beside each message on or off."""
     sandbox = _sandbox(request)
@@ -224,6 +228,7 @@ async def show_keys(request: web.Request) -> web.Response:
     return web.json_response(_state(sandbox))
 
 
+@ROUTES.post("/api/reset")
 async def reset(request: web.Request) -> web.Response:
     """Delete the sandbox database and start again."""
     sandbox = _sandbox(request)

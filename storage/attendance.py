@@ -1,4 +1,5 @@
-"""Attendance figures for reports: counts only, never names or Telegram ids.
+"""Attendance: marking who came after a meeting (the sheet, saving it), and the figures for
+reports: counts only, never names or Telegram ids.
 
 Who came is kept per meeting by region and hub in `meeting_attendance` (written when a
 coordinator saves the sheet); `meeting_attendance_saved` says which meetings were saved, with
@@ -10,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database
-from storage.timefmt import from_db, to_db
+from storage.db import Database, Session
+from storage.meetings.records import COLUMNS, GOING, SCHEDULED, Meeting, meeting_of
+from storage.rows import record
+from storage.timefmt import to_db
 
 Place = tuple[str, str]  # (region id, hub id); '' for none
 
@@ -48,6 +51,25 @@ class PeriodFigures:
     people: int  # different members marked as came (members who left since are not counted)
 
 
+@dataclass(frozen=True)
+class SheetLine:
+    """One person on an attendance sheet: their answer and whether they came."""
+
+    member_id: int
+    first_name: str
+    answer: str | None
+    attended: bool
+
+
+@dataclass(frozen=True)
+class PlaceAttendance:
+    """How many came from one region and hub ('' for none)."""
+
+    region_id: str
+    hub_id: str
+    count: int
+
+
 _MEETING = (
     "SELECT m.id, m.title, m.starts_at, m.audience_scope, m.audience_place, "
     "s.meeting_id IS NOT NULL AS saved, s.invited AS saved_invited, s.going AS saved_going "
@@ -57,21 +79,123 @@ _MEETING = (
 
 def _past(row) -> PastMeeting:
     """Turn a row into a PastMeeting."""
-    return PastMeeting(
-        id=row["id"],
-        title=row["title"],
-        starts_at=from_db(row["starts_at"]),  # type: ignore[arg-type]
-        audience_scope=row["audience_scope"],
-        audience_place=row["audience_place"],
-        saved=bool(row["saved"]),
-    )
+    return record(PastMeeting, row)
 
 
 class AttendanceRepository:
-    """Reads the attendance kept for reports."""
+    """Marks who came, keeps the counts, and reads the attendance kept for reports."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    # Marking who came
+
+    async def get_meeting(self, meeting_id: int) -> Meeting | None:
+        """One meeting as stored, or None."""
+        row = await self._db.fetch_one(
+            f"SELECT {COLUMNS} FROM meetings WHERE id = ?", (meeting_id,)
+        )
+        return meeting_of(row) if row else None
+
+    async def recent(self, since: datetime, now: datetime) -> list[Meeting]:
+        """Scheduled meetings that started between ``since`` and ``now``, latest first."""
+        rows = await self._db.fetch_all(
+            f"SELECT {COLUMNS} FROM meetings WHERE state = ? AND starts_at > ? AND starts_at <= ? "
+            "ORDER BY starts_at DESC, id DESC LIMIT 10",
+            (SCHEDULED, to_db(since), to_db(now)),
+        )
+        return [meeting_of(row) for row in rows]
+
+    async def sheet(self, meeting_id: int, limit: int) -> list[SheetLine]:
+        """Members who said going or maybe, or are marked as having come: going first. Until
+        someone is marked, a 'going' answer counts as came."""
+        rows = await self._db.fetch_all(
+            "SELECT r.member_id, m.first_name, r.answer, r.attended FROM meeting_rsvps r "
+            "JOIN members m ON m.telegram_id = r.member_id WHERE r.meeting_id = ? "
+            "AND (r.answer IN ('going', 'maybe') OR r.attended = 1) "
+            "ORDER BY r.answer = 'going' DESC, m.first_name, r.member_id LIMIT ?",
+            (meeting_id, limit),
+        )
+        return [
+            SheetLine(
+                row["member_id"],
+                row["first_name"],
+                row["answer"],
+                bool(row["attended"]) if row["attended"] is not None else row["answer"] == GOING,
+            )
+            for row in rows
+        ]
+
+    async def set_attended(self, meeting_id: int, member_id: int, came: bool) -> None:
+        """Mark one member as came or not."""
+        await self._db.execute(
+            "INSERT INTO meeting_rsvps (meeting_id, member_id, attended) VALUES (?,?,?) "
+            "ON CONFLICT (meeting_id, member_id) DO UPDATE SET attended = excluded.attended",
+            (meeting_id, member_id, int(came)),
+        )
+
+    async def save_attendance(self, meeting_id: int, tx: Session) -> tuple[int, bool]:
+        """Settle the sheet (going and unmarked counts as came) and keep the counts by region
+        and hub without names; return how many came, and whether anything kept changed (a
+        second save of the same sheet, a double tap, changes nothing)."""
+        before = await self._kept_attendance(meeting_id, tx)
+        await tx.execute(
+            "UPDATE meeting_rsvps SET attended = 1 WHERE meeting_id = ? AND attended IS NULL "
+            "AND answer = ?",
+            (meeting_id, GOING),
+        )
+        await tx.execute("DELETE FROM meeting_attendance WHERE meeting_id = ?", (meeting_id,))
+        await tx.execute(
+            "INSERT INTO meeting_attendance (meeting_id, region_id, hub_id, count) "
+            "SELECT ?, COALESCE(m.region_id, ''), COALESCE(m.hub_id, ''), COUNT(*) "
+            "FROM meeting_rsvps r JOIN members m ON m.telegram_id = r.member_id "
+            "WHERE r.meeting_id = ? AND r.attended = 1 "
+            "GROUP BY COALESCE(m.region_id, ''), COALESCE(m.hub_id, '')",
+            (meeting_id, meeting_id),
+        )
+        # Marked as saved (so 0 came reads "nobody came", not "not marked yet"), with the
+        # invited and going figures as they are now (answers go when a member is erased).
+        await tx.execute(
+            "INSERT OR REPLACE INTO meeting_attendance_saved (meeting_id, invited, going) "
+            "SELECT ?, COALESCE(SUM(invited = 1), 0), COALESCE(SUM(answer = 'going'), 0) "
+            "FROM meeting_rsvps WHERE meeting_id = ?",
+            (meeting_id, meeting_id),
+        )
+        came = int(
+            await tx.fetch_value(
+                "SELECT COALESCE(SUM(count), 0) FROM meeting_attendance WHERE meeting_id = ?",
+                (meeting_id,),
+            )
+        )
+        return came, await self._kept_attendance(meeting_id, tx) != before
+
+    @staticmethod
+    async def _kept_attendance(meeting_id: int, tx: Session) -> tuple[object, ...]:
+        """What is kept of a meeting's attendance: the counts and the saved mark."""
+        counts = await tx.fetch_all(
+            "SELECT region_id, hub_id, count FROM meeting_attendance WHERE meeting_id = ? "
+            "ORDER BY region_id, hub_id",
+            (meeting_id,),
+        )
+        saved = await tx.fetch_one(
+            "SELECT invited, going FROM meeting_attendance_saved WHERE meeting_id = ?",
+            (meeting_id,),
+        )
+        return (
+            tuple(tuple(row) for row in counts),
+            tuple(saved) if saved is not None else None,
+        )
+
+    async def attendance(self, meeting_id: int) -> list[PlaceAttendance]:
+        """The kept attendance counts of a meeting by region and hub."""
+        rows = await self._db.fetch_all(
+            "SELECT region_id, hub_id, count FROM meeting_attendance WHERE meeting_id = ? "
+            "ORDER BY region_id, hub_id",
+            (meeting_id,),
+        )
+        return [PlaceAttendance(row["region_id"], row["hub_id"], row["count"]) for row in rows]
+
+    # Reports
 
     async def past_meetings(self, since: datetime, now: datetime, limit: int) -> list[PastMeeting]:
         """Meetings (not cancelled) that started between ``since`` and ``now``, latest first."""

@@ -9,6 +9,20 @@ from storage.members import PREFERENCE_COLUMNS
 from storage.timefmt import to_db
 
 
+class HasAudience:
+    """A stored record sent to an audience: ``audience_scope`` and ``audience_place``."""
+
+    audience_scope: str
+    audience_place: str | None
+
+    @property
+    def audience_label(self) -> str:
+        """Like 'everyone', 'region:north_west' or 'hub:nw_1'."""
+        if self.audience_place is None:
+            return self.audience_scope
+        return f"{self.audience_scope}:{self.audience_place}"
+
+
 class AudienceRepository:
     """Finds the members in an audience, by preference and by place."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from storage.db import Database, Row, Session
 from storage.timefmt import from_db, to_db
@@ -107,14 +108,10 @@ class AuditRepository:
     async def message_numbers(self, broadcast_ids: Collection[int]) -> dict[int, int]:
         """The numbers coordinators see for messages ("Message 3"), by broadcast id; a
         broadcast without one is left out."""
-        if not broadcast_ids:
-            return {}
-        rows = await self._db.fetch_all(
-            f"SELECT id, number FROM broadcasts WHERE id IN ({_marks(broadcast_ids)}) "
-            "AND number IS NOT NULL",
-            tuple(broadcast_ids),
+        return await self._by_id(
+            "SELECT id, number FROM broadcasts WHERE id IN ({}) AND number IS NOT NULL",
+            broadcast_ids,
         )
-        return {row["id"]: row["number"] for row in rows}
 
     async def people_named(self, name: str) -> list[int]:
         """Everyone whose first name (as a member, or with a contact request) is ``name``,
@@ -136,34 +133,28 @@ class AuditRepository:
 
     async def meeting_titles(self, meeting_ids: Collection[int]) -> dict[int, str]:
         """Meetings' titles by id (a deleted one is left out)."""
-        if not meeting_ids:
-            return {}
-        rows = await self._db.fetch_all(
-            f"SELECT id, title FROM meetings WHERE id IN ({_marks(meeting_ids)})",
-            tuple(meeting_ids),
-        )
-        return {row["id"]: row["title"] for row in rows}
+        return await self._by_id("SELECT id, title FROM meetings WHERE id IN ({})", meeting_ids)
 
     async def series_titles(self, series_ids: Collection[int]) -> dict[int, str]:
         """Each meeting series' title: that of its latest meeting."""
-        if not series_ids:
-            return {}
-        rows = await self._db.fetch_all(
-            "SELECT series_id, title FROM meetings "
-            f"WHERE series_id IN ({_marks(series_ids)}) ORDER BY starts_at",
-            tuple(series_ids),
+        return await self._by_id(
+            "SELECT series_id, title FROM meetings WHERE series_id IN ({}) ORDER BY starts_at",
+            series_ids,
         )
-        return {row["series_id"]: row["title"] for row in rows}
 
     async def questions(self, consultation_ids: Collection[int]) -> dict[int, str]:
         """Consultations' questions by id (a deleted one is left out)."""
-        if not consultation_ids:
-            return {}
-        rows = await self._db.fetch_all(
-            f"SELECT id, question FROM consultations WHERE id IN ({_marks(consultation_ids)})",
-            tuple(consultation_ids),
+        return await self._by_id(
+            "SELECT id, question FROM consultations WHERE id IN ({})", consultation_ids
         )
-        return {row["id"]: row["question"] for row in rows}
+
+    async def _by_id(self, sql: str, ids: Collection[int]) -> dict[int, Any]:
+        """A lookup of ids: ``sql`` selects (id, value) with ``{}`` where the id list goes;
+        the last row for an id wins. No ids, no query."""
+        if not ids:
+            return {}
+        rows = await self._db.fetch_all(sql.format(_marks(ids)), tuple(ids))
+        return {row[0]: row[1] for row in rows}
 
     async def about(self, telegram_id: int) -> list[AuditEntry]:
         """Entries where this person acted or was acted on (for their own data export)."""

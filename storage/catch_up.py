@@ -23,6 +23,17 @@ _FOR_MEMBER = (
 )
 
 
+# (table, state, time column, invitation table, its key): what a late joiner may be asked to.
+_OPEN_CONSULTATIONS = (
+    "consultations",
+    "open",
+    "closes_at",
+    "consultation_invites",
+    "consultation_id",
+)
+_COMING_MEETINGS = ("meetings", "scheduled", "starts_at", "meeting_rsvps", "meeting_id")
+
+
 class CatchUpRepository:
     """Finds what a member missed and invites them, one row per consultation or meeting."""
 
@@ -39,14 +50,8 @@ class CatchUpRepository:
     ) -> list[int]:
         """Open consultations for this region and hub, closing after ``closing_after``, that
         the member has no invitation to; soonest deadline first."""
-        rows = await tx.fetch_all(
-            f"SELECT id FROM consultations WHERE state = 'open' AND closes_at > ? "
-            f"AND {_FOR_PLACE} AND id NOT IN "
-            "(SELECT consultation_id FROM consultation_invites WHERE member_id = ?) "
-            "ORDER BY closes_at, id",
-            (to_db(closing_after), region_id, hub_id, member_id),
-        )
-        return [row["id"] for row in rows]
+        params = (to_db(closing_after), region_id, hub_id, member_id)
+        return await _not_invited(tx, _OPEN_CONSULTATIONS, params)
 
     async def invite_to_consultation(
         self, consultation_id: int, member_id: int, closing_after: datetime, tx: Session
@@ -76,14 +81,7 @@ class CatchUpRepository:
     ) -> list[int]:
         """Scheduled meetings for this region and hub that start after ``now`` and have no row
         for the member (not invited, not answered); soonest first."""
-        rows = await tx.fetch_all(
-            f"SELECT id FROM meetings WHERE state = 'scheduled' AND starts_at > ? "
-            f"AND {_FOR_PLACE} AND id NOT IN "
-            "(SELECT meeting_id FROM meeting_rsvps WHERE member_id = ?) "
-            "ORDER BY starts_at, id",
-            (to_db(now), region_id, hub_id, member_id),
-        )
-        return [row["id"] for row in rows]
+        return await _not_invited(tx, _COMING_MEETINGS, (to_db(now), region_id, hub_id, member_id))
 
     async def invite_to_meeting(
         self, meeting_id: int, member_id: int, now: datetime, tx: Session
@@ -100,3 +98,19 @@ class CatchUpRepository:
             )
             == 1
         )
+
+
+async def _not_invited(
+    tx: Session, kind: tuple[str, str, str, str, str], params: tuple[object, ...]
+) -> list[int]:
+    """Ids of ``kind`` (table, state, time column, invitation table, its key) in that state,
+    whose time is after the first parameter, for the place given, with no invitation row for
+    the member; soonest first. The names are this module's own constants."""
+    table, state, time_column, rows_table, key = kind
+    rows = await tx.fetch_all(
+        f"SELECT id FROM {table} WHERE state = '{state}' AND {time_column} > ? "
+        f"AND {_FOR_PLACE} AND id NOT IN (SELECT {key} FROM {rows_table} WHERE member_id = ?) "
+        f"ORDER BY {time_column}, id",
+        params,
+    )
+    return [row["id"] for row in rows]

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, Row, Session
-from storage.timefmt import from_db, to_db
+from storage.rows import record, stamp_once
+from storage.timefmt import to_db
 
 
 @dataclass(frozen=True)
@@ -54,23 +55,8 @@ _COLUMNS = (
 
 def _request(row: Row) -> ContactRequest:
     """Turn a row into a ContactRequest."""
-    return ContactRequest(
-        row["id"],
-        row["telegram_id"],
-        row["first_name"] or None,  # kept as '' (the column is NOT NULL) when there is none
-        row["region_id"],
-        row["message"],
-        from_db(row["created_at"]),  # type: ignore[arg-type]
-        row["handled_by"],
-        from_db(row["handled_at"]),
-        bool(row["urgent"]),
-        row["claimed_by"],
-        row["claimed_name"],
-        from_db(row["claimed_at"]),
-        from_db(row["reminded_at"]),
-        row["notice_broadcast_id"],
-        row["reminder_broadcast_id"],
-    )
+    # first_name is kept as '' (the column is NOT NULL) when there is none
+    return record(ContactRequest, row, first_name=row["first_name"] or None)
 
 
 class ContactRequestRepository:
@@ -234,11 +220,7 @@ class ContactRequestRepository:
     async def mark_unreached(self, request_id: int, now: datetime, tx: Session) -> bool:
         """Record that the person was told no coordinator could be reached; False if they
         were told already."""
-        changed = await tx.execute(
-            "UPDATE contact_requests SET unreached_at = ? WHERE id = ? AND unreached_at IS NULL",
-            (to_db(now), request_id),
-        )
-        return changed > 0
+        return await stamp_once(tx, "contact_requests", "unreached_at", request_id, now)
 
     async def mark_handled(
         self, request_id: int, coordinator_id: int, now: datetime, tx: Session | None = None

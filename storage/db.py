@@ -7,8 +7,8 @@ import fcntl
 import os
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -201,8 +201,27 @@ def _take_instance_lock(path: Path) -> int:
     return fd
 
 
-async def open_database(path: Path, *, exclusive: bool = True) -> Database:
-    """Open (or create) the database, lock it for this process and apply migrations."""
+@contextmanager
+def instance_lock(path: Path) -> Iterator[None]:
+    """Hold the one-instance lock for the block, as the running bot does (a restore: the bot
+    cannot start meanwhile); AlreadyRunningError if the bot holds it now."""
+    fd = _take_instance_lock(path)
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
+# Called with (current schema, newest schema) before migrating a database that has data.
+BeforeMigrating = Callable[[int, int], Awaitable[None]]
+
+
+async def open_database(
+    path: Path, *, exclusive: bool = True, before_migrating: BeforeMigrating | None = None
+) -> Database:
+    """Open (or create) the database, lock it for this process and apply migrations; when a
+    database that already has data is about to be migrated, ``before_migrating`` runs first
+    (the bot takes a backup there; if it raises, nothing is migrated)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     lock_fd = _take_instance_lock(path) if exclusive else None
     try:
@@ -222,14 +241,16 @@ async def open_database(path: Path, *, exclusive: bool = True) -> Database:
             "PRAGMA busy_timeout=5000",
         ):
             await conn.execute(pragma)
-        await _migrate(db, conn)
+        await _migrate(db, conn, before_migrating)
     except BaseException:
         await db.close()
         raise
     return db
 
 
-async def _migrate(db: Database, conn: aiosqlite.Connection) -> None:
+async def _migrate(
+    db: Database, conn: aiosqlite.Connection, before: BeforeMigrating | None = None
+) -> None:
     """Apply every migration newer than the database, each in its own transaction."""
     migrations = known_migrations()
     latest = migrations[-1][0] if migrations else 0
@@ -240,6 +261,8 @@ async def _migrate(db: Database, conn: aiosqlite.Connection) -> None:
             f"(schema {current}, this version knows up to {latest}). "
             "Update the bot's code, or use a different DATABASE_PATH."
         )
+    if before is not None and 0 < current < latest:
+        await before(current, latest)
     for number, path in migrations:
         if number <= current:
             continue

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from datetime import UTC, datetime
+
 from storage.db import Database
+from storage.erasure_list import ErasureList
+
+logger = logging.getLogger(__name__)
 
 
-async def erase_person(db: Database, telegram_id: int) -> bool:
+async def erase_person(
+    db: Database, telegram_id: int, *, at: datetime | None = None, remember: bool = True
+) -> bool:
     """Delete everything stored about a person in one transaction; True if they were a member.
 
     Their audit entries stay as anonymous history (actor and target cleared), and a member's
-    leaving is kept only as a count for their region and hub.
+    leaving is kept only as a count for their region and hub. First the erasure is added to
+    the erasure list beside the database (a keyed hash of the id and ``at``, default now), so
+    restoring an older backup erases them again; ``remember=False`` is for that replay only.
     """
+    if remember:
+        try:
+            await asyncio.to_thread(
+                ErasureList.beside(db.path).record, telegram_id, at or datetime.now(UTC)
+            )
+        except Exception as exc:  # the erasure itself still happens
+            logger.error("the erasure list could not be written: %s", type(exc).__name__)
     async with db.transaction() as tx:
         row = await tx.fetch_one(
             "SELECT region_id, hub_id FROM members WHERE telegram_id = ?", (telegram_id,)
@@ -90,3 +108,41 @@ async def erase_person(db: Database, telegram_id: int) -> bool:
         )
     await db.scrub()
     return row is not None
+
+
+# Every column erase_person looks at for a Telegram id: a restore finds, through these, who in
+# an older backup has been erased since. A table added to erase_person belongs here too.
+PERSON_COLUMNS = (
+    ("members", "telegram_id"),
+    ("roles", "telegram_id"),
+    ("roles", "granted_by"),
+    ("contact_requests", "telegram_id"),
+    ("contact_requests", "handled_by"),
+    ("contact_requests", "claimed_by"),
+    ("invitations", "telegram_id"),
+    ("invitations", "created_by"),
+    ("results_warnings", "telegram_id"),
+    ("deliveries", "recipient_id"),
+    ("broadcasts", "created_by"),
+    ("broadcasts", "report_chat_id"),
+    ("meeting_rsvps", "member_id"),
+    ("meetings", "created_by"),
+    ("meeting_series", "created_by"),
+    ("consultation_choices", "member_id"),
+    ("consultation_comments", "member_id"),
+    ("consultation_invites", "member_id"),
+    ("consultation_readers", "telegram_id"),
+    ("consultations", "created_by"),
+    ("consultation_followups", "created_by"),
+    ("audit_log", "actor_id"),
+    ("audit_log", "target_id"),
+)
+
+
+async def everyone(db: Database) -> set[int]:
+    """Every Telegram id the database holds in any column erase_person clears."""
+    union = " UNION ".join(
+        f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"
+        for table, column in PERSON_COLUMNS
+    )
+    return {int(row[0]) for row in await db.fetch_all(union)}

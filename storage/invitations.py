@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, Row, Session
-from storage.timefmt import from_db, to_db
+from storage.rows import record, stamp_once
+from storage.timefmt import to_db
 
 
 @dataclass(frozen=True)
@@ -29,15 +30,7 @@ _COLUMNS = "id, telegram_id, role, created_by, created_at, expires_at, used_at"
 
 def _invitation(row: Row) -> Invitation:
     """Turn a row into an Invitation."""
-    return Invitation(
-        row["id"],
-        row["telegram_id"],
-        row["role"],
-        row["created_by"],
-        from_db(row["created_at"]),  # type: ignore[arg-type]
-        from_db(row["expires_at"]),  # type: ignore[arg-type]
-        from_db(row["used_at"]),
-    )
+    return record(Invitation, row)
 
 
 class InvitationRepository:
@@ -80,11 +73,7 @@ class InvitationRepository:
 
     async def take(self, invitation_id: int, now: datetime, tx: Session) -> bool:
         """Mark the link used; False if it was used already (it works once)."""
-        changed = await tx.execute(
-            "UPDATE invitations SET used_at = ? WHERE id = ? AND used_at IS NULL",
-            (to_db(now), invitation_id),
-        )
-        return changed > 0
+        return await stamp_once(tx, "invitations", "used_at", invitation_id, now)
 
     async def retire_others(
         self, telegram_id: int, keep_id: int, now: datetime, tx: Session | None = None

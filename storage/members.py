@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, Row, Session
-from storage.timefmt import from_db, to_db
+from storage.rows import record
+from storage.timefmt import to_db
 
 
 @dataclass(frozen=True)
@@ -54,20 +55,7 @@ PREFERENCE_COLUMNS = {
 
 def _member(row: Row) -> Member:
     """Turn a row into a Member."""
-    return Member(
-        telegram_id=row["telegram_id"],
-        first_name=row["first_name"],
-        consented_at=from_db(row["consented_at"]),  # type: ignore[arg-type]
-        region_id=row["region_id"],
-        hub_id=row["hub_id"],
-        wants_meetings=bool(row["wants_meetings"]),
-        wants_consultations=bool(row["wants_consultations"]),
-        wants_news=bool(row["wants_news"]),
-        setup_done=bool(row["setup_done"]),
-        paused_until=from_db(row["paused_until"]),
-        reachable=bool(row["reachable"]),
-        updated_at=from_db(row["updated_at"]),  # type: ignore[arg-type]
-    )
+    return record(Member, row)
 
 
 class MemberRepository:

@@ -155,15 +155,20 @@ def _learned_in(rules_path: Path, data: object) -> tuple[Learned, Path, str] | N
         return None
     where = _at(data, LEARNED)
     fields = {"examples", "crisis_from", "concern_from"}
-    if not isinstance(section, dict) or not fields <= set(section) <= {*fields, "needs_one_of"}:
+    optional = {"needs_one_of", "crisis_anywhere_from"}
+    if not isinstance(section, dict) or not fields <= set(section) <= fields | optional:
         raise ConfigError(
             source,
             f"'{LEARNED}:' needs examples (a file name), crisis_from and concern_from (numbers "
-            "between 0 and 1), and may have needs_one_of (a list of families)",
+            "between 0 and 1), and may have needs_one_of (a list of families) and "
+            "crisis_anywhere_from (a number between 0 and 1)",
             where,
         )
     thresholds = []
-    for field in ("crisis_from", "concern_from"):
+    for field in ("crisis_from", "concern_from", "crisis_anywhere_from"):
+        if field not in section:
+            thresholds.append(1.0)
+            continue
         value = section[field]
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 1:
             raise ConfigError(
@@ -176,7 +181,8 @@ def _learned_in(rules_path: Path, data: object) -> tuple[Learned, Path, str] | N
     examples = read_examples(examples_path)
     digest = _digest(examples_path.read_bytes())
     signal = trained_signal(digest, examples)
-    return Learned(signal, thresholds[0], thresholds[1], needs), examples_path, digest
+    learned = Learned(signal, thresholds[0], thresholds[1], needs, thresholds[2])
+    return learned, examples_path, digest
 
 
 def read_examples(path: Path) -> list[Example]:

@@ -1,7 +1,7 @@
 """The learned signal: a classifier trained at start-up on the examples file
 (config/crisis_examples.yaml), which hears crisis in wordings no phrase or rule lists. It gives
 each tier and kind a probability; the matcher answers when they pass the thresholds set in the
-rules file. Training is deterministic and takes a few seconds; a trained model is shared by
+rules file. Training is deterministic and takes about two seconds; a trained model is shared by
 every matcher built from the same examples in one process."""
 
 from __future__ import annotations
@@ -18,11 +18,19 @@ from sklearn.pipeline import Pipeline, make_union
 
 from bot.crisis.kinds import CONCERN, CRISIS, CRISIS_KINDS, DISTRESS, NONE
 
-# The classifier's settings, chosen by cross-validation on the examples (not the locked part).
+# The classifier's settings, chosen by cross-validation on the examples (not the locked part):
+# `python -m tests.crisis.crossval` holds each writer out in turn.
 _C = 10.0
+# A run of letters counts only if at least this many examples have it, a word or word pair
+# at least _MIN_EXAMPLES_WORDS: half the features of counting every one, a quarter less
+# training time at start-up, and the same figures when each writer is held out.
+_MIN_EXAMPLES = 3
+# A second crisis kind at least this share as likely as the likeliest is named too.
+CLOSE_KIND = 0.5
+_MIN_EXAMPLES_WORDS = 2
 _MAX_ITERATIONS = 200
-# Newton's method reaches the same fit as the default solver in a tenth of the time here
-# (about a second for 2,750 examples), which keeps start-up quick.
+# Newton's method reaches the same fit as the default solver in a third of the time here
+# (about two seconds of one processor for 6,400 examples), which keeps start-up quick.
 _SOLVER = "newton-cg"
 _TOLERANCE = 1e-4
 
@@ -43,6 +51,9 @@ class Scores:
     crisis: float
     concern: float
     kind: str
+    # other crisis kinds nearly as likely (at least CLOSE_KIND of the likeliest one's
+    # probability), most likely first: the reply puts their first steps in too
+    also: tuple[str, ...] = ()
 
 
 class LearnedCheck:
@@ -73,9 +84,17 @@ class LearnedSignal:
                     "features",
                     make_union(
                         TfidfVectorizer(
-                            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+                            analyzer="char_wb",
+                            ngram_range=(2, 5),
+                            sublinear_tf=True,
+                            min_df=_MIN_EXAMPLES,
                         ),
-                        TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
+                        TfidfVectorizer(
+                            analyzer="word",
+                            ngram_range=(1, 2),
+                            sublinear_tf=True,
+                            min_df=_MIN_EXAMPLES_WORDS,
+                        ),
                     ),
                 ),
                 (
@@ -118,15 +137,10 @@ class LearnedSignal:
     def scores_by_pipeline(self, text: str) -> Scores:
         """The same scores through scikit-learn's own pipeline (slower; for the tests)."""
         row = self._model.predict_proba([text])[0]
-        crisis = row[self._crisis]
-        return Scores(
-            crisis=float(crisis.sum()),
-            concern=float(row[self._distress]),
-            kind=CRISIS_KINDS[int(np.argmax(crisis))],
-        )
+        return _scores(row[self._crisis], float(row[self._distress]))
 
     def scores(self, text: str) -> Scores:
-        """The probability of a crisis (any kind), of distress, and the likeliest crisis kind."""
+        """The probability of a crisis (any kind), of distress, and the likeliest crisis kinds."""
         logits = self._intercept.copy()
         for analyzer, vocabulary, idf, weights in self._parts:
             counts = Counter(analyzer(text))  # type: ignore[operator]
@@ -141,12 +155,20 @@ class LearnedSignal:
             logits += values @ weights[columns]
         row = np.exp(logits - logits.max())
         row /= row.sum()
-        crisis = row[self._crisis]
-        return Scores(
-            crisis=float(crisis.sum()),
-            concern=float(row[self._distress]),
-            kind=CRISIS_KINDS[int(np.argmax(crisis))],
-        )
+        return _scores(row[self._crisis], float(row[self._distress]))
+
+
+def _scores(crisis: np.ndarray, concern: float) -> Scores:
+    """The scores from the probabilities of each crisis kind (in CRISIS_KINDS order) and of
+    distress."""
+    order = np.argsort(-crisis, kind="stable")
+    top = crisis[order[0]]
+    return Scores(
+        crisis=float(crisis.sum()),
+        concern=concern,
+        kind=CRISIS_KINDS[int(order[0])],
+        also=tuple(CRISIS_KINDS[int(i)] for i in order[1:] if crisis[i] >= CLOSE_KIND * top),
+    )
 
 
 def _label(example: Example) -> str:

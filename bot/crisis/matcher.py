@@ -3,13 +3,14 @@ verdict (tier and kinds) for a message. Pure and precompiled; it never keeps the
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.crisis.kinds import CRISIS_KINDS, DISTRESS, Verdict, tier_of, verdict_of
-from bot.crisis.learned import LearnedSignal
-from bot.crisis.normalise import sentences, tokens
+from bot.crisis.learned import LearnedSignal, Scores
+from bot.crisis.normalise import sentence_texts, sentences, tokens
 from bot.crisis.phrases import PhraseTree, checked_words, exact_check
 from bot.crisis.rules import Family, FamilyIndex, Rule, RuleIndex, Span, rule_match
 from config.errors import ConfigError
@@ -18,6 +19,21 @@ NOT_A_CRISIS = "not_a_crisis"
 # The learned signal only hears messages of at least this many words: a word or two gives it
 # too little to go on ("if" alone must not get a crisis reply). Rules and phrases hear all.
 LEARNED_MIN_WORDS = 3
+# Outside the families it needs, the learned signal hears only messages at least this long, and
+# only kinds about a person's own life: someone saying goodbye or setting their affairs in order
+# often names no method and no act ("Tell my daughter I loved her. That's all."), but talk
+# about what others did or will do names them, and a very sure guess of it from everyday words
+# ("he looked me in the eye and said sorry") is a guess about everyday talk.
+ANYWHERE_MIN_WORDS = 5
+# ... and at most this long: such goodbyes are short (the longest in the examples has 26 words),
+# and a long message of everyday talk is then checked as fast as before.
+ANYWHERE_MAX_WORDS = 60
+ANYWHERE_KINDS = frozenset({"suicide", "unsafe", "self_harm"})
+# ... said by the person of themselves, in this many different words at least.
+_FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
+# The room the learned signal has in a message (CrisisMatcher.listed_hits).
+FAMILIES = "families"
+ANYWHERE = "anywhere"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +44,8 @@ class Learned:
     crisis_from: float  # a crisis this likely gets the full reply
     concern_from: float  # distress or crisis this likely gets the gentle reply
     needs_one_of: frozenset[str] = frozenset()  # families one of which the message must have
+    # a crisis this likely gets the full reply even without a word of needs_one_of (1: never)
+    crisis_anywhere_from: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +115,21 @@ class CrisisMatcher:
 
     def hits(self, text: str) -> list[Hit]:
         """Every phrase section and rule that found risk in the text (for tests and reviews)."""
+        found, room = self.listed_hits(text)
+        if room is not None and self._learned is not None:
+            scores = self._learned.signal.scores(text)
+            found.extend(learned_hits(self._learned, scores, found, room))
+        return found
+
+    def listed_hits(self, text: str) -> tuple[list[Hit], str | None]:
+        """What the phrases and rules found, and what room the learned signal has to add to
+        it: None (a message too short, with an everyday saying or a told past, or a crisis
+        found already), FAMILIES (it has a word of a family the signal needs: any answer) or
+        ANYWHERE (it has none, and ANYWHERE_MIN_WORDS: only a crisis of ANYWHERE_KINDS the
+        signal is very sure of).
+        tests.crisis.crossval scores the learned part on its own."""
         if not isinstance(text, str) or not text:
-            return []
+            return [], None
         found: list[Hit] = []
         read = sentences(text)
         families = self._families.find(read.words)
@@ -108,36 +139,52 @@ class CrisisMatcher:
             alarms: list[Span] | None = None
             for start, end, kind in self._tree.find(words):
                 if alarms is None:
-                    alarms = self._false_alarm_spans(text, words)
+                    alarms = self._phrase_false_alarm_spans(text, words)
                 if not _inside(alarms, start, end):
                     found.append(Hit("phrase", kind, kind))
-        everyday = self._false_alarm_spans(text, read.words) if families else []
+        everyday = (
+            [
+                (start, end)
+                for start, end in self._false_alarm_spans(text, read.words)
+                if read.sentence[start] == read.sentence[end - 1]
+            ]
+            if families
+            else []
+        )
         for rule in self._rules.candidates(families):
             if rule_match(rule, families, read, everyday) is not None:
                 found.append(Hit("rule", rule.id, rule.kind))
-        if (
-            self._learned is not None
-            and not guarded
-            and not everyday
-            and len(read.words) >= LEARNED_MIN_WORDS
-            and (not self._learned.needs_one_of or self._learned.needs_one_of & families.keys())
-        ):
-            found.extend(self._learned_hits(text, found))
-        return found
-
-    def _learned_hits(self, text: str, found: list[Hit]) -> list[Hit]:
-        """What the learned signal adds when the phrases and rules have not found a crisis:
-        a crisis of its likeliest kind, or distress."""
-        if any(hit.kind in CRISIS_KINDS for hit in found):
-            return []
         learned = self._learned
-        assert learned is not None
-        scores = learned.signal.scores(text)
-        if scores.crisis >= learned.crisis_from:
-            return [Hit("learned", "examples", scores.kind)]
-        if not found and scores.crisis + scores.concern >= learned.concern_from:
-            return [Hit("learned", "examples", DISTRESS)]
-        return []
+        if (
+            learned is None
+            or guarded
+            or everyday
+            or len(read.words) < LEARNED_MIN_WORDS
+            or any(hit.kind in CRISIS_KINDS for hit in found)
+        ):
+            return found, None
+        if not learned.needs_one_of or learned.needs_one_of & families.keys():
+            return found, FAMILIES
+        if (
+            learned.crisis_anywhere_from < 1
+            and len(set(read.words)) >= ANYWHERE_MIN_WORDS
+            and len(read.words) <= ANYWHERE_MAX_WORDS
+            and not _FIRST_PERSON.isdisjoint(read.words)
+        ):
+            return found, ANYWHERE
+        return found, None
+
+    @property
+    def learned(self) -> Learned | None:
+        """The learned signal and its thresholds, if the net has one."""
+        return self._learned
+
+    def with_learned(self, learned: Learned | None) -> CrisisMatcher:
+        """The same phrases and rules with another learned signal (or none): for
+        cross-validation, which trains the signal without the messages it scores."""
+        other = copy.copy(self)
+        other._learned = learned
+        return other
 
     def _false_alarm_spans(self, text: str, words: Sequence[str]) -> list[Span]:
         """Where everyday sayings sit in the words (checked as written where squeezing hides)."""
@@ -146,6 +193,36 @@ class CrisisMatcher:
             for start, end, key in self._false_alarms.find(words)
             if any(check is None or check.search(text) for check in self._exact[key])
         ]
+
+    def _phrase_false_alarm_spans(self, text: str, words: Sequence[str]) -> list[Span]:
+        """The everyday sayings among the phrase words said without a break (a sentence end,
+        comma, colon or new line: "suicidal, people who self harm" holds no "suicidal people")."""
+        spans = self._false_alarm_spans(text, words)
+        if not spans or len(parts := sentence_texts(text)) == 1:
+            return spans
+        said = {
+            " ".join(tokens(part)[start:end])
+            for part in parts
+            for start, end in self._false_alarm_spans(part, tokens(part))
+        }
+        return [(start, end) for start, end in spans if " ".join(words[start:end]) in said]
+
+
+def learned_hits(
+    learned: Learned, scores: Scores, found: Sequence[Hit], room: str = FAMILIES
+) -> list[Hit]:
+    """What the learned signal adds when the phrases and rules have not found a crisis: a
+    crisis of its likeliest kind, or distress (only a very sure crisis outside the families
+    it needs)."""
+    kinds = [Hit("learned", "examples", kind) for kind in (scores.kind, *scores.also)]
+    if room == ANYWHERE:
+        sure = scores.crisis >= learned.crisis_anywhere_from
+        return kinds if sure and scores.kind in ANYWHERE_KINDS else []
+    if scores.crisis >= learned.crisis_from:
+        return kinds
+    if not found and scores.crisis + scores.concern >= learned.concern_from:
+        return [Hit("learned", "examples", DISTRESS)]
+    return []
 
 
 def _inside(spans: Sequence[Span], start: int, end: int) -> bool:

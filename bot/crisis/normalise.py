@@ -162,6 +162,15 @@ def sentences(text: str) -> Sentences:
     return Sentences(tuple(words), tuple(numbers))
 
 
+# Where an everyday saying cannot run on: sentence ends, commas, colons and line breaks.
+_PHRASE_BREAK = re.compile(r"[.!?;,:]+(?!\d)|[\r\n]+")
+
+
+def sentence_texts(text: str) -> list[str]:
+    """The text's parts between sentence ends, commas, colons and line breaks, as written."""
+    return _PHRASE_BREAK.split(text)
+
+
 def rule_words(text: str) -> tuple[str, ...]:
     """The words of a listed word or phrase as the concept rules compare them."""
     return sentences(text).words

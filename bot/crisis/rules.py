@@ -227,7 +227,9 @@ class FamilyIndex:
         self._lemmas = lemma_table(families)
         self._root = _Node()
         self._exact = _Node()
-        self._not_with = {group.name: group.not_with for group in families if group.not_with}
+        self._not_with = _cancelling_order(
+            {group.name: group.not_with for group in families if group.not_with}
+        )
         for group in families:
             for entry in group.entries:
                 _insert(self._root, tuple(self.lemma(word) for word in entry), group.name)
@@ -256,6 +258,29 @@ class FamilyIndex:
             if name in found and any(other in found for other in cancelled_by):
                 del found[name]
         return found
+
+
+def _cancelling_order(not_with: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+    """The families with not_with in the order their cancellations must be worked out: a
+    family after the families that cancel it, so a canceller that is itself cancelled ("today"
+    in a recovery story: still_now, cancelled by recovery_now) no longer cancels. Families
+    that cancel each other keep the file's order."""
+    ordered: dict[str, frozenset[str]] = {}
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in ordered or name in visiting:
+            return
+        visiting.add(name)
+        for other in sorted(not_with[name]):
+            if other in not_with:
+                visit(other)
+        visiting.discard(name)
+        ordered[name] = not_with[name]
+
+    for name in not_with:
+        visit(name)
+    return ordered
 
 
 def _insert(root: _Node, entry: tuple[str, ...], name: str) -> None:

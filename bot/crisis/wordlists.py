@@ -162,6 +162,13 @@ SHORT_FORMS: dict[str, str] = {
     "bc": "because",
     "cus": "because",
     "kys": "kill yourself",
+    "idw": "i do not want",
+    "idwt": "i do not want to",
+    "ded": "dead",
+    "enuff": "enough",
+    "wnt": "want",
+    "masel": "myself",
+    "rn": "right now",
 }
 
 # Everyday words one slip away from a phrase word in a way that would make ordinary sentences

@@ -36,19 +36,19 @@ class Audience:
         return self.scope if self.place_id is None else f"{self.scope}:{self.place_id}"
 
 
+@dataclass(eq=False)
 class AudienceResolver:
     """Turns an audience into the Telegram ids of the members who should receive it."""
 
-    def __init__(self, repository: AudienceRepository, forum: Forum, clock: Clock) -> None:
-        self._repository = repository
-        self._forum = forum
-        self._clock = clock
+    repository: AudienceRepository
+    forum: Forum
+    clock: Clock
 
     def check(self, audience: Audience) -> None:
         """Raise UnknownPlace if the region or hub does not exist."""
-        if audience.scope == REGION and self._forum.region(audience.place_id) is None:
+        if audience.scope == REGION and self.forum.region(audience.place_id) is None:
             raise UnknownPlace(audience.place_id)
-        if audience.scope == HUB and self._forum.hub(audience.place_id) is None:
+        if audience.scope == HUB and self.forum.hub(audience.place_id) is None:
             raise UnknownPlace(audience.place_id)
 
     def _filters(self, audience: Audience) -> dict[str, str | None]:
@@ -61,12 +61,12 @@ class AudienceResolver:
 
     async def recipients(self, audience: Audience) -> list[int]:
         """Members in the audience now: chose the kind, not paused, reachable."""
-        return await self._repository.recipients(
-            audience.preference, self._clock.now(), **self._filters(audience)
+        return await self.repository.recipients(
+            audience.preference, self.clock.now(), **self._filters(audience)
         )
 
     async def count(self, audience: Audience) -> int:
         """How many members the audience has now."""
-        return await self._repository.count(
-            audience.preference, self._clock.now(), **self._filters(audience)
+        return await self.repository.count(
+            audience.preference, self.clock.now(), **self._filters(audience)
         )

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -47,25 +48,20 @@ def status_of(
     return BroadcastStatus(broadcast, counts, waiting_until)
 
 
+@dataclass(eq=False)
 class DeliveryMonitor:
     """Finishes broadcasts whose rows are all settled and keeps coordinators informed."""
 
-    def __init__(
-        self,
-        broadcasts: BroadcastRepository,
-        audit: AuditRepository | None,
-        quiet: QuietHours,
-        clock: Clock,
-        *,
-        progress_seconds: float = 5.0,
-        tick: float = TICK,
-    ) -> None:
-        self._broadcasts = broadcasts
-        self._audit = audit
-        self._quiet = quiet
-        self._clock = clock
-        self._progress_seconds = progress_seconds
-        self._tick = tick
+    broadcasts: BroadcastRepository
+    audit: AuditRepository | None
+    quiet: QuietHours
+    clock: Clock
+    _: KW_ONLY
+    progress_seconds: float = 5.0
+    tick: float = TICK
+
+    def __post_init__(self) -> None:
+        """Nobody listening yet, nothing running."""
         self._listeners: list[DeliveryListener] = []
         self._last_progress: dict[int, tuple[float, object]] = {}
         self._finished_callbacks: list[Callable[[int], None]] = []
@@ -108,8 +104,8 @@ class DeliveryMonitor:
 
     async def status(self, broadcast: Broadcast) -> BroadcastStatus:
         """The current status of one broadcast."""
-        counts = DeliveryCounts.from_rows(await self._broadcasts.counts(broadcast.id))
-        return status_of(broadcast, counts, self._quiet, self._clock.now())
+        counts = DeliveryCounts.from_rows(await self.broadcasts.counts(broadcast.id))
+        return status_of(broadcast, counts, self.quiet, self.clock.now())
 
     async def _run(self) -> None:
         """Check every tick until stopped; errors are logged and checking goes on."""
@@ -120,21 +116,21 @@ class DeliveryMonitor:
                 logger.exception("delivery monitor failed: %s", type(exc).__name__)
             # asyncio.timeout, not wait_for: in Python 3.11 wait_for can swallow a cancel.
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._tick):
+                async with asyncio.timeout(self.tick):
                     await self._wake.wait()
             self._wake.clear()
 
     async def check(self) -> None:
         """One look: finish what is settled, show progress, deliver reports still owed."""
-        now = self._clock.now()
-        for broadcast in await self._broadcasts.unfinished():
+        now = self.clock.now()
+        for broadcast in await self.broadcasts.unfinished():
             if broadcast.state == CANCELLED:
-                await self._broadcasts.cancel_leftovers(broadcast.id, now)
-            if await self._broadcasts.finish(broadcast.id, now):
+                await self.broadcasts.cancel_leftovers(broadcast.id, now)
+            if await self.broadcasts.finish(broadcast.id, now):
                 await self._finished(broadcast.id)
             elif broadcast.state == SENDING and broadcast.report_chat_id is not None:
                 await self._progress(broadcast)
-        for broadcast in await self._broadcasts.unreported():
+        for broadcast in await self.broadcasts.unreported():
             await self._report(broadcast)
 
     async def _finished(self, broadcast_id: int) -> None:
@@ -142,16 +138,16 @@ class DeliveryMonitor:
         self._last_progress.pop(broadcast_id, None)
         for callback in self._finished_callbacks:
             callback(broadcast_id)
-        broadcast = await self._broadcasts.get(broadcast_id)
+        broadcast = await self.broadcasts.get(broadcast_id)
         if broadcast is None:
             return
         status = await self.status(broadcast)
-        if self._audit is not None:
+        if self.audit is not None:
             counts = status.counts
-            await self._audit.record(
+            await self.audit.record(
                 None,
                 "delivery.finished",
-                self._clock.now(),
+                self.clock.now(),
                 detail=(
                     f"{broadcast.kind} {broadcast.id} {broadcast.state}: "
                     f"{counts.delivered} delivered, {counts.blocked} blocked, "
@@ -162,7 +158,7 @@ class DeliveryMonitor:
         if broadcast.report_chat_id is None:
             for listener in self._listeners:
                 await self._safely(listener.finished(status))
-            await self._broadcasts.mark_reported(broadcast_id)
+            await self.broadcasts.mark_reported(broadcast_id)
 
     async def _report(self, broadcast: Broadcast) -> None:
         """Deliver the report to the coordinator; try again next tick if it fails."""
@@ -170,7 +166,7 @@ class DeliveryMonitor:
         for listener in self._listeners:
             if not await self._safely(listener.finished(status)):
                 return
-        await self._broadcasts.mark_reported(broadcast.id)
+        await self.broadcasts.mark_reported(broadcast.id)
 
     async def _progress(self, broadcast: Broadcast) -> None:
         """Update the progress message every few seconds, and only when something changed."""
@@ -178,7 +174,7 @@ class DeliveryMonitor:
         key = (status.counts.settled, status.waiting_until)
         last = self._last_progress.get(broadcast.id)
         now = time.monotonic()
-        if last is not None and (now - last[0] < self._progress_seconds or last[1] == key):
+        if last is not None and (now - last[0] < self.progress_seconds or last[1] == key):
             return
         self._last_progress[broadcast.id] = (now, key)
         for listener in self._listeners:
@@ -188,7 +184,7 @@ class DeliveryMonitor:
                 logger.warning("progress not shown for %d: %s", broadcast.id, type(exc).__name__)
                 continue
             if message_id is not None and message_id != broadcast.progress_message_id:
-                await self._broadcasts.set_progress_message(broadcast.id, message_id)
+                await self.broadcasts.set_progress_message(broadcast.id, message_id)
 
     @staticmethod
     async def _safely(call: Awaitable[None]) -> bool:

@@ -49,6 +49,11 @@ class QuietHours:
                 return start - margin
         raise AssertionError("a quiet window always starts within two days before")
 
+    def before_quiet(self, moment: datetime, margin: timedelta) -> datetime:
+        """``moment`` itself, or ``margin`` before quiet hours when it falls inside them (a
+        reminder or nudge never arrives at night)."""
+        return self.starts_before(moment, margin) if self.is_quiet(moment) else moment
+
     def _local(self, day: date, hour: int) -> datetime:
         """The UTC moment of a whole local hour (a skipped hour resolves to just after it)."""
         return datetime.combine(day, time(hour), tzinfo=self.zone).astimezone(UTC)

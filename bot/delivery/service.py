@@ -7,6 +7,7 @@ coordinators' broadcasts all go through ``enqueue``; there is one way to send to
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import Clock
@@ -21,28 +22,24 @@ from storage.deliveries import DeliveryRepository
 from storage.members import PREFERENCE_COLUMNS
 
 
+@dataclass(eq=False)
 class DeliveryService:
     """Queues broadcasts in the outbox and runs the worker and monitor that send them."""
 
-    def __init__(
-        self,
-        broadcasts: BroadcastRepository,
-        worker: DeliveryWorker,
-        monitor: DeliveryMonitor,
-        clock: Clock,
-        deliveries: DeliveryRepository,
-    ) -> None:
-        self._broadcasts = broadcasts
-        self._deliveries = deliveries
-        self._worker = worker
-        self._monitor = monitor
-        self._clock = clock
-        monitor.on_finished(worker.forget)
+    broadcasts: BroadcastRepository
+    worker: DeliveryWorker
+    monitor: DeliveryMonitor
+    clock: Clock
+    deliveries: DeliveryRepository
+
+    def __post_init__(self) -> None:
+        """A finished broadcast's cached content is dropped by the worker."""
+        self.monitor.on_finished(self.worker.forget)
 
     @property
     def in_flight_limit(self) -> int:
         """The most sends in the air at once (and so the most a crash can leave uncertain)."""
-        return self._worker.in_flight_limit
+        return self.worker.in_flight_limit
 
     async def enqueue(
         self,
@@ -101,21 +98,21 @@ class DeliveryService:
             upload=StoredUpload(upload.filename, upload.data) if upload else None,
             must_reach=must_reach,
         )
-        broadcast_id = await self._broadcasts.create(new, recipients, self._clock.now(), tx)
+        broadcast_id = await self.broadcasts.create(new, recipients, self.clock.now(), tx)
         if tx is None:
             self.wake()
         return broadcast_id
 
     async def cancel(self, broadcast_id: int) -> int | None:
         """Cancel the rows not sent yet; return how many, or None if it had already ended."""
-        cancelled = await self._broadcasts.cancel(broadcast_id, self._clock.now())
+        cancelled = await self.broadcasts.cancel(broadcast_id, self.clock.now())
         self.wake()
         return cancelled
 
     async def status(self, broadcast_id: int) -> BroadcastStatus | None:
         """A broadcast's state and counts, or None if there is no such broadcast."""
-        broadcast = await self._broadcasts.get(broadcast_id)
-        return await self._monitor.status(broadcast) if broadcast else None
+        broadcast = await self.broadcasts.get(broadcast_id)
+        return await self.monitor.status(broadcast) if broadcast else None
 
     async def recent(
         self, limit: int = 10, kind: str | None = None, *, other_than: tuple[str, ...] = ()
@@ -123,14 +120,14 @@ class DeliveryService:
         """The newest broadcasts with their counts, newest first: of one kind, of every kind
         but those in ``other_than``, or all."""
         return [
-            await self._monitor.status(broadcast)
-            for broadcast in await self._broadcasts.recent(limit, kind, other_than=other_than)
+            await self.monitor.status(broadcast)
+            for broadcast in await self.broadcasts.recent(limit, kind, other_than=other_than)
         ]
 
     async def missed(self, broadcast_id: int, limit: int = 50) -> list[Missed]:
         """Who a broadcast did not reach, or may not have, and why (people a copy sent again
         has reached since are left out), in the order they were queued."""
-        rows = await self._deliveries.missed(broadcast_id, limit)
+        rows = await self.deliveries.missed(broadcast_id, limit)
         return [missed for row in rows if (missed := missed_from(row)) is not None]
 
     async def resend_uncertain(
@@ -144,10 +141,10 @@ class DeliveryService:
         """Send a broadcast again, with ``note_html`` first (they may have it already), to the
         people it may not have reached ("not sure", after a crash or a lost answer). Each
         person is sent it again once: a second call finds nobody and returns None."""
-        resent = await self._broadcasts.resend_uncertain(
+        resent = await self.broadcasts.resend_uncertain(
             broadcast_id,
             note_html,
-            self._clock.now(),
+            self.clock.now(),
             created_by=created_by,
             report_chat_id=report_to,
         )
@@ -157,41 +154,41 @@ class DeliveryService:
 
     async def count_waiting(self, recipient_id: int, *, tx: Session) -> int:
         """How many messages ``resend_waiting`` would queue again for this person now."""
-        return len(await self._broadcasts.waiting(recipient_id, WAITING_REASONS, tx))
+        return len(await self.broadcasts.waiting(recipient_id, WAITING_REASONS, tx))
 
     async def resend_waiting(self, recipient_id: int, *, tx: Session) -> list[int]:
         """In the caller's transaction: queue again, oldest first, everything that could not
         reach this person because they had not opened the bot or had blocked it (or that was
         skipped for that), now that they have opened it; each message once. Call ``wake()``
         after the commit. Return the copies' broadcast ids."""
-        return await self._broadcasts.resend_waiting(
-            recipient_id, WAITING_REASONS, self._clock.now(), tx
+        return await self.broadcasts.resend_waiting(
+            recipient_id, WAITING_REASONS, self.clock.now(), tx
         )
 
     async def set_progress_message(self, broadcast_id: int, message_id: int | None) -> None:
         """Remember the message showing a broadcast's progress (kept across restarts)."""
-        await self._broadcasts.set_progress_message(broadcast_id, message_id)
+        await self.broadcasts.set_progress_message(broadcast_id, message_id)
 
     def add_listener(self, listener: DeliveryListener) -> None:
         """Be told about progress and delivery reports."""
-        self._monitor.add_listener(listener)
+        self.monitor.add_listener(listener)
 
     def wake(self) -> None:
         """Make the worker and monitor look at the outbox now (after a clock change, say)."""
-        self._worker.wake()
-        self._monitor.wake()
+        self.worker.wake()
+        self.monitor.wake()
 
     async def start(self) -> int:
         """Recover from a crash (rows mid-send become uncertain) and start sending."""
-        recovered = await self._worker.start()
-        await self._monitor.start()
+        recovered = await self.worker.start()
+        await self.monitor.start()
         return recovered
 
     async def stop(self) -> None:
         """Let sends in the air finish, record them, and stop."""
-        await self._monitor.stop()
-        await self._worker.stop()
+        await self.monitor.stop()
+        await self.worker.stop()
 
     async def check(self) -> None:
         """Finish settled broadcasts and deliver reports now (tests call this between steps)."""
-        await self._monitor.check()
+        await self.monitor.check()

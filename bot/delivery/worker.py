@@ -4,10 +4,8 @@ Each round, in one transaction, it records the sends that finished and claims th
 may start now (marking them 'sending'). A row is marked 'sending' just before its request
 leaves, and at most ``in_flight`` rows are ever marked so; a crash can therefore leave only
 that many rows whose fate is unknown, and they become 'uncertain' at the next start.
-
-A file the bot made (a chart, a CSV) is read from the database once per broadcast and kept in
-memory while it runs; the first send that uploads it gives a file_id, which is stored on the
-broadcast and used for every later send (sends already in the air may upload it too).
+What each broadcast sends is worked out once (``plans.py``); the state a row moves to after a
+call is ``outcomes.row_update``.
 """
 
 from __future__ import annotations
@@ -17,30 +15,18 @@ import contextlib
 import logging
 import math
 from collections import deque
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.delivery.content import FileUpload, Media, Outgoing, plan, upload_field, with_file_id
+from bot.delivery.content import Outgoing
 from bot.delivery.limiter import SendLimiter
-from bot.delivery.policy import (
-    REFUSED,
-    Outcome,
-    RetryPolicy,
-    Verdict,
-)
+from bot.delivery.outcomes import Claimed, row_update
+from bot.delivery.plans import BroadcastPlans
+from bot.delivery.policy import REFUSED, Outcome, RetryPolicy, Verdict
 from bot.delivery.quiet import QuietHours
 from storage.broadcasts import BroadcastRepository
-from storage.deliveries import (
-    FAILED,
-    PENDING,
-    SENT,
-    UNCERTAIN,
-    Candidate,
-    DeliveryRepository,
-    RowUpdate,
-)
+from storage.deliveries import PENDING, Candidate, DeliveryRepository
 from storage.members import MemberRepository
 
 logger = logging.getLogger(__name__)
@@ -61,19 +47,6 @@ class Transport(Protocol):
 
     async def send(self, chat_id: int, call: Outgoing) -> Outcome:
         """Make the call and say what the answer means."""
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A row marked 'sending', with the call it is making."""
-
-    id: int
-    broadcast_id: int
-    recipient_id: int
-    part: int
-    attempts: int
-    parts: int
-    call: Outgoing
 
 
 class DeliveryWorker:
@@ -98,7 +71,7 @@ class DeliveryWorker:
         if in_flight < 1:
             raise ValueError("in_flight must be at least 1")
         self._deliveries = deliveries
-        self._broadcasts = broadcasts
+        self._plans = BroadcastPlans(broadcasts)
         self._members = members
         self._transport = transport
         self._limiter = limiter
@@ -117,7 +90,6 @@ class DeliveryWorker:
         self._active: dict[int, Claimed] = {}
         self._results: list[tuple[Claimed, Outcome]] = []
         self._tasks: set[asyncio.Task[None]] = set()
-        self._plans: dict[int, list[Outgoing] | None] = {}
         self._failures_in_a_row = 0
         self._event = asyncio.Event()
         self._stopping = False
@@ -176,7 +148,7 @@ class DeliveryWorker:
 
     def forget(self, broadcast_id: int) -> None:
         """Drop a broadcast's cached content (used once it has finished)."""
-        self._plans.pop(broadcast_id, None)
+        self._plans.forget(broadcast_id)
 
     async def _run(self) -> None:
         """Rounds until stopped; an unexpected error is logged and the loop goes on."""
@@ -204,8 +176,8 @@ class DeliveryWorker:
         """Record finished sends, claim what may start now, start it; return how long to rest."""
         now = self._clock.now()
         finished, self._results = self._results, []
-        await self._learn_file_ids(finished)
-        updates = [self._update_for(claimed, outcome, now) for claimed, outcome in finished]
+        await self._plans.learn_file_ids((c.broadcast_id, c.call, o) for c, o in finished)
+        updates = [row_update(claimed, outcome, now, self._policy) for claimed, outcome in finished]
         unreachable = [c.recipient_id for c, o in finished if o.unreachable]
         busy = len(self._active) - len(finished)
         free = 0 if self._stopping else self._in_flight - busy
@@ -300,61 +272,14 @@ class DeliveryWorker:
         """The call each picked row makes next; None when its broadcast cannot be sent."""
         calls: dict[int, Outgoing | None] = {}
         for pick in picks:
-            steps = await self._plan(pick.broadcast_id)
-            calls[pick.id] = steps[pick.part] if steps and pick.part < len(steps) else None
+            calls[pick.id] = await self._plans.call(pick.broadcast_id, pick.part)
         return calls
-
-    async def _plan(self, broadcast_id: int) -> list[Outgoing] | None:
-        """A broadcast's calls, worked out once and kept while it runs (with the bytes of a
-        file still to upload, read once)."""
-        if broadcast_id not in self._plans:
-            broadcast = await self._broadcasts.get(broadcast_id)
-            steps = None
-            if broadcast is not None:
-                try:
-                    media = None
-                    if broadcast.media_kind and broadcast.media_file_id:
-                        media = Media(broadcast.media_kind, broadcast.media_file_id)
-                    elif broadcast.media_kind:
-                        stored = await self._broadcasts.upload(broadcast_id)
-                        if stored is None:
-                            raise ValueError("media without a file_id or an upload")
-                        upload = FileUpload(stored.filename, stored.data)
-                        media = Media(broadcast.media_kind, upload=upload)
-                    steps = plan(broadcast.text_html, media, broadcast.reply_markup)
-                except ValueError:
-                    logger.error("broadcast %d has no content that can be sent", broadcast_id)
-            self._plans[broadcast_id] = steps
-        return self._plans[broadcast_id]
-
-    async def _learn_file_ids(self, finished: list[tuple[Claimed, Outcome]]) -> None:
-        """After an upload went through, send the rest of its broadcast by Telegram's file_id
-        (from now on, and after a restart): the bytes go once, not to every recipient."""
-        for claimed, outcome in finished:
-            if outcome.verdict is not Verdict.SENT or not outcome.file_id:
-                continue
-            if upload_field(claimed.call) is None:
-                continue
-            steps = self._plans.get(claimed.broadcast_id)
-            if not steps or not any(upload_field(step) for step in steps):
-                continue  # another upload of the same file got there first
-            self._plans[claimed.broadcast_id] = with_file_id(steps, outcome.file_id)
-            try:
-                await self._broadcasts.set_media_file_id(claimed.broadcast_id, outcome.file_id)
-            except Exception as exc:  # only costs another upload after a restart
-                logger.error("could not store an upload's file_id: %s", type(exc).__name__)
 
     def _launch(self, pick: Candidate, call: Outgoing) -> None:
         """Count the send against the limits and start it."""
-        steps = self._plans.get(pick.broadcast_id) or []
+        parts = self._plans.parts(pick.broadcast_id)
         claimed = Claimed(
-            pick.id,
-            pick.broadcast_id,
-            pick.recipient_id,
-            pick.part,
-            pick.attempts,
-            len(steps),
-            call,
+            pick.id, pick.broadcast_id, pick.recipient_id, pick.part, pick.attempts, parts, call
         )
         self._limiter.take(pick.recipient_id)
         self._active[pick.id] = claimed
@@ -382,33 +307,3 @@ class DeliveryWorker:
             self._failures_in_a_row = 0
         self._results.append((claimed, outcome))
         self._event.set()
-
-    def _update_for(self, claimed: Claimed, outcome: Outcome, now: datetime) -> RowUpdate:
-        """The row's new state after one call."""
-        verdict = outcome.verdict
-        if verdict is Verdict.SENT:
-            part = claimed.part + 1
-            state = SENT if part >= claimed.parts else PENDING
-            return RowUpdate(
-                claimed.id, state, part, claimed.attempts, message_id=outcome.message_id
-            )
-        if verdict is Verdict.RATE_LIMITED:
-            return RowUpdate(claimed.id, PENDING, claimed.part, claimed.attempts)
-        if verdict is Verdict.HOLD:
-            due = now + timedelta(seconds=self._policy.hold_seconds)
-            return RowUpdate(claimed.id, PENDING, claimed.part, claimed.attempts, due_at=due)
-        if verdict is Verdict.RETRY:
-            attempts = claimed.attempts + 1
-            if self._policy.gives_up(attempts):
-                return RowUpdate(claimed.id, FAILED, claimed.part, attempts, reason=outcome.reason)
-            due = now + timedelta(seconds=self._policy.delay(attempts))
-            return RowUpdate(
-                claimed.id, PENDING, claimed.part, attempts, due_at=due, reason=outcome.reason
-            )
-        if verdict is Verdict.FAILED:
-            return RowUpdate(
-                claimed.id, FAILED, claimed.part, claimed.attempts, reason=outcome.reason
-            )
-        return RowUpdate(
-            claimed.id, UNCERTAIN, claimed.part, claimed.attempts, reason=outcome.reason
-        )

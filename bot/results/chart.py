@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
+from typing import Any
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.font_manager import FontProperties, findfont, get_font
@@ -52,25 +54,17 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(lines) if lines else ""
 
 
-def build_figure(
-    labels: Sequence[str],
-    figures: Sequence[Figure],
-    *,
-    title: str,
-    status_words: Mapping[str, str],
-) -> MplFigure:
-    """Build the chart as a matplotlib Figure (not yet rendered); suppressed figures get no bar."""
-    if len(labels) != len(figures):
-        raise ValueError("one label per figure")
+def layout(title: str, labels: Sequence[str]) -> tuple[str, list[str], list[float]]:
+    """The title and labels wrapped to drawable lines, and each label's height with its bar
+    (inches): the layout the results chart and the members chart share."""
     wrapped = [_wrap(_drawable(label), _WRAP) for label in labels]
     title_text = _wrap(_drawable(title, "bold"), _TITLE_WRAP)
-    title_lines = title_text.count("\n") + 1 if title_text else 0
-
-    # Vertical layout in inches, top to bottom: title, then for each option its label and bar.
     heights = [(w.count("\n") + 1) * _LINE + _BAR + _GAP for w in wrapped]
-    title_h = title_lines * 0.5 + 0.3
-    body_h = sum(heights) + 0.2
-    total_h = title_h + body_h
+    return title_text, wrapped, heights
+
+
+def titled_figure(title_text: str, total_h: float) -> MplFigure:
+    """A white figure WIDTH_PX wide and ``total_h`` inches high, with the title at its top."""
     fig = MplFigure(figsize=(WIDTH_PX / DPI, total_h), dpi=DPI, facecolor="white")
     FigureCanvasAgg(fig)
     if title_text:
@@ -84,47 +78,62 @@ def build_figure(
             fontweight="bold",
             parse_math=False,
         )
-    ax = fig.add_axes((0.04, 0.1 / total_h, 0.92, body_h / total_h - 0.1 / total_h))
-    ax.set_axis_off()
-    ax.set_ylim(body_h - 0.1, 0)  # y in inches from the top of the body
+    return fig
+
+
+def build_figure(
+    labels: Sequence[str],
+    figures: Sequence[Figure],
+    *,
+    title: str,
+    status_words: Mapping[str, str],
+) -> MplFigure:
+    """Build the chart as a matplotlib Figure (not yet rendered); suppressed figures get no bar."""
+    if len(labels) != len(figures):
+        raise ValueError("one label per figure")
+    # Vertical layout in inches, top to bottom: title, then for each option its label and bar.
+    title_text, wrapped, heights = layout(title, labels)
+    title_h = (title_text.count("\n") + 1 if title_text else 0) * 0.5 + 0.3
+    body_h = sum(heights) + 0.2
+    total_h = title_h + body_h
+    fig = titled_figure(title_text, total_h)
     shown = [f.value for f in figures if f.status == SHOWN and f.value is not None]
     top = max(shown, default=0) or 1
-    ax.set_xlim(0, top * 1.18)  # room for the number after the longest bar
+    ax = body_axes(fig, total_h, body_h, top * 1.18)  # room for the number after the longest bar
     pad = top * 0.015
-
-    y = 0.0
-    for text, figure, height in zip(wrapped, figures, heights, strict=True):
-        lines = text.count("\n") + 1
-        ax.text(0, y, text, ha="left", va="top", fontsize=_LABEL_PT, parse_math=False)
-        bar_y = y + lines * _LINE + _BAR / 2
+    for figure, bar_y in zip(figures, labelled_rows(ax, wrapped, heights), strict=True):
         if figure.status == SHOWN and figure.value is not None:
             if figure.value > 0:
                 ax.barh(bar_y, figure.value, height=_BAR * 0.8, color=_BAR_COLOUR)
-            ax.text(
-                figure.value + pad,
-                bar_y,
-                str(figure.value),
-                ha="left",
-                va="center",
-                fontsize=_VALUE_PT,
-                fontweight="bold",
-                parse_math=False,
-            )
+            value_text(ax, figure.value + pad, bar_y, str(figure.value), fontweight="bold")
         else:
             word = _drawable(status_words.get(figure.status, ""))
-            ax.text(
-                pad,
-                bar_y,
-                word,
-                ha="left",
-                va="center",
-                fontsize=_VALUE_PT,
-                style="italic",
-                color=_MUTED_COLOUR,
-                parse_math=False,
-            )
-        y += height
+            value_text(ax, pad, bar_y, word, style="italic", color=_MUTED_COLOUR)
     return fig
+
+
+def body_axes(fig: MplFigure, total_h: float, body_h: float, width: float) -> Axes:
+    """The axes for the bars, below the title: no frame, y in inches from the top of the
+    body, x from 0 to ``width``."""
+    ax = fig.add_axes((0.04, 0.1 / total_h, 0.92, body_h / total_h - 0.1 / total_h))
+    ax.set_axis_off()
+    ax.set_ylim(body_h - 0.1, 0)
+    ax.set_xlim(0, width)
+    return ax
+
+
+def labelled_rows(ax: Axes, wrapped: Sequence[str], heights: Sequence[float]) -> Iterator[float]:
+    """Write each row's label, top to bottom, and give the y of the bar under it."""
+    y = 0.0
+    for text, height in zip(wrapped, heights, strict=True):
+        ax.text(0, y, text, ha="left", va="top", fontsize=_LABEL_PT, parse_math=False)
+        yield y + (text.count("\n") + 1) * _LINE + _BAR / 2
+        y += height
+
+
+def value_text(ax: Axes, x: float, y: float, text: str, **style: Any) -> None:
+    """A number or word written after a bar, in the value size."""
+    ax.text(x, y, text, ha="left", va="center", fontsize=_VALUE_PT, parse_math=False, **style)
 
 
 def bar_chart_png(

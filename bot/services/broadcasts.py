@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.clock import Clock
 from bot.delivery import Audience, AudienceResolver, BroadcastStatus, DeliveryService, Media
-from bot.delivery.audience import UnknownPlace
 from bot.delivery.quiet import QuietHours
 from bot.delivery.reach import Missed
-from bot.services.consultation_sending import KINDS_BY_ANSWER
+from bot.services.audiences import audience_count, audience_recipients
+from bot.services.consultations.messages import KINDS_BY_ANSWER
 from bot.services.errors import InvalidChoice, ServiceError
 from bot.services.roles import RoleService
+from bot.services.times import TimeLimits, read_future_time
 from bot.textsplit import visible_units
-from bot.timeparse import TimeDoesNotExist, TimeNotUnderstood, parse_local_time
 from storage.audit import AuditRepository
 
 KIND = "broadcast"
 MAX_HTML_LENGTH = 4096  # as Telegram counts a text: what is read, not its HTML
 MAX_DAYS_AHEAD = 60
+# A time that happens twice (clocks go back) is read as the first: an hour out matters less.
+TIME_LIMITS = TimeLimits(max_days=MAX_DAYS_AHEAD, texts="broadcast", refuse_twice=False)
 RECENT = 8
 RECENT_NOTICES = 6
 
@@ -41,30 +43,6 @@ class NoMessage(ServiceError):
     """The draft has no text and no photo or file yet."""
 
     reason = "broadcast.no_message"
-
-
-class TimeUnclear(ServiceError):
-    """The typed time could not be read."""
-
-    reason = "broadcast.time_unclear"
-
-
-class TimeSkipped(ServiceError):
-    """The typed time does not exist: the clocks go forward then."""
-
-    reason = "broadcast.time_skipped"
-
-
-class TimePassed(ServiceError):
-    """The typed time is already past."""
-
-    reason = "broadcast.time_passed"
-
-
-class TimeTooFar(ServiceError):
-    """The typed time is too far ahead."""
-
-    reason = "broadcast.time_too_far"
 
 
 class NotFinished(ServiceError):
@@ -110,37 +88,26 @@ class Queued:
     number: int = 0  # what coordinators see: "Message 3" (their messages count 1, 2, 3 ...)
 
 
+@dataclass(eq=False)
 class BroadcastService:
     """Everything a coordinator does with broadcasts; every step checks the role first."""
 
-    def __init__(
-        self,
-        delivery: DeliveryService,
-        audiences: AudienceResolver,
-        roles: RoleService,
-        audit: AuditRepository,
-        quiet: QuietHours,
-        clock: Clock,
-    ) -> None:
-        self._delivery = delivery
-        self._audiences = audiences
-        self._roles = roles
-        self._audit = audit
-        self._quiet = quiet
-        self._clock = clock
+    delivery: DeliveryService
+    audiences: AudienceResolver
+    roles: RoleService
+    audit: AuditRepository
+    quiet: QuietHours
+    clock: Clock
 
     async def begin(self, actor_id: int) -> Draft:
         """A new, empty draft (coordinators only)."""
-        await self._roles.require_coordinator(actor_id, "broadcast")
+        await self.roles.require_coordinator(actor_id, "broadcast")
         return Draft()
 
     async def count(self, actor_id: int, audience: Audience) -> int:
         """How many people the audience reaches now: chose forum news, not paused, reachable."""
-        await self._roles.require_coordinator(actor_id, "broadcast")
-        try:
-            return await self._audiences.count(audience)
-        except UnknownPlace:
-            raise InvalidChoice from None
+        await self.roles.require_coordinator(actor_id, "broadcast")
+        return await audience_count(self.audiences, audience)
 
     @staticmethod
     def check_text(text_html: str) -> str:
@@ -151,44 +118,30 @@ class BroadcastService:
 
     def read_time(self, text: str) -> datetime:
         """A typed local time as UTC: in the future and at most 60 days ahead."""
-        now = self._clock.now()
-        try:
-            moment = parse_local_time(text, now, self._quiet.zone)
-        except TimeDoesNotExist:
-            raise TimeSkipped from None
-        except TimeNotUnderstood:
-            raise TimeUnclear from None
-        if moment <= now:
-            raise TimePassed
-        if moment > now + timedelta(days=MAX_DAYS_AHEAD):
-            raise TimeTooFar
-        return moment
+        return read_future_time(text, self.clock.now(), self.quiet.zone, TIME_LIMITS)
 
     def starts_at(self, draft: Draft) -> datetime | None:
         """When sending would really begin: the chosen time, moved past quiet hours unless
         urgent; None for straight away."""
-        now = self._clock.now()
+        now = self.clock.now()
         start = draft.send_at if draft.send_at and draft.send_at > now else now
         if not draft.urgent:
-            start = self._quiet.ends_at(start)
+            start = self.quiet.ends_at(start)
         return start if start > now else None
 
     async def send(self, actor_id: int, draft: Draft) -> Queued:
         """Queue the broadcast for its audience, with progress and a report for the sender."""
-        await self._roles.require_coordinator(actor_id, "broadcast")
+        await self.roles.require_coordinator(actor_id, "broadcast")
         if draft.audience is None:
             raise InvalidChoice
         if not draft.has_content:
             raise NoMessage
         self.check_text(draft.text_html)
-        try:
-            recipients = await self._audiences.recipients(draft.audience)
-        except UnknownPlace:
-            raise InvalidChoice from None
+        recipients = await audience_recipients(self.audiences, draft.audience)
         if not recipients:
             raise NoRecipients
-        send_at = draft.send_at if draft.send_at and draft.send_at > self._clock.now() else None
-        broadcast_id = await self._delivery.enqueue(
+        send_at = draft.send_at if draft.send_at and draft.send_at > self.clock.now() else None
+        broadcast_id = await self.delivery.enqueue(
             KIND,
             draft.text_html,
             recipients,
@@ -205,45 +158,45 @@ class BroadcastService:
             detail += ", urgent"
         if send_at is not None:
             detail += f", from {send_at.isoformat(timespec='minutes')}"
-        await self._audit.record(actor_id, "broadcast.created", self._clock.now(), detail=detail)
-        status = await self._delivery.status(broadcast_id)
+        await self.audit.record(actor_id, "broadcast.created", self.clock.now(), detail=detail)
+        status = await self.delivery.status(broadcast_id)
         number = status.broadcast.number if status is not None else broadcast_id
         return Queued(broadcast_id, len(recipients), self.starts_at(draft), number)
 
     async def recent(self, actor_id: int) -> list[BroadcastStatus]:
         """Coordinators' newest messages to members, with their state."""
-        await self._roles.require_coordinator(actor_id, "list broadcasts")
-        return await self._delivery.recent(RECENT, KIND)
+        await self.roles.require_coordinator(actor_id, "list broadcasts")
+        return await self.delivery.recent(RECENT, KIND)
 
     async def notices(self, actor_id: int) -> list[BroadcastStatus]:
         """The bot's own newest notices (meeting invitations, reminders, consultation
         messages, urgent contact notices ...), with their state; not those sent to people
         picked by whether they answered a question, which would say who answered."""
-        await self._roles.require_coordinator(actor_id, "list broadcasts")
-        return await self._delivery.recent(RECENT_NOTICES, other_than=(KIND, *KINDS_BY_ANSWER))
+        await self.roles.require_coordinator(actor_id, "list broadcasts")
+        return await self.delivery.recent(RECENT_NOTICES, other_than=(KIND, *KINDS_BY_ANSWER))
 
     async def missed(self, actor_id: int, broadcast_id: int, limit: int = 50) -> list[Missed]:
         """Who a broadcast did not reach, or may not have, and why."""
-        await self._roles.require_coordinator(actor_id, "read broadcast")
-        return await self._delivery.missed(broadcast_id, limit)
+        await self.roles.require_coordinator(actor_id, "read broadcast")
+        return await self.delivery.missed(broadcast_id, limit)
 
     async def resend_uncertain(self, actor_id: int, broadcast_id: int, note_html: str) -> int:
         """Send a broadcast again, with a note that they may have it already, to everyone
         counted "not sure"; progress and a report go to the coordinator. Return how many:
         0 when each of them was sent it again already (a second press sends nothing)."""
-        await self._roles.require_coordinator(actor_id, "resend broadcast")
+        await self.roles.require_coordinator(actor_id, "resend broadcast")
         status = await self._shown(broadcast_id)
         if not status.finished:
             raise NotFinished
-        resent = await self._delivery.resend_uncertain(
+        resent = await self.delivery.resend_uncertain(
             broadcast_id, note_html, created_by=actor_id, report_to=actor_id
         )
         if resent is None:
             return 0
-        await self._audit.record(
+        await self.audit.record(
             actor_id,
             "broadcast.resent",
-            self._clock.now(),
+            self.clock.now(),
             detail=f"broadcast {broadcast_id} again as {resent.broadcast_id}, "
             f"{resent.recipients} not sure",
         )
@@ -251,28 +204,28 @@ class BroadcastService:
 
     async def get(self, actor_id: int, broadcast_id: int) -> BroadcastStatus:
         """One broadcast's state, or InvalidChoice."""
-        await self._roles.require_coordinator(actor_id, "read broadcast")
+        await self.roles.require_coordinator(actor_id, "read broadcast")
         return await self._shown(broadcast_id)
 
     async def _shown(self, broadcast_id: int) -> BroadcastStatus:
         """A broadcast coordinators may see and act on, or InvalidChoice (none such, or one
         picked by answer: a button for it can only be forged)."""
-        status = await self._delivery.status(broadcast_id)
+        status = await self.delivery.status(broadcast_id)
         if status is None or status.broadcast.kind in KINDS_BY_ANSWER:
             raise InvalidChoice
         return status
 
     async def cancel(self, actor_id: int, broadcast_id: int) -> int:
         """Stop a broadcast: rows not sent yet are cancelled; return how many."""
-        await self._roles.require_coordinator(actor_id, "cancel broadcast")
+        await self.roles.require_coordinator(actor_id, "cancel broadcast")
         await self._shown(broadcast_id)
-        cancelled = await self._delivery.cancel(broadcast_id)
+        cancelled = await self.delivery.cancel(broadcast_id)
         if cancelled is None:
             raise AlreadyFinished
-        await self._audit.record(
+        await self.audit.record(
             actor_id,
             "broadcast.cancelled",
-            self._clock.now(),
+            self.clock.now(),
             detail=f"broadcast {broadcast_id}, {cancelled} not sent",
         )
         return cancelled

@@ -1,25 +1,27 @@
 """Late joiners are asked too: open consultations and upcoming meetings a member missed.
 
-Each invitation row is written with its message (``enqueue(..., tx=)``) in one transaction:
+Each invitation row is written with its message (through an ``Outbox``) in one transaction:
 a crash or a failed write leaves neither, so the next trigger asks once; once written, the
-delivery engine owns it. ``member_in`` does it inside a caller's transaction (a member's own
+delivery engine owns it. ``member_in`` does it inside a caller's outbox (a member's own
 change: a preference turned on, a pause ended), so the change and the catch-up land together.
 """
 
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.clock import Clock
 from bot.delivery import DeliveryService
-from bot.services import consultation_sending as polls
-from bot.services import meetings
+from bot.delivery.outbox import Outbox, Transactional, outbox
+from bot.services.consultations import messages as consultation_kinds
+from bot.services.meetings import messages as meeting_kinds
 from storage.audience import AudienceRepository
 from storage.catch_up import CatchUpRepository
 from storage.consultations import ConsultationRepository
-from storage.db import Database, Session
+from storage.db import Database
 from storage.meetings import MeetingRepository
 from storage.members import MemberRepository
 
@@ -41,114 +43,91 @@ class CaughtUp:
         return bool(self.consultations or self.meetings)
 
 
+@dataclass(eq=False)
 class CatchUpService:
     """Invites a member, once each, to what their audience was asked before they fitted it."""
 
-    def __init__(
-        self,
-        db: Database,
-        missed: CatchUpRepository,
-        members: MemberRepository,
-        audiences: AudienceRepository,
-        consultations: ConsultationRepository,
-        meeting_rows: MeetingRepository,
-        delivery: DeliveryService,
-        consultation_messages: polls.ConsultationMessages,
-        meeting_messages: meetings.MeetingMessages,
-        clock: Clock,
-    ) -> None:
-        self._db = db
-        self._missed = missed
-        self._members = members
-        self._audiences = audiences
-        self._polls = consultations
-        self._meetings = meeting_rows
-        self._delivery = delivery
-        self._poll_messages = consultation_messages
-        self._meeting_messages = meeting_messages
-        self._clock = clock
+    db: Database
+    missed: CatchUpRepository
+    members: MemberRepository
+    audiences: AudienceRepository
+    consultations: ConsultationRepository
+    meeting_rows: MeetingRepository
+    delivery: DeliveryService
+    consultation_messages: consultation_kinds.ConsultationMessages
+    meeting_messages: meeting_kinds.MeetingMessages
+    clock: Clock
 
     async def member(self, member_id: int) -> CaughtUp:
         """Invite a set-up member, once each, to open consultations and meetings they missed:
         every invitation row and its message in one transaction, the worker woken after."""
-        async with self._db.transaction() as tx:
-            caught = await self.member_in(member_id, tx)
-        if caught:
-            self.wake()
-        return caught
+        async with outbox(self.db, self.delivery) as box:
+            return await self.member_in(member_id, box)
 
-    async def member_in(self, member_id: int, tx: Session) -> CaughtUp:
-        """``member`` inside the caller's transaction ``tx``: nothing is sent until it
-        commits, and the caller calls ``wake()`` then if anything was caught up."""
-        member = await self._members.get(member_id, tx)
+    def outbox(self, db: Transactional) -> AbstractAsyncContextManager[Outbox]:
+        """A transaction for a member's own change with its catch-up (``member_in``)."""
+        return outbox(db, self.delivery)
+
+    async def member_in(self, member_id: int, box: Outbox) -> CaughtUp:
+        """``member`` inside the caller's outbox (``outbox``): nothing is sent until its
+        transaction commits, and the worker is woken then."""
+        member = await self.members.get(member_id, box.tx)
         if member is None or not member.setup_done:
             return CaughtUp()
-        asked = await self._consultations(member_id, member.region_id, member.hub_id, tx)
-        invited = await self._meeting_invites(member_id, member.region_id, member.hub_id, tx)
+        asked = await self._ask_consultations(member_id, member.region_id, member.hub_id, box)
+        invited = await self._meeting_invites(member_id, member.region_id, member.hub_id, box)
         if asked or invited:
             logger.info("late invitations: %d consultations, %d meetings", len(asked), len(invited))
         return CaughtUp(tuple(asked), tuple(invited))
 
-    def wake(self) -> None:
-        """Tell the delivery worker new messages were committed."""
-        self._delivery.wake()
-
-    async def _consultations(
-        self, member_id: int, region_id: str | None, hub_id: str | None, tx: Session
+    async def _ask_consultations(
+        self, member_id: int, region_id: str | None, hub_id: str | None, box: Outbox
     ) -> list[int]:
-        """Ask the member each open consultation they missed, in ``tx``; return the ids."""
-        now = self._clock.now()
-        if not await self._audiences.includes(member_id, polls.PREFERENCE, now, tx):
+        """Ask the member each open consultation they missed, in ``box``; return the ids."""
+        tx, now = box.tx, self.clock.now()
+        if not await self.audiences.includes(member_id, consultation_kinds.PREFERENCE, now, tx):
             return []
         closing_after = now + CONSULTATION_MARGIN
         asked = []
-        for consultation_id in await self._missed.consultations_not_asked(
+        for consultation_id in await self.missed.consultations_not_asked(
             member_id, region_id, hub_id, closing_after, tx
         ):
-            if not await self._missed.invite_to_consultation(
+            if not await self.missed.invite_to_consultation(
                 consultation_id, member_id, closing_after, tx
             ):
                 continue  # it closed or no longer fits
-            consultation = await self._polls.get(consultation_id, tx)
+            consultation = await self.consultations.get(consultation_id, tx)
             assert consultation is not None
-            text, markup = self._poll_messages.invitation(consultation)
-            await self._delivery.enqueue(
-                polls.KIND_INVITE,
-                text,
+            await box.send_rendered(
+                consultation_kinds.KIND_INVITE,
+                self.consultation_messages.invitation(consultation),
                 [member_id],
-                reply_markup=markup,
-                preference=polls.PREFERENCE,
-                audience=consultation.audience_label,
-                tx=tx,
+                **consultation_kinds.for_members(consultation),
             )
             asked.append(consultation_id)
         return asked
 
     async def _meeting_invites(
-        self, member_id: int, region_id: str | None, hub_id: str | None, tx: Session
+        self, member_id: int, region_id: str | None, hub_id: str | None, box: Outbox
     ) -> list[int]:
-        """Invite the member to each upcoming meeting they missed, in ``tx``; return the ids.
+        """Invite the member to each upcoming meeting they missed, in ``box``; return the ids.
         Reminders and the nudge read the same rows, so later ones reach them too."""
-        now = self._clock.now()
-        if not await self._audiences.includes(member_id, meetings.PREFERENCE, now, tx):
+        tx, now = box.tx, self.clock.now()
+        if not await self.audiences.includes(member_id, meeting_kinds.PREFERENCE, now, tx):
             return []
         invited = []
-        for meeting_id in await self._missed.meetings_not_invited(
+        for meeting_id in await self.missed.meetings_not_invited(
             member_id, region_id, hub_id, now, tx
         ):
-            if not await self._missed.invite_to_meeting(meeting_id, member_id, now, tx):
+            if not await self.missed.invite_to_meeting(meeting_id, member_id, now, tx):
                 continue
-            meeting = await self._meetings.get(meeting_id, tx)
+            meeting = await self.meeting_rows.get(meeting_id, tx)
             assert meeting is not None
-            text, markup = self._meeting_messages.invitation(meeting)
-            await self._delivery.enqueue(
-                meetings.KIND_INVITE,
-                text,
+            await box.send_rendered(
+                meeting_kinds.KIND_INVITE,
+                self.meeting_messages.invitation(meeting),
                 [member_id],
-                reply_markup=markup,
-                preference=meetings.PREFERENCE,
-                audience=meeting.audience_label,
-                tx=tx,
+                **meeting_kinds.for_members(meeting),
             )
             invited.append(meeting_id)
         return invited

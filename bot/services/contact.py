@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import KW_ONLY, dataclass, replace
 from datetime import timedelta
 from typing import Any, Protocol
 
 from bot.clock import Clock
 from bot.delivery import DeliveryService
+from bot.delivery.outbox import outbox
 from bot.services.errors import InvalidChoice, ServiceError
 from bot.services.members import MAX_NAME_LENGTH as MAX_NAME_LENGTH
 from bot.services.members import iso_time, tidy_name
@@ -100,38 +101,25 @@ class HandledOutcome:
     result: str
 
 
+@dataclass(eq=False)
 class ContactService:
     """Stores contact requests, sends urgent ones to every coordinator, claims and reminders."""
 
-    def __init__(
-        self,
-        requests: ContactRequestRepository,
-        members: MemberRepository,
-        roles: RoleService,
-        audit: AuditRepository,
-        clock: Clock,
-        *,
-        delivery: DeliveryService,
-        messages: ContactMessages,
-        reach: ReachCheck,
-        reminder_hours: int = DEFAULT_REMINDER_HOURS,
-    ) -> None:
-        if reminder_hours < 1:
-            raise ValueError("reminder_hours must be at least 1")
-        self._requests = requests
-        self._members = members
-        self._roles = roles
-        self._audit = audit
-        self._clock = clock
-        self._delivery = delivery
-        self._messages = messages
-        self._reminder_hours = reminder_hours
-        self._reach = reach
+    requests: ContactRequestRepository
+    members: MemberRepository
+    roles: RoleService
+    audit: AuditRepository
+    clock: Clock
+    _: KW_ONLY
+    delivery: DeliveryService
+    messages: ContactMessages
+    reach: ReachCheck
+    reminder_hours: int = DEFAULT_REMINDER_HOURS  # an urgent request's wait before the reminder
 
-    @property
-    def reminder_hours(self) -> int:
-        """Hours an urgent request may wait unclaimed before the one reminder."""
-        return self._reminder_hours
+    def __post_init__(self) -> None:
+        """Refuse a reminder time under an hour."""
+        if self.reminder_hours < 1:
+            raise ValueError("reminder_hours must be at least 1")
 
     async def ask(
         self,
@@ -151,14 +139,15 @@ class ContactService:
         text = (message or "").strip() or None
         if text is not None and len(text) > MAX_MESSAGE_LENGTH:
             raise MessageTooLong
-        member = await self._members.get(telegram_id)
+        member = await self.members.get(telegram_id)
         name = member.first_name if member else tidy_name(first_name)  # None: no name given
         region = member.region_id if member else None
-        coordinators = await self._roles.coordinators()
+        coordinators = await self.roles.coordinators()
         passed_on = not urgent or await self._may_reach(coordinators)
-        now = self._clock.now()
-        async with self._requests.transaction() as tx:
-            earlier = await self._requests.repeat_of(
+        now = self.clock.now()
+        async with outbox(self.requests, self.delivery) as box:
+            tx = box.tx
+            earlier = await self.requests.repeat_of(
                 telegram_id,
                 ask_key=ask_key,
                 urgent=urgent,
@@ -168,12 +157,12 @@ class ContactService:
             )
             if earlier is not None:
                 return ContactOutcome(earlier, coordinators, repeated=True, passed_on=passed_on)
-            request = await self._requests.add(
+            request = await self.requests.add(
                 telegram_id, name, region, text, now, urgent=urgent, ask_key=ask_key, tx=tx
             )
             if urgent and coordinators:
-                text_html, markup = self._messages.urgent_notice(request)
-                broadcast_id = await self._delivery.enqueue(
+                text_html, markup = self.messages.urgent_notice(request)
+                broadcast_id = await box.send(
                     KIND_URGENT,
                     text_html,
                     coordinators,
@@ -181,15 +170,13 @@ class ContactService:
                     urgent=True,
                     audience=AUDIENCE,
                     must_reach=True,  # even a coordinator who paused member messages
-                    tx=tx,
                 )
-                await self._requests.set_notice(request.id, broadcast_id, tx)
+                assert broadcast_id is not None
+                await self.requests.set_notice(request.id, broadcast_id, tx)
                 request = replace(request, notice_broadcast_id=broadcast_id)
             if not passed_on:
                 # They are told now; the check after the notice ends must not tell them again.
-                await self._requests.mark_unreached(request.id, now, tx)
-        if urgent:
-            self._delivery.wake()  # only now: the notice is committed
+                await self.requests.mark_unreached(request.id, now, tx)
         return ContactOutcome(request, coordinators, passed_on=passed_on)
 
     async def _may_reach(self, coordinators: list[int]) -> bool:
@@ -197,7 +184,7 @@ class ContactService:
         if not coordinators:
             return False
         try:
-            return await self._reach.may_reach_any(coordinators)
+            return await self.reach.may_reach_any(coordinators)
         except Exception as exc:  # not knowing is not a reason to say it failed
             logger.error("could not check coordinators can be reached: %s", type(exc).__name__)
             return True
@@ -205,20 +192,20 @@ class ContactService:
     async def claim(self, coordinator_id: int, first_name: str, request_id: int) -> ClaimOutcome:
         """A coordinator takes an urgent request. Only the first press claims it; any later
         press (theirs or another's, or one delivered twice) changes nothing."""
-        await self._roles.require_coordinator(coordinator_id, "take contact request")
-        member = await self._members.get(coordinator_id)
+        await self.roles.require_coordinator(coordinator_id, "take contact request")
+        member = await self.members.get(coordinator_id)
         name = member.first_name if member else tidy_name(first_name)  # None: no name given
-        now = self._clock.now()
-        async with self._requests.transaction() as tx:
-            request = await self._requests.get(request_id, tx)
+        now = self.clock.now()
+        async with self.requests.transaction() as tx:
+            request = await self.requests.get(request_id, tx)
             if request is None or not request.urgent:
                 raise InvalidChoice
-            claimed = await self._requests.claim(request_id, coordinator_id, name, now, tx)
+            claimed = await self.requests.claim(request_id, coordinator_id, name, now, tx)
             if claimed:
-                await self._audit.record(
+                await self.audit.record(
                     coordinator_id, "contact.claimed", now, detail=f"request {request_id}", tx=tx
                 )
-                request = await self._requests.get(request_id, tx) or request
+                request = await self.requests.get(request_id, tx) or request
         if not claimed:
             if request.handled_at is not None:
                 result = DONE
@@ -228,7 +215,7 @@ class ContactService:
                 result = TAKEN
             return ClaimOutcome(request, result, [])
         await self._stop_notices(request)
-        return ClaimOutcome(request, CLAIMED, await self._requests.notice_copies(request_id))
+        return ClaimOutcome(request, CLAIMED, await self.requests.notice_copies(request_id))
 
     async def _stop_notices(self, request: ContactRequest) -> None:
         """Once taken, copies of the notice or reminder not sent yet are not sent at all."""
@@ -236,7 +223,7 @@ class ContactService:
             if broadcast_id is None:
                 continue
             try:
-                await self._delivery.cancel(broadcast_id)
+                await self.delivery.cancel(broadcast_id)
             except Exception as exc:  # a late copy only says "I'll take this" once more
                 logger.error("could not stop a taken request's notice: %s", type(exc).__name__)
 
@@ -248,34 +235,31 @@ class ContactService:
         never lost nor sent twice, across restarts too; one that cannot be written stays
         due for the next run.
         """
-        now = self._clock.now()
-        before = now - timedelta(hours=self._reminder_hours)
-        waiting = await self._requests.waiting_since(before)
+        now = self.clock.now()
+        before = now - timedelta(hours=self.reminder_hours)
+        waiting = await self.requests.waiting_since(before)
         if not waiting:
             return []
-        coordinators = await self._roles.coordinators()
+        coordinators = await self.roles.coordinators()
         reminded: list[int] = []
         for request_id in waiting:
             try:
-                async with self._requests.transaction() as tx:
-                    request = await self._requests.take_reminder(request_id, before, now, tx)
+                async with outbox(self.requests, self.delivery) as box:
+                    request = await self.requests.take_reminder(request_id, before, now, box.tx)
                     if request is None:
                         continue
-                    if coordinators:
-                        text_html, markup = self._messages.urgent_reminder(
-                            request, self._reminder_hours
-                        )
-                        broadcast_id = await self._delivery.enqueue(
-                            KIND_REMINDER,
-                            text_html,
-                            coordinators,
-                            reply_markup=markup,
-                            urgent=True,
-                            audience=AUDIENCE,
-                            must_reach=True,
-                            tx=tx,
-                        )
-                        await self._requests.set_reminder(request_id, broadcast_id, tx)
+                    text_html, markup = self.messages.urgent_reminder(request, self.reminder_hours)
+                    broadcast_id = await box.send(
+                        KIND_REMINDER,
+                        text_html,
+                        coordinators,
+                        reply_markup=markup,
+                        urgent=True,
+                        audience=AUDIENCE,
+                        must_reach=True,
+                    )
+                    if broadcast_id is not None:
+                        await self.requests.set_reminder(request_id, broadcast_id, box.tx)
                 reminded.append(request_id)
             except Exception as exc:
                 logger.error(
@@ -283,34 +267,32 @@ class ContactService:
                     request_id,
                     type(exc).__name__,
                 )
-        if reminded:
-            self._delivery.wake()
         return reminded
 
     async def mark_handled(self, coordinator_id: int, request_id: int) -> HandledOutcome:
         """Mark a request handled; only coordinators may. Only the first press marks it; the
         write decides which that was, so two coordinators pressing at once (or one press
         delivered twice) mark it once."""
-        await self._roles.require_coordinator(coordinator_id, "mark contact handled")
-        now = self._clock.now()
-        async with self._requests.transaction() as tx:
-            request = await self._requests.get(request_id, tx)
+        await self.roles.require_coordinator(coordinator_id, "mark contact handled")
+        now = self.clock.now()
+        async with self.requests.transaction() as tx:
+            request = await self.requests.get(request_id, tx)
             if request is None:
                 raise InvalidChoice
-            if not await self._requests.mark_handled(request_id, coordinator_id, now, tx):
+            if not await self.requests.mark_handled(request_id, coordinator_id, now, tx):
                 mine = request.handled_by == coordinator_id
                 return HandledOutcome(request, ALREADY_BY_YOU if mine else ALREADY_DONE)
-            await self._audit.record(
+            await self.audit.record(
                 coordinator_id, "contact.handled", now, detail=f"request {request_id}", tx=tx
             )
-            handled = await self._requests.get(request_id, tx)
+            handled = await self.requests.get(request_id, tx)
         assert handled is not None
         return HandledOutcome(handled, MARKED)
 
     async def get_for_coordinator(self, coordinator_id: int, request_id: int) -> ContactRequest:
         """A request, for a coordinator (used to grant a role from a request)."""
-        await self._roles.require_coordinator(coordinator_id, "read contact request")
-        request = await self._requests.get(request_id)
+        await self.roles.require_coordinator(coordinator_id, "read contact request")
+        request = await self.requests.get(request_id)
         if request is None:
             raise InvalidChoice
         return request
@@ -328,5 +310,5 @@ class ContactService:
                 "handled": request.handled_at is not None,
                 "handled_at": iso_time(request.handled_at),
             }
-            for request in await self._requests.by_person(telegram_id)
+            for request in await self.requests.by_person(telegram_id)
         ]

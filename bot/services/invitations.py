@@ -22,6 +22,7 @@ from typing import Protocol
 
 from bot.clock import Clock
 from bot.delivery import DeliveryService
+from bot.delivery.outbox import outbox
 from bot.services.reach import OPENED, ReachService
 from bot.services.roles import RoleService
 from storage.audit import AuditRepository
@@ -83,50 +84,40 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
+@dataclass(eq=False)
 class InvitationService:
     """Makes invitation links for /grant and opens them for /start."""
 
-    def __init__(
-        self,
-        invitations: InvitationRepository,
-        reach_rows: ReachRepository,
-        reach: ReachService,
-        delivery: DeliveryService,
-        roles: RoleService,
-        audit: AuditRepository,
-        clock: Clock,
-        messages: InvitationMessages,
-    ) -> None:
-        self._invitations = invitations
-        self._reach_rows = reach_rows
-        self._reach = reach
-        self._delivery = delivery
-        self._roles = roles
-        self._audit = audit
-        self._clock = clock
-        self._messages = messages
+    invitations: InvitationRepository
+    reach_rows: ReachRepository
+    reach: ReachService
+    delivery: DeliveryService
+    roles: RoleService
+    audit: AuditRepository
+    clock: Clock
+    messages: InvitationMessages
 
     async def offer(
         self, actor_id: int, target_id: int, role: str, name: str | None = None
     ) -> Offer | None:
         """After a grant: a link to pass on, unless the bot knows they have opened it (then
         None). ``name`` is a first name the bot may know them by (from a contact request)."""
-        await self._roles.require_coordinator(actor_id, "invite")
-        if role not in await self._roles.roles_of(target_id):
+        await self.roles.require_coordinator(actor_id, "invite")
+        if role not in await self.roles.roles_of(target_id):
             return None
         if name:
-            await self._reach_rows.name_role_holder(target_id, name)
-        reach = await self._reach.of(target_id)
+            await self.reach_rows.name_role_holder(target_id, name)
+        reach = await self.reach.of(target_id)
         if reach == OPENED:
             return None
         token = secrets.token_urlsafe(_TOKEN_BYTES)
-        now = self._clock.now()
+        now = self.clock.now()
         expires = now + timedelta(days=INVITATION_DAYS)
-        invitation = await self._invitations.add(
+        invitation = await self.invitations.add(
             _hash(token), target_id, role, actor_id, now, expires
         )
-        await self._invitations.retire_others(target_id, invitation.id, now)
-        await self._audit.record(
+        await self.invitations.retire_others(target_id, invitation.id, now)
+        await self.audit.record(
             actor_id, "invitation.made", now, target_id, f"{role}, link {invitation.id}"
         )
         return Offer(token, reach, expires)
@@ -135,45 +126,43 @@ class InvitationService:
         """Someone opened a link (/start <token>)."""
         if not looks_like_token(token):
             return Opening(UNKNOWN)
-        invitation = await self._invitations.find(_hash(token))
+        invitation = await self.invitations.find(_hash(token))
         if invitation is None:
             return Opening(UNKNOWN)
         if invitation.telegram_id != user_id:
             return Opening(NOT_YOURS)
         if invitation.used_at is not None:
             return Opening(USED, invitation.role)
-        now = self._clock.now()
+        now = self.clock.now()
         if invitation.expires_at <= now:
             return Opening(EXPIRED, invitation.role)
-        if invitation.role not in await self._roles.roles_of(user_id):
+        if invitation.role not in await self.roles.roles_of(user_id):
             return Opening(WITHDRAWN)
-        coordinators = await self._roles.coordinators()
+        coordinators = await self.roles.coordinators()
         granter = invitation.created_by
         notify = [granter] if granter in coordinators else coordinators
-        name = first_name or await self._reach.name_of(user_id)
-        async with self._invitations.transaction() as tx:
-            if not await self._invitations.take(invitation.id, now, tx):
+        name = first_name or await self.reach.name_of(user_id)
+        async with outbox(self.invitations, self.delivery) as box:
+            tx = box.tx
+            if not await self.invitations.take(invitation.id, now, tx):
                 return Opening(USED, invitation.role)
-            await self._invitations.retire_others(user_id, invitation.id, now, tx)
-            await self._reach_rows.opened(user_id, first_name, now, tx)
-            waiting = await self._delivery.count_waiting(user_id, tx=tx)
+            await self.invitations.retire_others(user_id, invitation.id, now, tx)
+            await self.reach_rows.opened(user_id, first_name, now, tx)
+            waiting = await self.delivery.count_waiting(user_id, tx=tx)
             # The welcome first, then what was waiting, oldest first: all urgent (the person
             # is here now), so they go in the order they were queued.
-            await self._delivery.enqueue(
+            await box.send(
                 KIND_WELCOME,
-                self._messages.welcome(invitation.role, waiting),
+                self.messages.welcome(invitation.role, waiting),
                 [user_id],
                 urgent=True,
-                tx=tx,
             )
-            copies = await self._delivery.resend_waiting(user_id, tx=tx)
-            if notify:
-                text = self._messages.link_used(name, user_id, invitation.role, len(copies))
-                broadcast_id = await self._delivery.enqueue(
-                    KIND_USED, text, notify, audience="coordinators", tx=tx
-                )
-                await self._invitations.set_notice(invitation.id, broadcast_id, tx)
-            await self._audit.record(
+            copies = await box.resend_waiting(user_id)
+            text = self.messages.link_used(name, user_id, invitation.role, len(copies))
+            broadcast_id = await box.send(KIND_USED, text, notify, audience="coordinators")
+            if broadcast_id is not None:
+                await self.invitations.set_notice(invitation.id, broadcast_id, tx)
+            await self.audit.record(
                 None,
                 "invitation.used",
                 now,
@@ -181,5 +170,4 @@ class InvitationService:
                 f"{invitation.role}, link {invitation.id}, {len(copies)} sent again",
                 tx=tx,
             )
-        self._delivery.wake()
         return Opening(WELCOMED, invitation.role, len(copies))

@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.clock import Clock
 from bot.delivery import BroadcastStatus, DeliveryService
+from bot.delivery.outbox import outbox
 from bot.delivery.policy import BLOCKED, CHAT_NOT_FOUND
 from bot.delivery.reach import why
-from bot.services.consultation_sending import KIND_RESULTS
+from bot.services.consultations.messages import KIND_RESULTS
 from bot.services.contact import KIND_URGENT
 from bot.services.roles import RoleService
 from storage.consultations import ConsultationRepository
@@ -47,32 +49,22 @@ class ReachMessages(Protocol):
     def not_passed_on(self) -> str: ...
 
 
+@dataclass(eq=False)
 class ReachService:
     """Who has opened the bot, and the warnings when a message reached nobody it should."""
 
-    def __init__(
-        self,
-        reach: ReachRepository,
-        warnings: ResultsWarningRepository,
-        consultations: ConsultationRepository,
-        requests: ContactRequestRepository,
-        delivery: DeliveryService,
-        roles: RoleService,
-        clock: Clock,
-        messages: ReachMessages,
-    ) -> None:
-        self._reach = reach
-        self._warnings = warnings
-        self._polls = consultations
-        self._requests = requests
-        self._delivery = delivery
-        self._roles = roles
-        self._clock = clock
-        self._messages = messages
+    reach: ReachRepository
+    warnings: ResultsWarningRepository
+    consultations: ConsultationRepository
+    requests: ContactRequestRepository
+    delivery: DeliveryService
+    roles: RoleService
+    clock: Clock
+    messages: ReachMessages
 
     async def of(self, telegram_id: int) -> str:
         """OPENED, NOT_OPENED, BLOCKED_BOT or UNSURE: the newest sign the bot has."""
-        seen = await self._reach.evidence(telegram_id)
+        seen = await self.reach.evidence(telegram_id)
         if seen.member and seen.member_reachable:
             return OPENED
         failed_last = seen.last_state == "failed" and (
@@ -98,19 +90,17 @@ class ReachService:
 
     async def name_of(self, telegram_id: int) -> str | None:
         """The first name the bot knows this person by, if any."""
-        return await self._reach.name_of(telegram_id)
+        return await self.reach.name_of(telegram_id)
 
     async def opened(self, telegram_id: int, first_name: str | None) -> int:
         """Someone opened the bot (/start): a member can be reached again; a role holder's
         first name and the time are kept, so /grant knows and reports can name them; and a
         role holder is sent, in order, what could not reach them before (results packs,
         urgent notices), as an invitation link would (one transaction). Return how many."""
-        role_holder = bool(await self._roles.roles_of(telegram_id))
-        async with self._reach.transaction() as tx:
-            await self._reach.opened(telegram_id, first_name, self._clock.now(), tx=tx)
-            copies = await self._delivery.resend_waiting(telegram_id, tx=tx) if role_holder else []
-        if copies:
-            self._delivery.wake()
+        role_holder = bool(await self.roles.roles_of(telegram_id))
+        async with outbox(self.reach, self.delivery) as box:
+            await self.reach.opened(telegram_id, first_name, self.clock.now(), tx=box.tx)
+            copies = await box.resend_waiting(telegram_id) if role_holder else []
         return len(copies)
 
     # Following the delivery engine
@@ -138,60 +128,55 @@ class ReachService:
     async def warn_about_packs(self) -> int:
         """Tell every coordinator, once per pack and person, about each decision-maker a
         results pack could not reach; return how many warnings were queued."""
-        unreached = await self._warnings.unwarned()
+        unreached = await self.warnings.unwarned()
         if not unreached:
             return 0
-        coordinators = await self._roles.coordinators()
+        coordinators = await self.roles.coordinators()
         queued = 0
         for reader in unreached:
-            consultation = await self._polls.get(reader.consultation_id)
+            consultation = await self.consultations.get(reader.consultation_id)
             if consultation is None:
                 continue
             kind = why(reader.state, reader.reason)
-            text = self._messages.pack_unreached(
+            text = self.messages.pack_unreached(
                 consultation.question, reader.name, reader.telegram_id, kind
             )
             try:
-                async with self._requests.transaction() as tx:
-                    now = self._clock.now()
-                    if not await self._warnings.record(
-                        reader.consultation_id, reader.telegram_id, kind, now, tx
+                async with outbox(self.requests, self.delivery) as box:
+                    now = self.clock.now()
+                    if not await self.warnings.record(
+                        reader.consultation_id, reader.telegram_id, kind, now, box.tx
                     ):
                         continue
-                    if coordinators:
-                        broadcast_id = await self._delivery.enqueue(
-                            KIND_PACK_WARNING, text, coordinators, audience="coordinators", tx=tx
-                        )
-                        await self._warnings.set_broadcast(
-                            reader.consultation_id, reader.telegram_id, broadcast_id, tx
+                    broadcast_id = await box.send(
+                        KIND_PACK_WARNING, text, coordinators, audience="coordinators"
+                    )
+                    if broadcast_id is not None:
+                        await self.warnings.set_broadcast(
+                            reader.consultation_id, reader.telegram_id, broadcast_id, box.tx
                         )
                 queued += 1
             except Exception as exc:
                 logger.error("results warning not queued this time: %s", type(exc).__name__)
-        if queued:
-            self._delivery.wake()
         return queued
 
     async def tell_unpassed_requests(self) -> int:
         """Tell each person whose urgent request reached no coordinator, once, that it could
         not be passed on (with 999 and Samaritans); return how many were told."""
         told = 0
-        for request in await self._requests.reached_nobody():
+        for request in await self.requests.reached_nobody():
             try:
-                async with self._requests.transaction() as tx:
-                    if not await self._requests.mark_unreached(request.id, self._clock.now(), tx):
+                async with outbox(self.requests, self.delivery) as box:
+                    if not await self.requests.mark_unreached(request.id, self.clock.now(), box.tx):
                         continue
-                    await self._delivery.enqueue(
+                    await box.send(
                         KIND_NOT_PASSED_ON,
-                        self._messages.not_passed_on(),
+                        self.messages.not_passed_on(),
                         [request.telegram_id],
                         urgent=True,
                         must_reach=True,
-                        tx=tx,
                     )
                 told += 1
             except Exception as exc:
                 logger.error("a person was not told this time: %s", type(exc).__name__)
-        if told:
-            self._delivery.wake()
         return told

@@ -18,6 +18,7 @@ from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
 from bot.services.reach import ReachService
 from bot.services.reports import ReportService
+from bot.services.retention import RetentionService
 from bot.services.roles import RoleService
 from bot.services.safety import SafetyNet
 from bot.texts import Texts
@@ -48,3 +49,4 @@ class Services:
     attendance: AttendanceService
     reach: ReachService
     invitations: InvitationService
+    retention: RetentionService

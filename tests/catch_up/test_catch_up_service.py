@@ -15,10 +15,11 @@ from bot.clock import Clock
 from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE, HUB, REGION
 from bot.services.catch_up import CONSULTATION_MARGIN, CaughtUp
-from bot.services.consultation_rules import PollDraft
-from bot.services.consultation_sending import KIND_INVITE as POLL_INVITE
-from bot.services.meetings import KIND_INVITE as MEETING_INVITE
-from bot.services.meetings import KIND_NUDGE, KIND_REMINDER, MeetingDraft
+from bot.services.consultations.messages import KIND_INVITE as CONSULTATION_INVITE
+from bot.services.consultations.rules import ConsultationDraft
+from bot.services.meetings import MeetingDraft
+from bot.services.meetings.messages import KIND_INVITE as MEETING_INVITE
+from bot.services.meetings.messages import KIND_NUDGE, KIND_REMINDER
 from bot.services.registry import Services
 from storage.erasure import erase_person
 from storage.meetings import GOING
@@ -62,7 +63,9 @@ async def join(
         await services.members.finish_setup(member_id)
 
 
-def poll(clock: Clock, audience: Audience | None = None, **changes: object) -> PollDraft:
+def consultation_draft(
+    clock: Clock, audience: Audience | None = None, **changes: object
+) -> ConsultationDraft:
     """A yes / no question for everyone, closing in two days."""
     values: dict[str, object] = {
         "question": "Should hub meetings move to evenings?",
@@ -74,7 +77,7 @@ def poll(clock: Clock, audience: Audience | None = None, **changes: object) -> P
         "member_note": "The national board reads the results.",
     }
     values.update(changes)
-    return PollDraft(**values)  # type: ignore[arg-type]
+    return ConsultationDraft(**values)  # type: ignore[arg-type]
 
 
 def meeting(audience: Audience | None = None, **changes: object) -> MeetingDraft:
@@ -118,15 +121,15 @@ async def invite_place(services: Services, consultation_id: int, member_id: int)
 async def test_a_late_joiner_is_asked_once_and_their_answer_counts(
     services: Services, clock: Clock
 ) -> None:
-    opened = await services.consultations.create(CASEY, poll(clock))
-    assert await queued(services, POLL_INVITE) == [NW]
+    opened = await services.consultations.create(CASEY, consultation_draft(clock))
+    assert await queued(services, CONSULTATION_INVITE) == [NW]
     clock.advance(timedelta(hours=3))
 
     await join(services, LATE, "north_west", "nw_hub_1")
     caught = await services.catch_up.member(LATE)
 
     assert caught == CaughtUp(consultations=(opened.id,))
-    assert await queued(services, POLL_INVITE) == [NW, [LATE]]
+    assert await queued(services, CONSULTATION_INVITE) == [NW, [LATE]]
     assert await invite_place(services, opened.id, LATE) == ("north_west", "nw_hub_1")
     vote = await services.consultations.vote(LATE, opened.id, 1)
     assert vote.answer.answered and vote.first_answer
@@ -135,7 +138,7 @@ async def test_a_late_joiner_is_asked_once_and_their_answer_counts(
     ]
 
     assert await services.catch_up.member(LATE) == CaughtUp()  # twice sends nothing more
-    assert await queued(services, POLL_INVITE) == [NW, [LATE]]
+    assert await queued(services, CONSULTATION_INVITE) == [NW, [LATE]]
 
     await services.consultations.close_now(CASEY, opened.id)
     kept = await services.db.fetch_all(
@@ -152,7 +155,7 @@ async def test_a_late_joiner_is_asked_once_and_their_answer_counts(
 async def test_leaving_erases_a_late_invitation_like_any_other(
     services: Services, clock: Clock
 ) -> None:
-    opened = await services.consultations.create(CASEY, poll(clock))
+    opened = await services.consultations.create(CASEY, consultation_draft(clock))
     await join(services, LATE, "midlands")
     await services.catch_up.member(LATE)
     await services.consultations.vote(LATE, opened.id, 0)
@@ -177,7 +180,7 @@ async def test_no_late_question_for_those_the_opening_would_not_have_asked(
         "hub elsewhere": Audience(HUB, "nw_hub_2"),
     }
     opened = await services.consultations.create(
-        CASEY, poll(clock, audiences.get(why, Audience(EVERYONE)))
+        CASEY, consultation_draft(clock, audiences.get(why, Audience(EVERYONE)))
     )
     await join(
         services,
@@ -191,22 +194,25 @@ async def test_no_late_question_for_those_the_opening_would_not_have_asked(
 
     assert await services.catch_up.member(LATE) == CaughtUp()
     assert await invite_place(services, opened.id, LATE) is None
-    assert [LATE] not in await queued(services, POLL_INVITE)
+    assert [LATE] not in await queued(services, CONSULTATION_INVITE)
 
 
 async def test_no_late_question_once_closed_cancelled_or_about_to_close(
     services: Services, clock: Clock
 ) -> None:
-    closed = await services.consultations.create(CASEY, poll(clock))
+    closed = await services.consultations.create(CASEY, consultation_draft(clock))
     await services.consultations.close_now(CASEY, closed.id)
-    cancelled = await services.consultations.create(CASEY, poll(clock))
+    cancelled = await services.consultations.create(CASEY, consultation_draft(clock))
     await services.consultations.cancel(CASEY, cancelled.id)
     closing = await services.consultations.create(
-        CASEY, poll(clock, closes_at=clock.now() + CONSULTATION_MARGIN + timedelta(minutes=10))
+        CASEY,
+        consultation_draft(
+            clock, closes_at=clock.now() + CONSULTATION_MARGIN + timedelta(minutes=10)
+        ),
     )
     clock.advance(timedelta(minutes=15))  # now it closes in under the margin
     later = await services.consultations.create(
-        CASEY, poll(clock, opens_at=clock.now() + timedelta(hours=1))
+        CASEY, consultation_draft(clock, opens_at=clock.now() + timedelta(hours=1))
     )
 
     await join(services, LATE, "north_west")
@@ -220,7 +226,9 @@ async def test_no_late_question_once_closed_cancelled_or_about_to_close(
 
 
 async def test_nothing_is_sent_before_setup_is_finished(services: Services, clock: Clock) -> None:
-    opened = await services.consultations.create(CASEY, poll(clock, Audience(REGION, "midlands")))
+    opened = await services.consultations.create(
+        CASEY, consultation_draft(clock, Audience(REGION, "midlands"))
+    )
     await join(services, LATE, "midlands", finish=False)
 
     assert await services.catch_up.member(LATE) == CaughtUp()
@@ -232,12 +240,14 @@ async def test_moving_region_or_hub_asks_the_new_places_and_keeps_what_was_asked
     services: Services, clock: Clock
 ) -> None:
     north_west = await services.consultations.create(
-        CASEY, poll(clock, Audience(REGION, "north_west"))
+        CASEY, consultation_draft(clock, Audience(REGION, "north_west"))
     )
     south_east = await services.consultations.create(
-        CASEY, poll(clock, Audience(REGION, "south_east"))
+        CASEY, consultation_draft(clock, Audience(REGION, "south_east"))
     )
-    se_hub = await services.consultations.create(CASEY, poll(clock, Audience(HUB, "se_hub_1")))
+    se_hub = await services.consultations.create(
+        CASEY, consultation_draft(clock, Audience(HUB, "se_hub_1"))
+    )
     mover = NW[0]
 
     await services.members.choose_region(mover, "south_east")
@@ -250,7 +260,7 @@ async def test_moving_region_or_hub_asks_the_new_places_and_keeps_what_was_asked
     assert await invite_place(services, south_east.id, mover) == ("south_east", "")
     assert await invite_place(services, se_hub.id, mover) == ("south_east", "se_hub_1")
     await services.consultations.vote(mover, north_west.id, 0)  # still theirs to answer
-    assert await queued(services, POLL_INVITE) == [NW, [mover], [mover]]
+    assert await queued(services, CONSULTATION_INVITE) == [NW, [mover], [mover]]
 
 
 async def test_a_late_joiner_is_invited_to_a_meeting_and_reminded_like_the_rest(

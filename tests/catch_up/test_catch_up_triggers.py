@@ -17,10 +17,10 @@ import pytest
 from bot.app import build_services
 from bot.clock import Clock
 from bot.services.catch_up import CaughtUp
-from bot.services.consultation_sending import KIND_INVITE as POLL_INVITE
-from bot.services.meetings import KIND_INVITE as MEETING_INVITE
+from bot.services.consultations.messages import KIND_INVITE as CONSULTATION_INVITE
+from bot.services.meetings.messages import KIND_INVITE as MEETING_INVITE
 from bot.services.registry import Services
-from tests.catch_up.test_catch_up_service import CASEY, LATE, NW, join, meeting, poll
+from tests.catch_up.test_catch_up_service import CASEY, LATE, NW, consultation_draft, join, meeting
 from tests.conftest import START, make_settings
 from tests.queue_faults import arm_kill, killed_child, queued, refusing, watch_wakes
 
@@ -48,7 +48,7 @@ async def services(tmp_path: Path, clock: Clock) -> AsyncIterator[Services]:
 async def asked(services: Services, member_id: int) -> tuple[int, int]:
     """How many consultation and meeting invitations were queued for a member."""
     found = []
-    for kind in (POLL_INVITE, MEETING_INVITE):
+    for kind in (CONSULTATION_INVITE, MEETING_INVITE):
         found.append(sum(member_id in people for people in await queued(services.db, kind)))
     return found[0], found[1]
 
@@ -68,7 +68,9 @@ async def rows_for(services: Services, member_id: int) -> tuple[int, int]:
 async def open_both(services: Services, clock: Clock, *, far: bool = False) -> tuple[int, int]:
     """A national consultation and a North West meeting (far ahead: after a pause ends)."""
     closes = clock.now() + (timedelta(days=30) if far else timedelta(days=2))
-    consultation = await services.consultations.create(CASEY, poll(clock, closes_at=closes))
+    consultation = await services.consultations.create(
+        CASEY, consultation_draft(clock, closes_at=closes)
+    )
     made = await services.meetings.create(CASEY, meeting(starts_at=LATER) if far else meeting())
     return consultation.id, made.meeting.id
 
@@ -78,7 +80,7 @@ async def deliveries(services: Services) -> int:
     return await services.db.fetch_value("SELECT COUNT(*) FROM deliveries")
 
 
-@pytest.mark.parametrize("kind", [POLL_INVITE, MEETING_INVITE])
+@pytest.mark.parametrize("kind", [CONSULTATION_INVITE, MEETING_INVITE])
 async def test_a_catch_up_that_cannot_queue_writes_nothing_and_the_next_asks_once(
     services: Services, clock: Clock, kind: str
 ) -> None:
@@ -174,7 +176,7 @@ async def test_a_catch_up_that_fails_never_blocks_the_members_own_change(
     await services.members.pause(LATE, 2)
     await open_both(services, clock, far=True)
 
-    async with refusing(services.db, POLL_INVITE):
+    async with refusing(services.db, CONSULTATION_INVITE):
         member = await services.members.toggle_preference(LATE, "consultations")
         assert member.wants_consultations
         clock.advance(timedelta(days=14, minutes=1))
@@ -195,7 +197,7 @@ async def pause_ending_killed(folder: Path) -> None:
     await services.members.pause(LATE, 2)
     await open_both(services, clock, far=True)
     clock.advance(timedelta(days=14, minutes=1))
-    await arm_kill(services.db, POLL_INVITE)
+    await arm_kill(services.db, CONSULTATION_INVITE)
     await services.members.end_expired_pauses()
 
 

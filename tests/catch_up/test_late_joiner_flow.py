@@ -13,7 +13,7 @@ from bot.clock import Clock
 from bot.delivery import Audience
 from bot.delivery.audience import REGION
 from bot.services.catch_up import CaughtUp
-from bot.services.consultation_sending import KIND_INVITE
+from bot.services.consultations.messages import KIND_INVITE
 from bot.services.meetings import MeetingDraft
 from emulator import BotApiEmulator
 from storage.meetings import GOING

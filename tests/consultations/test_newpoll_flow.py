@@ -16,7 +16,7 @@ import pytest
 from bot.clock import Clock
 from emulator import BotApiEmulator
 from emulator.records import MessageRecord
-from handlers.newpoll import days_after
+from handlers.consultations.newpoll import days_after
 from storage.roles import DECISION_MAKER
 from tests.consultations.world import CASEY, DAYTIME, MIDLANDS, NW, seed, start_bot
 from tests.e2e.harness import RunningBot
@@ -45,7 +45,7 @@ async def pressed(bot: RunningBot, user: int, message: MessageRecord, label: str
     return await wait_text(bot, user, wanted)
 
 
-async def count_polls(bot: RunningBot) -> int:
+async def count_consultations(bot: RunningBot) -> int:
     """How many consultations are stored."""
     return await bot.services.db.fetch_value("SELECT COUNT(*) FROM consultations")
 
@@ -139,7 +139,7 @@ async def test_a_coordinator_writes_own_answers_with_bad_input_at_each_step(
             assert "The NW board & coordinators read this." in invite.text
         assert not question_in(bot, MIDLANDS[0], "evenings")
 
-        assert await count_polls(bot) == 1
+        assert await count_consultations(bot) == 1
         consultation_id = await bot.services.db.fetch_value("SELECT id FROM consultations")
         stored = await bot.services.consultations.get(consultation_id)
         assert stored.state == "open" and stored.question.endswith("<evenings>?")
@@ -160,7 +160,7 @@ async def test_a_coordinator_writes_own_answers_with_bad_input_at_each_step(
         # Forged data of the wrong shape gets a kind reply too.
         await bot.emu.press_button(CASEY, preview, "np:zz", forge=True)
         await wait_text(bot, CASEY, "out of date")
-        assert await count_polls(bot) == 1
+        assert await count_consultations(bot) == 1
 
 
 async def test_a_ready_set_with_several_answers_opens_at_its_time(
@@ -262,7 +262,7 @@ async def test_cancel_start_again_and_the_most_answers(tmp_path: Path, emu: BotA
         await pressed(bot, CASEY, preview, "Start again", "What would you like to ask?")
         await bot.emu.press_button(CASEY, preview, text="Send")
         await wait_text(bot, CASEY, "out of date")
-        assert await count_polls(bot) == 0
+        assert await count_consultations(bot) == 0
 
         # Cancel at a step stores nothing, and its buttons are then out of date.
         answers = await said(bot, CASEY, "A new question", "ready set")
@@ -273,7 +273,7 @@ async def test_cancel_start_again_and_the_most_answers(tmp_path: Path, emu: BotA
         await wait_text(bot, CASEY, "out of date")
         reply = await said(bot, CASEY, "hello", "")  # no step is waiting any more
         assert "Please use the buttons" not in reply.text and "out of date" not in reply.text
-        assert await count_polls(bot) == 0
+        assert await count_consultations(bot) == 0
 
 
 async def test_a_member_cannot_make_a_question(tmp_path: Path, emu: BotApiEmulator) -> None:
@@ -285,7 +285,7 @@ async def test_a_member_cannot_make_a_question(tmp_path: Path, emu: BotApiEmulat
         # Nothing is waiting for their text, and nothing was stored.
         reply = await said(bot, member, "Should we meet more?", "")
         assert "ready set" not in reply.text and "only for coordinators" not in reply.text
-        assert await count_polls(bot) == 0
+        assert await count_consultations(bot) == 0
         refused = await bot.services.db.fetch_value(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'refused' AND actor_id = ?", (member,)
         )
@@ -293,7 +293,7 @@ async def test_a_member_cannot_make_a_question(tmp_path: Path, emu: BotApiEmulat
         # A forged draft button is refused the same way.
         await bot.emu.press_button(member, reply, "np:abcd1234:go", forge=True)
         await wait_text(bot, member, "only for coordinators")
-        assert await count_polls(bot) == 0
+        assert await count_consultations(bot) == 0
 
 
 def test_quick_closing_times_are_5pm_local_time() -> None:

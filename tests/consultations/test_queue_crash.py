@@ -14,7 +14,7 @@ import pytest
 
 from bot.app import build_services
 from bot.clock import Clock
-from bot.services.consultation_sending import (
+from bot.services.consultations.messages import (
     KIND_CANCELLED,
     KIND_FOLLOWUP,
     KIND_INVITE,
@@ -23,7 +23,7 @@ from bot.services.consultation_sending import (
     KIND_RESULTS,
 )
 from bot.services.registry import Services
-from tests.catch_up.test_catch_up_service import CASEY, NW, join, poll
+from tests.catch_up.test_catch_up_service import CASEY, NW, consultation_draft, join
 from tests.conftest import START, make_settings
 from tests.queue_faults import arm_kill, killed_child, queued, refusing, watch_wakes
 
@@ -72,7 +72,7 @@ async def test_opening_that_cannot_queue_stays_scheduled_and_the_next_sweep_asks
 ) -> None:
     wakes = watch_wakes(services.delivery, services.db)
     later = await services.consultations.create(
-        CASEY, poll(clock, opens_at=clock.now() + timedelta(hours=1))
+        CASEY, consultation_draft(clock, opens_at=clock.now() + timedelta(hours=1))
     )
     clock.advance(timedelta(hours=1))
 
@@ -95,7 +95,7 @@ async def test_one_made_to_open_now_is_kept_scheduled_when_its_invitations_fail(
     services: Services, clock: Clock
 ) -> None:
     async with refusing(services.db, KIND_INVITE):
-        created = await services.consultations.create(CASEY, poll(clock))
+        created = await services.consultations.create(CASEY, consultation_draft(clock))
     assert created.state == "scheduled"  # stored; the sweep opens it
     await services.consultations.tick()
     assert await state(services, created.id) == "open"
@@ -105,7 +105,7 @@ async def test_one_made_to_open_now_is_kept_scheduled_when_its_invitations_fail(
 async def test_a_nudge_that_cannot_queue_stays_pending_and_goes_once(
     services: Services, clock: Clock
 ) -> None:
-    opened = await services.consultations.create(CASEY, poll(clock))
+    opened = await services.consultations.create(CASEY, consultation_draft(clock))
     await services.consultations.vote(NW[0], opened.id, 0)
     clock.advance(timedelta(days=1))  # 24 hours before closing
     wakes = watch_wakes(services.delivery, services.db)
@@ -127,7 +127,7 @@ async def test_a_nudge_that_cannot_queue_stays_pending_and_goes_once(
 async def test_results_that_cannot_queue_are_all_queued_once_by_the_next_sweep(
     services: Services, clock: Clock, kind: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    opened = await services.consultations.create(CASEY, poll(clock))
+    opened = await services.consultations.create(CASEY, consultation_draft(clock))
     for member_id in NW:
         await services.consultations.vote(member_id, opened.id, 0)
 
@@ -153,7 +153,7 @@ async def test_results_that_cannot_queue_are_all_queued_once_by_the_next_sweep(
 async def test_a_cancellation_that_cannot_queue_changes_nothing_and_a_retry_tells_once(
     services: Services, clock: Clock
 ) -> None:
-    opened = await services.consultations.create(CASEY, poll(clock))
+    opened = await services.consultations.create(CASEY, consultation_draft(clock))
     await services.consultations.vote(NW[0], opened.id, 1)
     wakes = watch_wakes(services.delivery, services.db)
 
@@ -175,7 +175,7 @@ async def test_a_cancellation_that_cannot_queue_changes_nothing_and_a_retry_tell
 async def test_a_follow_up_that_cannot_queue_is_not_kept_and_a_retry_sends_it_once(
     services: Services, clock: Clock
 ) -> None:
-    opened = await services.consultations.create(CASEY, poll(clock))
+    opened = await services.consultations.create(CASEY, consultation_draft(clock))
     await services.consultations.close_now(CASEY, opened.id)
     before = await delivery_rows(services)
     wakes = watch_wakes(services.delivery, services.db)
@@ -206,7 +206,7 @@ async def closing_killed(folder: Path) -> None:
     """In a child process: close a consultation and die as its results pack is written."""
     clock = Clock(START)
     services = await build(folder, clock)
-    opened = await services.consultations.create(CASEY, poll(clock))
+    opened = await services.consultations.create(CASEY, consultation_draft(clock))
     for member_id in NW:
         await services.consultations.vote(member_id, opened.id, 0)
     await arm_kill(services.db, KIND_RESULTS)

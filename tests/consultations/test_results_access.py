@@ -44,19 +44,19 @@ async def seed(bot: RunningBot) -> None:
 async def closed_pair(bot: RunningBot, clock: Clock) -> tuple[Consultation, Consultation]:
     """Two closed questions: the first chosen for Dana, the second for nobody. In the first,
     North West gives 3 answers and the Midlands 2, with one comment."""
-    polls = bot.services.consultations
-    shared = await polls.create(CASEY, draft(clock, readers=(DANA,)))
-    private = await polls.create(
+    consultations = bot.services.consultations
+    shared = await consultations.create(CASEY, draft(clock, readers=(DANA,)))
+    private = await consultations.create(
         CASEY, draft(clock, question="Should the forum meet online more often?")
     )
     for member_id in NW[:3]:
-        await polls.vote(member_id, shared.id, 0)
+        await consultations.vote(member_id, shared.id, 0)
     for member_id in MIDLANDS:
-        await polls.vote(member_id, shared.id, 1)
-    await polls.comment(NW[0], shared.id, "My name is Sam and evenings suit me.")
-    await polls.close_now(CASEY, shared.id)
-    await polls.close_now(CASEY, private.id)
-    return await polls.get(shared.id), await polls.get(private.id)
+        await consultations.vote(member_id, shared.id, 1)
+    await consultations.comment(NW[0], shared.id, "My name is Sam and evenings suit me.")
+    await consultations.close_now(CASEY, shared.id)
+    await consultations.close_now(CASEY, private.id)
+    return await consultations.get(shared.id), await consultations.get(private.id)
 
 
 def readable(record: MessageRecord) -> str:
@@ -192,10 +192,10 @@ async def test_a_decision_maker_whose_role_was_taken_away_gets_no_pack(
     clock = Clock(DAYTIME)
     async with start_bot(tmp_path, emu, clock) as bot:
         await seed(bot)
-        polls = bot.services.consultations
-        both = await polls.create(CASEY, draft(clock, readers=(DANA, DEV)))
+        consultations = bot.services.consultations
+        both = await consultations.create(CASEY, draft(clock, readers=(DANA, DEV)))
         await bot.services.roles.revoke(CASEY, DEV, "decision_maker")
-        await polls.close_now(CASEY, both.id)
+        await consultations.close_now(CASEY, both.id)
         await whole_pack(emu, DANA, comments=False)
         await bot.services.delivery.check()
         assert not [m for m in emu.chat(DEV).messages if m.from_bot]

@@ -88,11 +88,13 @@ async def test_a_one_member_area_is_never_singled_out(tmp_path: Path, emu: BotAp
     clock = Clock(DAYTIME)
     async with start_bot(tmp_path, emu, clock) as bot:
         await seed(bot)
-        polls = bot.services.consultations
-        poll = await polls.create(CASEY, draft(clock, ask_comment=False, readers=(DANA,)))
+        consultations = bot.services.consultations
+        consultation = await consultations.create(
+            CASEY, draft(clock, ask_comment=False, readers=(DANA,))
+        )
         for member_id, position in ANSWERS.items():
-            await polls.vote(member_id, poll.id, position)
-        await polls.close_now(CASEY, poll.id)
+            await consultations.vote(member_id, consultation.id, position)
+        await consultations.close_now(CASEY, consultation.id)
 
         at_close = await whole_pack(emu, DANA, comments=False)
         caption, words, data = parts(at_close)
@@ -134,6 +136,6 @@ async def test_a_one_member_area_is_never_singled_out(tmp_path: Path, emu: BotAp
 
         # Once closed, the first protection is what every later request gets (a solve cut
         # short under load must not hide other figures the second time).
-        closed = await polls.get(poll.id)
-        results = polls._results
+        closed = await consultations.get(consultation.id)
+        results = consultations._results
         assert await results.protected(closed) is await results.protected(closed)

@@ -15,7 +15,7 @@ import pytest
 from bot.clock import Clock
 from bot.delivery import Audience
 from bot.results.suppression import protect
-from bot.services import consultation_results
+from bot.services.consultations import results as consultation_results
 from emulator import BotApiEmulator
 from tests.consultations.world import (
     CASEY,
@@ -289,12 +289,12 @@ async def test_have_your_say_lists_open_questions_and_results_with_what_came_of_
     clock = Clock(DAYTIME)
     async with start_bot(tmp_path, emu, clock) as bot:
         await seed(bot)
-        polls = bot.services.consultations
-        done = await polls.create(CASEY, draft(clock, ask_comment=False))
+        consultations = bot.services.consultations
+        done = await consultations.create(CASEY, draft(clock, ask_comment=False))
         await bot.press(NW[0], await invitation(bot, NW[0]), "Yes")
-        await polls.close_now(CASEY, done.id)
-        await polls.follow_up(CASEY, done.id, "Hub meetings move to 6pm from January.")
-        await polls.create(
+        await consultations.close_now(CASEY, done.id)
+        await consultations.follow_up(CASEY, done.id, "Hub meetings move to 6pm from January.")
+        await consultations.create(
             CASEY, draft(clock, question="Is the new venue easy to reach?", ask_comment=False)
         )
         menu = await bot.say(NW[0], "/menu")
@@ -329,12 +329,14 @@ async def test_open_results_are_solved_again_only_when_an_answer_changes_them(
     clock = Clock(DAYTIME)
     async with start_bot(tmp_path, emu, clock) as bot:
         await seed(bot)
-        polls = bot.services.consultations
-        live = await polls.create(CASEY, draft(clock, ask_comment=False, show_results="while_open"))
+        consultations = bot.services.consultations
+        live = await consultations.create(
+            CASEY, draft(clock, ask_comment=False, show_results="while_open")
+        )
         await bot.press(NW[0], await invitation(bot, NW[0]), "Yes")
-        first = await polls.results_for_member(NW[0], live.id)
-        again = await polls.results_for_member(NW[0], live.id)
+        first = await consultations.results_for_member(NW[0], live.id)
+        again = await consultations.results_for_member(NW[0], live.id)
         assert again == first and solved == [1]
         await bot.press(NW[1], await invitation(bot, NW[1]), "No")
-        await polls.results_for_member(NW[1], live.id)
+        await consultations.results_for_member(NW[1], live.id)
         assert solved == [1, 2]  # the second answer counted, and protected again

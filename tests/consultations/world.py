@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.clock import Clock
 from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE
-from bot.services.consultation_rules import PollDraft
+from bot.services.consultations.rules import ConsultationDraft
 from emulator import BotApiEmulator
 from emulator.records import MessageRecord
 from tests.e2e.harness import RunningBot, running_bot
@@ -46,7 +46,7 @@ async def seed(bot: RunningBot) -> None:
         await bot.services.members.finish_setup(member_id)
 
 
-def draft(clock: Clock, **overrides: object) -> PollDraft:
+def draft(clock: Clock, **overrides: object) -> ConsultationDraft:
     """A national yes / no / not sure question closing in two days."""
     values: dict[str, object] = {
         "question": "Should hub meetings move to evenings?",
@@ -58,7 +58,7 @@ def draft(clock: Clock, **overrides: object) -> PollDraft:
         "member_note": "The national board reads the results. No names are shared.",
     }
     values.update(overrides)
-    return PollDraft(**values)  # type: ignore[arg-type]
+    return ConsultationDraft(**values)  # type: ignore[arg-type]
 
 
 async def invitation(bot: RunningBot, member_id: int) -> MessageRecord:

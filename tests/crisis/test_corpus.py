@@ -27,13 +27,16 @@ from bot.crisis.evaluation import (
 from config.yamlfile import read_yaml
 
 # Issue 11 asks for recall of at least 0.97 and false alarms of at most 0.05 on the locked
-# part. These floors are what the net reaches today (2026-12-06: recall 0.797, false alarms
-# 0.054, distress 0.735, kinds 0.831); they stop a change that makes it worse from landing, and
-# should be raised as the net improves.
-LOCKED_CRISIS_RECALL_AT_LEAST = 0.79
-LOCKED_FALSE_ALARMS_AT_MOST = 0.054
-LOCKED_CONCERN_RECALL_AT_LEAST = 0.73
-LOCKED_KIND_ACCURACY_AT_LEAST = 0.83
+# part. These floors stop a change that makes the net worse from landing, and should be raised
+# as it improves. 2026-12-06: recall 0.797, false alarms 0.054, distress 0.735, kinds 0.831.
+# 2026-12-07 readings: 0.810, 0.048, 0.765, 0.831 before the learned signal could answer
+# outside its families; 0.838, 0.048, 0.765, 0.846 with that, before it was narrowed (to own-
+# life kinds said in the first person) to keep word salad and "he looked me in the eye" quiet;
+# the narrowed net, read once by the lead after the rules were done: 0.824, 0.048, 0.765, 0.85.
+LOCKED_CRISIS_RECALL_AT_LEAST = 0.815  # three messages of room
+LOCKED_FALSE_ALARMS_AT_MOST = 0.049
+LOCKED_CONCERN_RECALL_AT_LEAST = 0.76
+LOCKED_KIND_ACCURACY_AT_LEAST = 0.84
 
 
 @pytest.fixture(scope="module")

@@ -54,10 +54,11 @@ def _disagreements(texts: list[str]) -> list[str]:
         fast, slow = signal().scores(text), signal().scores_by_pipeline(text)
         crisis_gap = abs(fast.crisis - slow.crisis)
         concern_gap = abs(fast.concern - slow.concern)
-        if crisis_gap > TOLERANCE or concern_gap > TOLERANCE or fast.kind != slow.kind:
+        kinds, slow_kinds = (fast.kind, *fast.also), (slow.kind, *slow.also)
+        if crisis_gap > TOLERANCE or concern_gap > TOLERANCE or kinds != slow_kinds:
             found.append(
                 f"#{index}: crisis {fast.crisis!r} vs {slow.crisis!r}, concern "
-                f"{fast.concern!r} vs {slow.concern!r}, kind {fast.kind} vs {slow.kind}"
+                f"{fast.concern!r} vs {slow.concern!r}, kinds {kinds} vs {slow_kinds}"
             )
     return found
 

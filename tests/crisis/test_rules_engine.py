@@ -337,6 +337,27 @@ def test_not_with_cancels_a_family_when_another_is_present() -> None:
     assert fired(matcher, "I used to want to die and I still do") == ["r"]
 
 
+@pytest.mark.parametrize("cancellers_first", [True, False])
+def test_a_cancelled_canceller_no_longer_cancels(cancellers_first: bool) -> None:
+    """not_with chains are worked out in order, whatever order the file lists them in: in a
+    recovery story "today" (now) is cancelled by "chaired a panel" (well now), so the past
+    still counts; a relapse cancels "well now", and "today" cancels the past again."""
+    past = family("past", ["years ago"], not_with=["now"])
+    now = family("now", ["today", "tonight"], not_with=["well_now"])
+    well_now = family("well_now", ["chaired a panel", "years clean"], not_with=["relapse"])
+    relapse = family("relapse", ["relapsed"])
+    order = [relapse, well_now, now, past] if cancellers_first else [past, now, well_now, relapse]
+    index = FamilyIndex(order)
+
+    def found(text: str) -> set[str]:
+        return set(index.find(sentences(text).words))
+
+    assert "past" in found("Years ago I tried. Today I chaired a panel")
+    assert "past" not in found("Years ago I tried. Today I tried again")
+    assert "past" not in found("Years ago I stopped, years clean, but today I relapsed")
+    assert "past" in found("I tried years ago")
+
+
 def test_max_message_words() -> None:
     """A rule limited to short messages counts the words the rules read (short forms in
     full, no fillers)."""
@@ -515,3 +536,31 @@ def test_a_match_over_a_long_message_of_family_words_stays_correct() -> None:
     unordered = make_rule("u", "suicide", "die", "me", within=4, in_order=False)
     assert _window(rule_match(unordered, found, read)) == (len(read.words) - 4, len(read.words))
     assert net(ALL, [unordered]).check("die " + body) == Verdict(CRISIS, ("suicide",))
+
+
+def test_the_learned_signal_outside_its_families_answers_only_a_very_sure_crisis() -> None:
+    """Where a message has a word of a family the learned signal needs, it answers a likely
+    crisis or distress; where it has none, only a crisis about the person's own life that it
+    is very sure of, never distress."""
+    from bot.crisis.learned import Scores
+    from bot.crisis.matcher import ANYWHERE, FAMILIES, Learned, learned_hits
+
+    learned = Learned(
+        signal=None,  # type: ignore[arg-type]  # learned_hits reads only the thresholds
+        crisis_from=0.75,
+        concern_from=0.85,
+        crisis_anywhere_from=0.95,
+    )
+    likely = Scores(crisis=0.8, concern=0.1, kind="suicide")
+    very_sure = Scores(crisis=0.97, concern=0.0, kind="suicide", also=("unsafe",))
+    very_sure_of_others = Scores(crisis=0.99, concern=0.0, kind="domestic_abuse")
+    distress = Scores(crisis=0.2, concern=0.7, kind="suicide")
+    assert learned_hits(learned, likely, [], FAMILIES) == [Hit("learned", "examples", "suicide")]
+    assert learned_hits(learned, distress, [], FAMILIES) == [Hit("learned", "examples", DISTRESS)]
+    assert learned_hits(learned, likely, [], ANYWHERE) == []
+    assert learned_hits(learned, distress, [], ANYWHERE) == []
+    assert learned_hits(learned, very_sure, [], ANYWHERE) == [
+        Hit("learned", "examples", "suicide"),
+        Hit("learned", "examples", "unsafe"),
+    ]
+    assert learned_hits(learned, very_sure_of_others, [], ANYWHERE) == []

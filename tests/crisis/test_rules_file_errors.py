@@ -355,3 +355,16 @@ def test_a_learned_section_missing_a_line(tmp_path: Path) -> None:
     assert error.entry == "learned (line 2)"
     assert "examples" in error.problem
     assert "concern_from" in error.problem
+
+
+@pytest.mark.parametrize("value", ["0", "1", "1.5", "sure"])
+def test_a_crisis_anywhere_threshold_outside_0_and_1(tmp_path: Path, value: str) -> None:
+    """crisis_anywhere_from (optional) is a probability strictly between 0 and 1 too."""
+    text = VALID.replace(
+        "# A small rules file.\n",
+        "# A small rules file.\nlearned:\n  examples: crisis_examples.yaml\n"
+        f"  crisis_from: 0.8\n  concern_from: 0.9\n  crisis_anywhere_from: {value}\n",
+    )
+    error = load_error(tmp_path, text)
+    assert error.entry == "learned (line 2)"
+    assert "'crisis_anywhere_from:' must be a number between 0 and 1" in error.problem

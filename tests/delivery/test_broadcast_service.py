@@ -19,14 +19,11 @@ from bot.services.broadcasts import (
     MessageTooLong,
     NoMessage,
     NoRecipients,
-    TimePassed,
-    TimeSkipped,
-    TimeTooFar,
-    TimeUnclear,
 )
-from bot.services.consultation_sending import KIND_INVITE, KIND_MEMBER_RESULTS, KIND_NUDGE
+from bot.services.consultations.messages import KIND_INVITE, KIND_MEMBER_RESULTS, KIND_NUDGE
 from bot.services.errors import InvalidChoice, NotAllowed
 from bot.services.roles import RoleService
+from bot.services.times import TimePassed, TimeSkipped, TimeTooFar, TimeUnclear
 from config.settings import CONFIG_DIR
 from storage.audience import AudienceRepository
 from storage.audit import AuditRepository

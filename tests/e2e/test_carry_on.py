@@ -454,8 +454,8 @@ async def test_newpoll_every_step_carries_on_with_the_draft_kept(office: Running
     preview = await assert_typed_repeats(bot, CASEY, preview, use_buttons)
 
     await pressed(bot, CASEY, preview, "Send", "Done. The question")
-    [poll] = await bot.services.db.fetch_all("SELECT * FROM consultations")
-    assert poll["question"] == "Should hub meetings move to evenings?"
+    [consultation] = await bot.services.db.fetch_all("SELECT * FROM consultations")
+    assert consultation["question"] == "Should hub meetings move to evenings?"
     options = await bot.services.db.fetch_all("SELECT * FROM consultation_options")
     assert [o["label"] for o in options] == ["Yes", "No"]
 
@@ -490,12 +490,12 @@ async def test_polls_and_attendance_choices_carry_on(office: RunningBot) -> None
 
     from bot.delivery import Audience
     from bot.delivery.audience import EVERYONE
-    from bot.services.consultation_rules import PollDraft
+    from bot.services.consultations.rules import ConsultationDraft
 
     bot = office
     await bot.services.consultations.create(
         CASEY,
-        PollDraft(
+        ConsultationDraft(
             question="Should hub meetings move to evenings?",
             options=("Yes", "No"),
             multiple=False,

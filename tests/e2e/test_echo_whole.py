@@ -30,13 +30,13 @@ from hypothesis import strategies as st
 
 from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE
-from bot.services.consultation_rules import (
+from bot.services.consultations.rules import (
     MAX_COMMENT,
     MAX_FOLLOWUP,
     MAX_NOTE,
     MAX_OPTION,
     MAX_QUESTION,
-    PollDraft,
+    ConsultationDraft,
 )
 from bot.services.contact import MAX_MESSAGE_LENGTH, MAX_NAME_LENGTH
 from bot.services.meetings import MAX_NOTES, MAX_PLACE, MAX_TITLE, MeetingDraft
@@ -411,7 +411,7 @@ async def _open(world: World, question: str, options: tuple[str, ...], note: str
     services = world.bot.services
     return await services.consultations.create(
         CASEY,
-        PollDraft(
+        ConsultationDraft(
             question=question,
             options=options,
             multiple=False,

@@ -21,12 +21,14 @@ import pytest
 from bot.clock import Clock
 from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE
-from bot.services.consultation_rules import PollDraft
+from bot.services.consultations.rules import ConsultationDraft
 from bot.services.meetings import MeetingDraft
 from emulator import BotApiEmulator
 from emulator.html_parser import parse_html
 from emulator.records import MessageRecord
-from handlers import common, newmeeting, newpoll
+from handlers.consultations import newpoll
+from handlers.meetings import newmeeting
+from handlers.shared import common
 from storage.meetings import MAYBE
 from tests.e2e.harness import RunningBot, running_bot
 
@@ -169,7 +171,7 @@ async def open_question(bot: RunningBot, question: str, *, closes_in_days: int =
     services = bot.services
     created = await services.consultations.create(
         CASEY,
-        PollDraft(
+        ConsultationDraft(
             question=question,
             options=("Yes", "No"),
             multiple=False,

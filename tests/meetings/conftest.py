@@ -1,4 +1,5 @@
-"""A meeting service over a real database, with a delivery engine that queues but never sends."""
+"""A meeting service (and the attendance service that marks who came) over a real database,
+with a delivery engine that queues but never sends."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from bot.clock import Clock
 from bot.delivery import AudienceResolver, build_delivery
 from bot.delivery.quiet import QuietHours
 from bot.forum import load_forum
+from bot.services.attendance import AttendanceService
 from bot.services.meetings import MeetingService
 from bot.services.roles import RoleService
 from bot.texts import load_texts
 from config.settings import CONFIG_DIR
-from handlers.meeting_messages import MeetingMessages
+from handlers.meetings.messages import MeetingMessages
+from storage.attendance import AttendanceRepository
 from storage.audience import AudienceRepository
 from storage.audit import AuditRepository
 from storage.db import Database
@@ -44,6 +47,7 @@ class World:
     clock: Clock
     db: Database
     messages: MeetingMessages
+    attendance: AttendanceService
 
     async def queued(self, kind: str) -> list[dict]:
         """Broadcasts of a kind with their recipients, oldest first."""
@@ -89,7 +93,8 @@ async def build_world(tmp_path: Path, db: Database, start: datetime = DAY, hours
     service = MeetingService(
         db, repo, members, delivery, audiences, roles, audit, quiet, clock, messages, hours
     )
-    return World(service, repo, clock, db, messages)
+    attendance = AttendanceService(db, AttendanceRepository(db), roles, audit, forum, clock, LONDON)
+    return World(service, repo, clock, db, messages, attendance)
 
 
 @pytest.fixture

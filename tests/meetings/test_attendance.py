@@ -15,8 +15,9 @@ from bot.delivery.audience import EVERYONE
 from bot.services.errors import InvalidChoice, NotAllowed
 from bot.services.meetings import MeetingDraft
 from emulator import BotApiEmulator
+from storage.attendance import PlaceAttendance
 from storage.erasure import erase_person
-from storage.meetings import GOING, MAYBE, NO, PlaceAttendance
+from storage.meetings import GOING, MAYBE, NO
 from tests.e2e.harness import running_bot
 from tests.meetings.conftest import CASEY, MIDLANDS, NW, World
 
@@ -42,38 +43,38 @@ async def test_marking_starts_from_going_and_keeps_counts_by_place(world: World)
     await world.meetings.rsvp(NW[3], meeting.id, NO)
     await world.meetings.rsvp(MIDLANDS, meeting.id, GOING)
     with pytest.raises(InvalidChoice):
-        await world.meetings.sheet(CASEY, meeting.id)  # not started yet
+        await world.attendance.sheet(CASEY, meeting.id)  # not started yet
 
     world.clock.set(START + timedelta(hours=2))
-    assert [m.id for m in await world.meetings.recent(CASEY)] == [meeting.id]
-    _meeting, lines = await world.meetings.sheet(CASEY, meeting.id)
+    assert [m.id for m in await world.attendance.recent(CASEY)] == [meeting.id]
+    _meeting, lines = await world.attendance.sheet(CASEY, meeting.id)
     assert {x.member_id for x in lines if x.attended} == {NW[0], NW[1], MIDLANDS}
     assert [x.answer for x in lines] == [GOING, GOING, GOING, MAYBE]  # going first
     assert {x.member_id for x in lines} == {NW[0], NW[1], NW[2], MIDLANDS}  # not "can't"
-    assert await world.meetings.toggle_attended(CASEY, meeting.id, NW[1]) is False
-    assert await world.meetings.toggle_attended(CASEY, meeting.id, NW[2]) is True
+    assert await world.attendance.toggle_attended(CASEY, meeting.id, NW[1]) is False
+    assert await world.attendance.toggle_attended(CASEY, meeting.id, NW[2]) is True
     with pytest.raises(InvalidChoice):
-        await world.meetings.toggle_attended(CASEY, meeting.id, NW[3])
+        await world.attendance.toggle_attended(CASEY, meeting.id, NW[3])
     with pytest.raises(NotAllowed):
-        await world.meetings.toggle_attended(NW[0], meeting.id, NW[0])
+        await world.attendance.toggle_attended(NW[0], meeting.id, NW[0])
 
-    assert await world.meetings.save_attendance(CASEY, meeting.id) == 3
+    assert await world.attendance.save_attendance(CASEY, meeting.id) == 3
     # Saved again as it is (a double tap): the same counts, one line in the audit log; a real
     # change saved is another line.
-    assert await world.meetings.save_attendance(CASEY, meeting.id) == 3
+    assert await world.attendance.save_attendance(CASEY, meeting.id) == 3
     saves = "SELECT COUNT(*) FROM audit_log WHERE action = 'meeting.attendance'"
     assert await world.db.fetch_value(saves) == 1
-    await world.meetings.toggle_attended(CASEY, meeting.id, NW[2])
-    assert await world.meetings.save_attendance(CASEY, meeting.id) == 2
+    await world.attendance.toggle_attended(CASEY, meeting.id, NW[2])
+    assert await world.attendance.save_attendance(CASEY, meeting.id) == 2
     assert await world.db.fetch_value(saves) == 2
-    await world.meetings.toggle_attended(CASEY, meeting.id, NW[2])
-    assert await world.meetings.save_attendance(CASEY, meeting.id) == 3
-    assert await world.meetings.attendance(CASEY, meeting.id) == [
+    await world.attendance.toggle_attended(CASEY, meeting.id, NW[2])
+    assert await world.attendance.save_attendance(CASEY, meeting.id) == 3
+    assert await world.attendance.attendance(CASEY, meeting.id) == [
         PlaceAttendance("midlands", "", 1),
         PlaceAttendance("north_west", "nw_hub_1", 2),
     ]
     await erase_person(world.db, NW[0])
-    assert await world.meetings.attendance(CASEY, meeting.id) == [
+    assert await world.attendance.attendance(CASEY, meeting.id) == [
         PlaceAttendance("midlands", "", 1),
         PlaceAttendance("north_west", "nw_hub_1", 2),
     ]

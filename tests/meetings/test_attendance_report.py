@@ -27,7 +27,7 @@ from bot.services.meetings import MeetingDraft, MeetingGone
 from bot.services.roles import RoleService
 from bot.texts import load_texts
 from config.settings import CONFIG_DIR
-from handlers.attendance_messages import AttendanceMessages
+from handlers.meetings.attendance_messages import AttendanceMessages
 from storage.attendance import AttendanceRepository
 from storage.audit import AuditRepository
 from storage.db import Database
@@ -81,11 +81,11 @@ class Reports:
             await world.meetings.rsvp(member_id, meeting_id, MAYBE)
         world.clock.set(starts_at + timedelta(hours=1))
         if came is not None:
-            _meeting, lines = await world.meetings.sheet(CASEY, meeting_id)
+            _meeting, lines = await world.attendance.sheet(CASEY, meeting_id)
             for line in lines:
                 if line.attended != (line.member_id in came):
-                    await world.meetings.toggle_attended(CASEY, meeting_id, line.member_id)
-            await world.meetings.save_attendance(CASEY, meeting_id)
+                    await world.attendance.toggle_attended(CASEY, meeting_id, line.member_id)
+            await world.attendance.save_attendance(CASEY, meeting_id)
         return meeting_id
 
 
@@ -105,8 +105,8 @@ async def reports(tmp_path: Path, db: Database) -> Reports:
     audit = AuditRepository(db)
     roles = RoleService(RoleRepository(db), audit, world.clock, {CASEY})
     repo = AttendanceRepository(db)
-    service = AttendanceService(repo, roles, audit, FORUM, world.clock, LONDON)
-    five = AttendanceService(repo, roles, audit, FORUM, world.clock, LONDON, small_group=5)
+    service = AttendanceService(db, repo, roles, audit, FORUM, world.clock, LONDON)
+    five = AttendanceService(db, repo, roles, audit, FORUM, world.clock, LONDON, small_group=5)
     return Reports(world, service, five)
 
 
@@ -180,7 +180,7 @@ async def test_a_regional_meeting_by_hub(reports: Reports) -> None:
     )
     # One who came has moved to the Midlands since answering: counted as from elsewhere.
     await MemberRepository(world.db).set_place(NW2[6], "midlands", None, world.clock.now())
-    assert await world.meetings.save_attendance(CASEY, meeting_id) == 11
+    assert await world.attendance.save_attendance(CASEY, meeting_id) == 11
 
     report = await reports.service.meeting_report(CASEY, meeting_id)
 
@@ -234,7 +234,7 @@ async def test_an_empty_sheet_saved_reads_nobody_came(reports: Reports) -> None:
     meeting_id = await reports.held(start, going=[], came=None)
     assert (await reports.service.meeting_report(CASEY, meeting_id)).came is None
 
-    assert await reports.world.meetings.save_attendance(CASEY, meeting_id) == 0
+    assert await reports.world.attendance.save_attendance(CASEY, meeting_id) == 0
 
     assert (await reports.service.meeting_report(CASEY, meeting_id)).came == shown(0)
 

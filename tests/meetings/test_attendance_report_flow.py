@@ -63,7 +63,7 @@ async def test_a_coordinator_reads_attendance_and_gets_the_csv(
         for member_id, _ in people:
             await services.meetings.rsvp(member_id, meeting.id, GOING)
         clock.set(START + timedelta(hours=2))
-        assert await services.meetings.save_attendance(CASEY, meeting.id) == 9
+        assert await services.attendance.save_attendance(CASEY, meeting.id) == 9
 
         menu = await bot.say(CASEY, "/attendance")
         assert "Who came to meetings" in menu.text
@@ -173,7 +173,7 @@ async def test_a_one_member_hub_is_never_shown_on_its_own(
         for member_id in everyone:
             await services.meetings.rsvp(member_id, meeting.id, GOING)
         clock.set(START + timedelta(hours=2))
-        assert await services.meetings.save_attendance(CASEY, meeting.id) == 23
+        assert await services.attendance.save_attendance(CASEY, meeting.id) == 23
 
         menu = await bot.say(CASEY, "/attendance")
         report = await bot.press(CASEY, menu, "15 Dec: North West forum")

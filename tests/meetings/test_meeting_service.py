@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE, HUB, REGION
 from bot.services.errors import InvalidChoice, NotAllowed, NotAMember
-from bot.services.meetings import (
+from bot.services.meetings.messages import (
     KIND_CANCELLED,
     KIND_CHANGED,
     KIND_INVITE,
     KIND_NUDGE,
     KIND_REMINDER,
+)
+from bot.services.meetings.rules import (
     MeetingDraft,
     MeetingGone,
     MeetingInvalid,
@@ -297,7 +299,7 @@ def test_reminder_times_are_never_in_quiet_hours_past_or_after_the_start(
     # Planning only reads the clock and the quiet hours, so one world serves every example.
     now = starts - timedelta(minutes=minutes_ahead)
     plans = world.meetings.reminder_plan(starts, now)
-    quiet = world.meetings._quiet
+    quiet = world.meetings.quiet
     due = [p.due_at for p in plans]
     assert due == sorted(due) and len(set(due)) == len(due)
     assert all(now < d < starts and not quiet.is_quiet(d) for d in due)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import Clock
-from bot.services.meetings import (
+from bot.services.meetings.rules import (
     LengthTooLong,
     LengthTooShort,
     LengthUnclear,
@@ -19,7 +19,7 @@ from bot.services.meetings import (
 )
 from emulator import BotApiEmulator
 from emulator.records import MessageRecord
-from handlers.newmeeting import split_where
+from handlers.meetings.newmeeting import split_where
 from tests.e2e.harness import RunningBot, running_bot
 
 pytestmark = pytest.mark.timeout(90)

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from bot.recurrence import WEEKLY
-from bot.services.meetings import KIND_CANCELLED, KIND_CHANGED, KIND_INVITE
+from bot.services.meetings.messages import KIND_CANCELLED, KIND_CHANGED, KIND_INVITE
 from storage.meetings import GOING, MAYBE, NO
 from tests.meetings.conftest import CASEY, NW, World
 from tests.meetings.test_meeting_service import START, draft
@@ -19,7 +19,7 @@ from tests.queue_faults import queued, refusing, watch_wakes
 
 def wakes_of(world: World) -> list[int]:
     """What the delivery worker saw committed at each wake."""
-    return watch_wakes(world.meetings._delivery, world.db)
+    return watch_wakes(world.meetings.delivery, world.db)
 
 
 async def rows(world: World, table: str) -> int:

@@ -21,7 +21,7 @@ from bot.recurrence import FORTNIGHTLY, MONTHLY, WEEKLY, local_start, next_start
 from bot.services.meetings import MeetingDraft
 from bot.texts import load_texts
 from config.settings import CONFIG_DIR
-from handlers.meeting_messages import MeetingMessages
+from handlers.meetings.messages import MeetingMessages
 from tests.meetings.conftest import CASEY, LONDON, World
 
 MONTHS = 150  # more than twelve years: every kind of month, many clock changes

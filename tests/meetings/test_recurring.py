@@ -12,7 +12,8 @@ from bot.delivery import Audience
 from bot.delivery.audience import HUB
 from bot.recurrence import FORTNIGHTLY, MONTHLY, WEEKLY, next_start, weekday_of_month
 from bot.services.errors import InvalidChoice, NotAllowed
-from bot.services.meetings import KIND_INVITE, MeetingDraft
+from bot.services.meetings import MeetingDraft
+from bot.services.meetings.messages import KIND_INVITE
 from storage.meetings import GOING
 from tests.meetings.conftest import CASEY, LONDON, NW, World
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.meetings import KIND_NUDGE, KIND_REMINDER
+from bot.services.meetings.messages import KIND_NUDGE, KIND_REMINDER
 from storage.db import Database, open_database
 from storage.meetings import GOING, MAYBE
 from tests.meetings.conftest import CASEY, NW, World, build_world
@@ -124,7 +124,7 @@ async def killed_after(folder: Path) -> None:
     def die() -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
-    world.meetings._delivery.wake = die  # type: ignore[method-assign]
+    world.meetings.delivery.wake = die  # type: ignore[method-assign]
     await world.meetings.send_due()
 
 

@@ -70,9 +70,9 @@ async def test_a_decision_maker_who_never_opened_the_bot_gets_the_waiting_pack_b
         first_token = token_in(first)
 
         # A consultation chosen for her closes; its pack cannot reach her.
-        polls = bot.services.consultations
-        poll = await polls.create(CASEY, draft(clock, readers=(DANA,)))
-        await polls.close_now(CASEY, poll.id)
+        consultations = bot.services.consultations
+        consultation = await consultations.create(CASEY, draft(clock, readers=(DANA,)))
+        await consultations.close_now(CASEY, consultation.id)
         await whole_pack(emu, CASEY)  # Casey's own pack arrives
         warning = await emu.wait_for_message(
             CASEY, lambda m: "Results not delivered" in text_of(m), timeout=15
@@ -192,9 +192,9 @@ async def test_a_decision_maker_who_opens_the_bot_without_the_link_gets_the_wait
         await seed(bot)
         emu.add_user(DANA, "Dana")
         await grant_dana(bot)
-        polls = bot.services.consultations
-        poll = await polls.create(CASEY, draft(clock, readers=(DANA,)))
-        await polls.close_now(CASEY, poll.id)
+        consultations = bot.services.consultations
+        consultation = await consultations.create(CASEY, draft(clock, readers=(DANA,)))
+        await consultations.close_now(CASEY, consultation.id)
         await whole_pack(emu, CASEY)
         await emu.wait_for_message(
             CASEY, lambda m: "Results not delivered" in text_of(m), timeout=15

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from telegram.error import BadRequest
 
 from bot.delivery import Audience
-from bot.services.consultation_rules import PollDraft
+from bot.services.consultations.rules import ConsultationDraft
 from bot.texts import Texts
 from config.settings import Settings
 from emulator.html_parser import parse_html
@@ -65,7 +65,7 @@ async def test_a_person_joins_by_pressing_buttons(client: TestClient, sandbox: S
 async def test_a_crisis_phrase_gets_the_crisis_reply(client: TestClient) -> None:
     jordan = Person(client, JORDAN)
     await jordan.say("I want to kill myself")
-    # Every crisis reply, whatever its kind, keeps 999 and Samaritans (DESIGN.md).
+    # Every crisis reply, whatever its kind, keeps 999 and Samaritans (docs/design.md).
     reply = await jordan.wait_text("116 123")
     assert "999" in reply["html"]
 
@@ -168,7 +168,7 @@ async def test_fast_forward_closes_a_consultation_and_dana_gets_the_results(
     # and the emulator lets a bot write only to people who have.
     assert await dana.chat() == []
     clock = sandbox.services.clock
-    draft = PollDraft(
+    draft = ConsultationDraft(
         question="Should hub meetings move to evenings?",
         options=("Yes", "No", "Not sure"),
         multiple=False,

@@ -29,7 +29,7 @@ from bot.services.attendance import (
 )
 from bot.texts import load_texts
 from config.settings import CONFIG_DIR
-from handlers.attendance_messages import AttendanceMessages
+from handlers.meetings.attendance_messages import AttendanceMessages
 from storage.attendance import MeetingFigures, PastMeeting, PeriodFigures
 
 LONDON = ZoneInfo("Europe/London")

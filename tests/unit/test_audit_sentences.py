@@ -113,6 +113,13 @@ SAMPLES = [
     (COORD, "consultation.followup", None, "consultation 4", "question_followup"),
     (SAM, "consultation.refused", None, "consultation 4: PollClosed", "question_refused"),
     (None, "member.erased", None, "", "member_left"),
+    (
+        None,
+        "retention.applied",
+        None,
+        "asked 2, removed 1, contact notes 3, broadcasts 4, audit entries 5",
+        "retention_applied",
+    ),
     (COORD, "invitation.made", PRIYA, "decision_maker, link 3", "invitation_made"),
     (None, "invitation.used", PRIYA, "decision_maker, link 3, 2 sent again", "invitation_used"),
     (COORD, AUDIT_READ, None, "", "audit_read"),
@@ -141,7 +148,7 @@ async def _record(db: Database, rows: list[tuple]) -> None:
 
 
 def test_every_action_the_bot_records_has_a_kind_and_a_sentence() -> None:
-    """A new action with no sentence would read as its code: add it to bot/services/reports.py
+    """A new action with no sentence would read as its code: add it to bot/services/audit_lines.py
     (AUDIT_KINDS and _DETAILS) and a sentence under audit.did in config/texts/core.yaml."""
     recorded = set()
     for path in (Path(__file__).parents[2] / "bot").rglob("*.py"):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from handlers.callbacks import MAX_BYTES, BadCallback, Callback, decode, encode, pattern
+from handlers.shared.callbacks import MAX_BYTES, BadCallback, Callback, decode, encode, pattern
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
 valid_part = st.text(alphabet=ALPHABET, min_size=1, max_size=40)

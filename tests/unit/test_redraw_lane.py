@@ -11,7 +11,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
 from bot.delivery.limiter import SendLimiter
-from handlers.redraw import MIN_REDRAWS_PER_SECOND, RedrawLane, redraw_rate
+from handlers.shared.redraw import MIN_REDRAWS_PER_SECOND, RedrawLane, redraw_rate
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -10,13 +10,13 @@ import pytest
 from telegram import Update
 from telegram.error import RetryAfter
 
-from handlers import common
-from handlers.common import MAX_REPLY_WAIT_SECONDS, Patience, PressesInOrder, patiently
+from handlers.shared import common
+from handlers.shared.common import MAX_REPLY_WAIT_SECONDS, Patience, PressesInOrder, patiently
 
 
 @pytest.fixture
 def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """asyncio.sleep in handlers.common, recorded instead of waited."""
+    """asyncio.sleep in handlers.shared.common, recorded instead of waited."""
     waits: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:

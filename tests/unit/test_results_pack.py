@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bot.results.csvfile import CsvHeaders, results_csv
 from bot.results.suppression import AreaCounts, RawResults, national, protect
 from storage.consultations import Consultation
-from tests.unit.poll_samples import CLOSED, a_consultation, renderer
+from tests.unit.consultation_samples import CLOSED, a_consultation, renderer
 from tests.unit.test_suppression import row_values
 
 LABELS = ("Agree", "Disagree", "Not sure")
@@ -44,7 +44,7 @@ def results(draw) -> RawResults:
     )
 
 
-def consultation(raw: RawResults) -> Consultation:
+def closed_consultation(raw: RawResults) -> Consultation:
     """A closed national consultation with these answers."""
     return a_consultation(
         options=raw.options, multiple=raw.multiple, state="closed", closed_at=CLOSED
@@ -66,18 +66,18 @@ def small_numbers(text_html: str) -> list[str]:
 @given(results())
 def test_no_small_count_is_ever_readable(raw: RawResults) -> None:
     messages = renderer()
-    poll = consultation(raw)
+    consultation = closed_consultation(raw)
     safe = protect(raw)
-    full = messages.full_results(poll, safe)
+    full = messages.full_results(consultation, safe)
     assert not small_numbers(full), full
-    caption = messages.summary(poll, safe)
+    caption = messages.summary(consultation, safe)
     assert not small_numbers(caption), caption
-    members_text, _ = messages.member_results(poll, national(safe))
+    members_text, _ = messages.member_results(consultation, national(safe))
     assert not small_numbers(members_text), members_text
 
     data = results_csv(
         safe,
-        area_names=messages.area_names(poll, safe),
+        area_names=messages.area_names(consultation, safe),
         headers=CsvHeaders("Area", "Everyone", "Asked", "Answered", "Answered (%)"),
         status_words=messages.status_words(safe.threshold),
     )

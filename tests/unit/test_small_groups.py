@@ -32,7 +32,7 @@ from bot.results.suppression import (
     protect,
 )
 from config.settings import Settings
-from tests.unit.poll_samples import CLOSED, a_consultation, renderer
+from tests.unit.consultation_samples import CLOSED, a_consultation, renderer
 from tests.unit.results_attacker import Attacker, Fact, Reader, Words, plain
 
 OPTIONS = ("Yes", "No", "Not sure")
@@ -177,11 +177,11 @@ def test_a_whole_under_the_threshold_shows_fewer_than_ten_and_no_split() -> None
     assert safe.percents == (None, None, None) and safe.response_rate is None
     assert safe.areas == ()
     messages = renderer()
-    poll = a_consultation(state="closed", closed_at=CLOSED)
-    text = plain(messages.full_results(poll, safe))
+    consultation = a_consultation(state="closed", closed_at=CLOSED)
+    text = plain(messages.full_results(consultation, safe))
     assert "Answered: fewer than 10" in text
     assert "Yes:" not in text and "By area" not in text
-    assert "So few people answered" in messages.member_results(poll, national(safe))[0]
+    assert "So few people answered" in messages.member_results(consultation, national(safe))[0]
 
 
 def test_the_threshold_setting_changes_the_rule() -> None:
@@ -286,17 +286,17 @@ def published(raw: RawResults, threshold: int) -> tuple[list[Fact], SafeResults,
     exactly as coordinators and decision-makers get it (caption, words, CSV), the chart's
     words, and the members' message built from the same protection."""
     messages = renderer()
-    poll = a_consultation(
+    consultation = a_consultation(
         options=raw.options, multiple=raw.multiple, state="closed", closed_at=CLOSED
     )
     safe = protect(raw, threshold)
-    parts = asyncio.run(messages.results_pack(poll, safe, None))
+    parts = asyncio.run(messages.results_pack(consultation, safe, None))
     caption, full, csv_part = parts
-    members_text, _ = messages.member_results(poll, national(safe))
+    members_text, _ = messages.member_results(consultation, national(safe))
     chart = build_figure(
-        list(poll.options),
+        list(consultation.options),
         list(safe.counts),
-        title=poll.question,
+        title=consultation.question,
         status_words=messages.status_words(threshold),
     )
     (axes,) = chart.axes
@@ -304,7 +304,7 @@ def published(raw: RawResults, threshold: int) -> tuple[list[Fact], SafeResults,
     reader = Reader(
         raw.options,
         (area.area_id for area in raw.areas),
-        messages.area_names(poll),
+        messages.area_names(consultation),
         words,
         threshold,
     )

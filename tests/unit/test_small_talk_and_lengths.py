@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.meetings import (
+from bot.services.meetings.rules import (
     MAX_MINUTES,
     LengthTooLong,
     LengthTooShort,

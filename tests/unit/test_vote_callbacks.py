@@ -6,11 +6,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.callbacks import BadCallback, decode
-from handlers.consultation_messages import DONE, VOTE
-from handlers.consultations import parse_vote
+from handlers.consultations.answers import parse_vote
+from handlers.consultations.messages import DONE, VOTE
+from handlers.shared.callbacks import BadCallback, decode
 from storage.consultations import MemberAnswer
-from tests.unit.poll_samples import a_consultation, renderer
+from tests.unit.consultation_samples import a_consultation, renderer
 
 hostile = st.one_of(
     st.text(max_size=120),
@@ -45,7 +45,7 @@ def test_every_button_built_reads_back_as_what_it_means(
     options: int, multiple: bool, chosen: set[int], answered: bool
 ) -> None:
     messages = renderer()
-    poll = a_consultation(
+    consultation = a_consultation(
         id=10**12,
         options=tuple(f"Answer {n}" for n in range(options)),
         multiple=multiple,
@@ -53,16 +53,16 @@ def test_every_button_built_reads_back_as_what_it_means(
         show_results="while_open",
     )
     picked = frozenset(p for p in chosen if p < options)
-    markup = messages.buttons(poll, MemberAnswer(answered, picked))
+    markup = messages.buttons(consultation, MemberAnswer(answered, picked))
     rows = markup.inline_keyboard
     for position in range(options):
         button = rows[position][0]
         consultation_id, read_position, set_to = parse_vote(button.callback_data)
-        assert (consultation_id, read_position) == (poll.id, position)
+        assert (consultation_id, read_position) == (consultation.id, position)
         assert len(button.callback_data.encode()) <= 64
         # A ticked answer's button takes it off; an unticked one chooses it.
         if multiple:
             assert set_to == (position not in picked)
     if multiple:
-        assert decode(rows[options][0].callback_data, DONE).int_arg(0) == poll.id
+        assert decode(rows[options][0].callback_data, DONE).int_arg(0) == consultation.id
     assert all(decode(row[0].callback_data).action != VOTE for row in rows[options:])

@@ -1,0 +1,191 @@
+"""Consultations' scheduled work: open on time with invitations, one nudge, close with the
+anonymous counts kept, then the results."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.clock import Clock
+from bot.delivery import Audience, AudienceResolver, DeliveryService
+from bot.delivery.audience import UnknownPlace
+from bot.delivery.outbox import outbox
+from bot.delivery.quiet import QuietHours
+from bot.services.consultations.answers import FixedParts
+from bot.services.consultations.errors import existing
+from bot.services.consultations.messages import (
+    KIND_INVITE,
+    KIND_NUDGE,
+    PREFERENCE,
+    ConsultationMessages,
+    for_members,
+)
+from bot.services.consultations.results import ConsultationResults
+from storage.audit import AuditRepository
+from storage.consultations import (
+    CLOSED,
+    NUDGE_SENT,
+    NUDGE_SKIPPED,
+    OPEN,
+    SCHEDULED,
+    Consultation,
+    ConsultationRepository,
+)
+from storage.db import Database
+
+logger = logging.getLogger(__name__)
+
+NUDGE_GAP = timedelta(hours=2)  # no nudge this soon after opening
+NUDGE_LAST = timedelta(hours=1)  # no nudge with less than this left
+QUIET_MARGIN = timedelta(minutes=30)
+
+
+@dataclass(eq=False)
+class ConsultationSchedule:
+    """Opening, nudging and closing consultations when their times come."""
+
+    db: Database
+    consultations: ConsultationRepository
+    delivery: DeliveryService
+    audiences: AudienceResolver
+    audit: AuditRepository
+    quiet: QuietHours
+    clock: Clock
+    messages: ConsultationMessages
+    fixed_parts: FixedParts
+    results: ConsultationResults
+    nudge_hours: int = 24
+
+    def __post_init__(self) -> None:
+        """The parts built from the fields."""
+        self._nudge = timedelta(hours=self.nudge_hours)
+
+    async def open_due(self) -> list[int]:
+        """Open every scheduled consultation whose time has come and send its invitations.
+
+        The state, the invitation rows and the invitation broadcast (with its delivery rows)
+        are written in one transaction: a crash or a failed write leaves the consultation
+        scheduled, so the next sweep opens it, asking everyone once; never opened unasked."""
+        opened = []
+        for consultation in await self.consultations.due_to_open(self.clock.now()):
+            if consultation.closes_at <= self.clock.now():
+                continue  # the bot was down for all of it: closing comes next, with no asking
+            audience = Audience(
+                consultation.audience_scope, consultation.audience_place, PREFERENCE
+            )
+            try:
+                invitees = await self.audiences.recipients(audience)
+            except UnknownPlace:
+                invitees = []  # the forum file lost that place; nobody to ask
+            try:
+                async with outbox(self.db, self.delivery) as box:
+                    now = self.clock.now()
+                    if not await self.consultations.open(consultation.id, invitees, now, box.tx):
+                        continue
+                    await box.send_rendered(
+                        KIND_INVITE,
+                        self.messages.invitation(replace(consultation, state=OPEN)),
+                        invitees,
+                        **for_members(consultation),
+                    )
+            except Exception:
+                logger.exception("consultation %s could not be opened; kept", consultation.id)
+                continue
+            self.fixed_parts.forget(consultation.id)
+            opened.append(consultation.id)
+        return opened
+
+    def nudge_due(self, consultation: Consultation) -> datetime | None:
+        """When the nudge goes: the set hours before closing, moved to before quiet hours;
+        None when that would be too soon after opening."""
+        due = self.quiet.before_quiet(consultation.closes_at - self._nudge, QUIET_MARGIN)
+        if due < consultation.opens_at + NUDGE_GAP:
+            return None
+        return due
+
+    async def send_due_nudges(self) -> list[int]:
+        """Send each open consultation's one nudge when due, to members asked who have not
+        answered (the engine skips those who turned consultations off or paused)."""
+        sent = []
+        now = self.clock.now()
+        for consultation in await self.consultations.open_with_nudge_pending():
+            due = self.nudge_due(consultation)
+            if due is not None and now < due:
+                continue
+            too_late = self.quiet.ends_at(now) > consultation.closes_at - NUDGE_LAST
+            if due is None or too_late:
+                await self.consultations.take_nudge(consultation.id, NUDGE_SKIPPED, now)
+                continue
+            # Taken and queued in one transaction: a crash or a failed write leaves it
+            # pending for the next sweep (skipped then if it has become too late).
+            try:
+                async with outbox(self.db, self.delivery) as box:
+                    taken = await self.consultations.take_nudge(
+                        consultation.id, NUDGE_SENT, now, box.tx
+                    )
+                    if not taken:
+                        continue
+                    silent = await self.consultations.not_answered(consultation.id, box.tx)
+                    await box.send_rendered(
+                        KIND_NUDGE,
+                        self.messages.nudge(consultation),
+                        silent,
+                        **for_members(consultation),
+                    )
+            except Exception:
+                logger.exception("consultation %s nudge could not be queued; kept", consultation.id)
+                continue
+            sent.append(consultation.id)
+        return sent
+
+    async def close_due(self) -> list[int]:
+        """Close every consultation past its deadline (also after downtime) and send results;
+        also send any results pack a crash left unsent."""
+        closed = []
+        for consultation in await self.consultations.due_to_close(self.clock.now()):
+            if await self.close(consultation.id, None, "deadline"):
+                closed.append(consultation.id)
+        for consultation in await self.consultations.closed_without_results():
+            await self.results.try_send(consultation)
+        return closed
+
+    async def tick(self) -> None:
+        """Everything scheduled: open, nudge, close (each step guarded on its own)."""
+        for step in (self.open_due, self.send_due_nudges, self.close_due):
+            try:
+                await step()
+            except Exception:
+                logger.exception("consultation step %s failed this time", step.__name__)
+
+    async def close(self, consultation_id: int, actor_id: int | None, why: str) -> bool:
+        """Close once: keep the anonymous counts in the same transaction, then send results.
+
+        Closing and queueing the results are two transactions on purpose: the pack is built
+        (suppression, a chart) off the event loop, which must not hold the database. It is
+        still never lost nor sent twice: ``results_sent`` stays 0 until the pack is queued
+        (flag and broadcasts in one transaction, see ``ConsultationResults.try_send``), and
+        every sweep (``close_due``) queues any closed consultation's pack still at 0."""
+        now = self.clock.now()
+        consultation = await existing(self.consultations, consultation_id)
+        async with self.db.transaction() as tx:
+            moved = await self.consultations.set_state(
+                consultation_id, CLOSED, now, tx, only_from=(SCHEDULED, OPEN)
+            )
+            if not moved:
+                return False
+            places = await self.consultations.live_counts(
+                consultation_id, len(consultation.options), tx
+            )
+            await self.consultations.keep_counts(consultation_id, places, tx)
+            self.fixed_parts.forget(consultation_id)
+            await self.audit.record(
+                actor_id,
+                "consultation.closed",
+                now,
+                detail=f"consultation {consultation_id}: {why}",
+                tx=tx,
+            )
+        closed = await existing(self.consultations, consultation_id)
+        await self.results.try_send(closed)
+        return True

@@ -1,0 +1,374 @@
+"""/broadcast: a coordinator picks who gets it, writes it, sees it as members will, and sends it.
+
+The steps are a list (handlers/shared/conversation.py asks the first missing one, then the preview,
+whose buttons change one thing at a time); they use handlers/shared/awaiting.py, so the crisis net
+still answers crisis words at any step and its "Carry on" button asks again for the step. The
+draft lives in user_data and changes only when the coordinator asks: bad input gets a kind
+message and the draft is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.error import BadRequest
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+from bot.localtime import local_clock, same_local_day
+from bot.services.broadcasts import Draft, NoRecipients
+from bot.textsplit import visible_units
+from handlers import fallback
+from handlers.broadcasts.content import absorb, send_as_members_see_it
+from handlers.shared import audience_picker, awaiting, groups
+from handlers.shared.common import (
+    ForumApp,
+    ForumContext,
+    Row,
+    keyboard,
+    labelled,
+    say,
+    send,
+    show_key,
+)
+from handlers.shared.conversation import Conversation, Refusal, Step
+from handlers.shared.drafts import Press
+from handlers.shared.formatting import audience_words, local_time, number
+
+logger = logging.getLogger(__name__)
+
+STEP_AUDIENCE = "broadcast_audience"
+STEP_MESSAGE = "broadcast_message"
+STEP_TIME = "broadcast_time"
+STEP_RESUME = "broadcast_resume"  # a button step: go on with the kept draft, or start again
+ACTION = "bc"  # bc:<draft id>:<what>[:<place id>]
+# Runs before the crisis net (group -100) and only keeps a coordinator's draft text, so the
+# text is not lost when the crisis net answers it; it never replies and never stops others.
+CAPTURE_GROUP = groups.BROADCAST_DRAFT
+_MEDIA = filters.PHOTO | filters.Document.ALL
+_OTHER_ATTACHMENTS = (
+    filters.VIDEO
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.Sticker.ALL
+    | filters.ANIMATION
+    | filters.VIDEO_NOTE
+    | filters.LOCATION
+    | filters.CONTACT
+)
+
+
+DRAFTS: Conversation[Draft] = Conversation(
+    ACTION,
+    permission="broadcast",
+    button_step=STEP_AUDIENCE,
+    preview_awaits=STEP_MESSAGE,  # text sent at the preview is the message, written again
+    key="broadcast_draft",
+    kind=Draft,
+    texts="broadcast.",
+    buttons="broadcast.button_",
+)
+
+
+async def start(update: Update, context: ForumContext) -> None:
+    """/broadcast: start a draft (coordinators only), or offer to carry on with one."""
+    awaiting.clear(context)
+    fresh = await context.services.broadcasts.begin(update.effective_user.id)
+    old = DRAFTS.get(context)
+    if old is not None and (old.audience is not None or old.has_content):
+        await DRAFTS.ask_step(update, context, old, RESUME)
+        return
+    await DRAFTS.begin(update, context, fresh)
+
+
+async def ask_resume(update: Update, context: ForumContext, draft: Draft) -> None:
+    """A draft is kept: go on with it, or start again? (a button step until answered)"""
+    markup = keyboard(
+        [
+            [DRAFTS.button(context, "broadcast.button_resume", draft, "resume")],
+            [DRAFTS.button(context, "broadcast.button_fresh", draft, "fresh")],
+        ]
+    )
+    await say(update, context, "broadcast.draft_exists", markup)
+
+
+async def resume(update: Update, context: ForumContext, press: Press) -> Draft:
+    """Carry on with the draft from where it was."""
+    return press.draft
+
+
+async def fresh(update: Update, context: ForumContext, press: Press) -> Draft:
+    """Drop the old draft and start again."""
+    return await context.services.broadcasts.begin(update.effective_user.id)
+
+
+async def ask_message(update: Update, context: ForumContext, draft: Draft) -> None:
+    """Say who it goes to and how many, and ask for the message."""
+    assert draft.audience is not None
+    services = context.services
+    count = await services.broadcasts.count(update.effective_user.id, draft.audience)
+    if count == 0:
+        await say(update, context, "broadcast.nobody")
+        await DRAFTS.ask_step(update, context, draft, AUDIENCE)
+        return
+    markup = keyboard(
+        [
+            [DRAFTS.button(context, "broadcast.button_change_audience", draft, "aud")],
+            DRAFTS.cancel_row(context, draft),
+        ]
+    )
+    await say(
+        update,
+        context,
+        "broadcast.ask_message",
+        markup,
+        audience=audience_words(services, draft.audience.label),
+        count=number(count),
+    )
+
+
+async def show_preview(update: Update, context: ForumContext, draft: Draft) -> None:
+    """The message exactly as members will see it, then who, when, and the buttons."""
+    assert draft.audience is not None
+    services = context.services
+    try:
+        await send_as_members_see_it(update, context, draft)
+    except BadRequest:
+        await say(update, context, "broadcast.preview_failed")
+        return
+    count = await services.broadcasts.count(update.effective_user.id, draft.audience)
+    starts = services.broadcasts.starts_at(draft)
+    if starts is None:
+        when = services.texts.get("broadcast.when_now")
+    elif draft.send_at is not None and starts == draft.send_at:
+        when = services.texts.get("broadcast.when_at", time=local_time(services, starts))
+    else:
+        when = services.texts.get("broadcast.when_after_quiet", time=local_time(services, starts))
+    urgent = services.texts.get("broadcast.urgent_on" if draft.urgent else "broadcast.urgent_off")
+    text = services.texts.get(
+        "broadcast.preview_summary",
+        audience=audience_words(services, draft.audience.label),
+        count=number(count),
+        when=when,
+        urgent=urgent,
+    )
+    await send(context, update.effective_chat.id, text, _preview_buttons(context, draft))
+
+
+def _send_now_button(
+    context: ForumContext, draft: Draft, key: str, key_at_night: str
+) -> InlineKeyboardButton:
+    """'Send now'; at night (quiet hours, and not urgent) it says when it will really go: 'Send
+    at 08:00', or 'Send at 08:00 tomorrow' before midnight."""
+    services = context.services
+    starts = services.broadcasts.starts_at(draft.with_changes(send_at=None))
+    if starts is None:
+        return DRAFTS.button(context, key, draft, "now")
+    zone = services.settings.zone
+    time = local_clock(starts, zone)
+    if not same_local_day(starts, services.clock.now(), zone):
+        time = services.texts.plain("broadcast.time_tomorrow", time=time)
+    return labelled(services.texts.plain(key_at_night, time=time), ACTION, draft.id, "now")
+
+
+def _preview_buttons(context: ForumContext, draft: Draft) -> InlineKeyboardMarkup:
+    """Send now (or, at night, at the end of quiet hours) or at the chosen time, choose a time,
+    urgent, remove media, change, cancel."""
+    texts = context.services.texts
+    rows = []
+    if draft.send_at is None:
+        rows.append(
+            [
+                _send_now_button(
+                    context, draft, "broadcast.button_send_now", "broadcast.button_send_morning"
+                )
+            ]
+        )
+        rows.append([DRAFTS.button(context, "broadcast.button_choose_time", draft, "time")])
+    else:
+        label = texts.plain(
+            "broadcast.button_send_at", time=local_time(context.services, draft.send_at)
+        )
+        rows.append([labelled(label, ACTION, draft.id, "go")])
+        rows.append(
+            [
+                DRAFTS.button(context, "broadcast.button_change_time", draft, "time"),
+                _send_now_button(
+                    context,
+                    draft,
+                    "broadcast.button_now_instead",
+                    "broadcast.button_send_morning",
+                ),
+            ]
+        )
+    urgent_key = "broadcast.button_not_urgent" if draft.urgent else "broadcast.button_urgent"
+    rows.append([DRAFTS.button(context, urgent_key, draft, "urgent")])
+    if draft.media is not None:
+        rows.append([DRAFTS.button(context, "broadcast.button_remove_media", draft, "nomedia")])
+    rows.append([DRAFTS.button(context, "broadcast.button_change_audience", draft, "aud")])
+    rows.append(DRAFTS.cancel_row(context, draft))
+    return keyboard(rows)
+
+
+async def capture(update: Update, context: ForumContext) -> None:
+    """Before the crisis net: keep the draft text, so a crisis reply does not lose it."""
+    draft = DRAFTS.get(context)
+    if awaiting.current(context) != STEP_MESSAGE or update.effective_message is None or not draft:
+        return
+    updated = absorb(draft, update.effective_message)
+    if updated is not None and visible_units(updated.text_html) <= 4096:
+        DRAFTS.keep(context, updated)
+
+
+async def read_message(update: Update, context: ForumContext, draft: Draft, text: str) -> Draft:
+    """The text, photo or file for the draft (then the preview); a message too long is refused."""
+    updated = absorb(draft, update.effective_message)
+    if updated is None:
+        raise Refusal("broadcast.stale")
+    context.services.broadcasts.check_text(updated.text_html)
+    return updated
+
+
+async def on_media(update: Update, context: ForumContext) -> None:
+    """A photo, file or other attachment: for the draft at the message step, else no wrong door."""
+    step = awaiting.current(context)
+    if step not in (STEP_MESSAGE, STEP_AUDIENCE, STEP_TIME) or DRAFTS.get(context) is None:
+        await fallback.on_anything(update, context)
+        return
+    message = update.effective_message
+    if step != STEP_MESSAGE:
+        await say(update, context, "broadcast.media_not_now")
+        await awaiting.prompt_again(update, context)
+        return
+    if not (message.photo or message.document):
+        await say(update, context, "broadcast.media_unsupported")
+        return
+    await awaiting.take_text(update, context, "")  # the message step reads the photo or file
+
+
+def _back_row(context: ForumContext, draft: Draft) -> list[Row]:
+    """Back to the preview."""
+    return [[DRAFTS.button(context, "broadcast.button_back", draft, "back")]]
+
+
+def _time_buttons(context: ForumContext, draft: Draft) -> InlineKeyboardMarkup:
+    """Back to the preview, or cancel."""
+    return keyboard([*_back_row(context, draft), DRAFTS.cancel_row(context, draft)])
+
+
+async def read_time(update: Update, context: ForumContext, draft: Draft, text: str) -> Draft:
+    """A typed time for sending."""
+    return draft.with_changes(send_at=context.services.broadcasts.read_time(text))
+
+
+async def back(update: Update, context: ForumContext, press: Press) -> Draft:
+    """Back to the preview (from the time step)."""
+    return press.draft
+
+
+async def toggle_urgent(update: Update, context: ForumContext, press: Press) -> Draft:
+    """Urgent on or off, then the preview again."""
+    return press.draft.with_changes(urgent=not press.draft.urgent)
+
+
+async def remove_media(update: Update, context: ForumContext, press: Press) -> Draft:
+    """Take the photo or file off, then the preview again."""
+    return press.draft.with_changes(media=None)
+
+
+async def send_now(update: Update, context: ForumContext, press: Press) -> None:
+    """Send straight away (or after quiet hours, unless urgent)."""
+    await _send(update, context, press.draft.with_changes(send_at=None))
+
+
+async def _send(update: Update, context: ForumContext, draft: Draft) -> None:
+    """Queue it; the draft is taken first so a double tap cannot send twice."""
+    if not await DRAFTS.claim(update, context):
+        return
+    services = context.services
+    try:
+        queued = await services.broadcasts.send(update.effective_user.id, draft)
+    except NoRecipients:
+        DRAFTS.keep(context, draft)
+        await say(update, context, "broadcast.nobody")
+        await DRAFTS.ask_step(update, context, draft, AUDIENCE)
+        return
+    except BaseException:
+        DRAFTS.keep(context, draft)  # nothing was queued: keep the draft for another try
+        raise
+    awaiting.clear(context)
+    values = {"id": queued.number, "count": number(queued.recipients)}
+    if queued.starts_at is None:
+        await show_key(update, context, "broadcast.queued_now", None, **values)
+    else:
+        await show_key(
+            update,
+            context,
+            "broadcast.queued_later",
+            None,
+            time=local_time(services, queued.starts_at),
+            **values,
+        )
+
+
+async def cancel_command(update: Update, context: ForumContext) -> None:
+    """/cancel: throw away a broadcast draft, or stop any step waiting for text."""
+    if DRAFTS.take(context) is not None:
+        awaiting.clear(context)
+        await say(update, context, "broadcast.cancelled")
+    elif awaiting.current(context) is not None:
+        awaiting.clear(context)
+        await say(update, context, "broadcast.cancel_other")
+    else:
+        await say(update, context, "broadcast.cancel_nothing")
+
+
+AUDIENCE = audience_picker.step(DRAFTS, awaits=STEP_AUDIENCE, back="aud", change="aud")
+RESUME = Step(
+    ask=ask_resume,
+    awaits=STEP_RESUME,
+    kind_line="setup.use_buttons",
+    presses={"resume": resume, "fresh": fresh},
+)
+DRAFTS.define(
+    [
+        AUDIENCE,
+        Step(
+            missing=lambda d: not d.has_content,
+            ask=ask_message,
+            awaits=STEP_MESSAGE,
+            read=read_message,
+            prompt=DRAFTS.next,  # "Carry on": the preview, or the question if nothing is written
+        ),
+    ],
+    extra=[
+        Step(
+            ask=DRAFTS.question("broadcast.ask_time", _back_row),
+            awaits=STEP_TIME,
+            read=read_time,
+            refused=_time_buttons,
+            change="time",
+        ),
+        RESUME,
+    ],
+    preview=show_preview,
+    finish=_send,
+    presses={"urgent": toggle_urgent, "nomedia": remove_media, "back": back, "now": send_now},
+)
+
+
+def register(app: ForumApp) -> None:
+    """Add /broadcast, /cancel, the draft buttons, the steps and the media catcher."""
+    private = filters.ChatType.PRIVATE
+    DRAFTS.register(app)
+    app.add_handler(
+        MessageHandler(private & ((filters.TEXT & ~filters.COMMAND) | _MEDIA), capture),
+        group=CAPTURE_GROUP,
+    )
+    app.add_handler(CommandHandler("broadcast", start, private))
+    app.add_handler(CommandHandler("cancel", cancel_command, private))
+    app.add_handler(MessageHandler(private & (_MEDIA | _OTHER_ATTACHMENTS), on_media))

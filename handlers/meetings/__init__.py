@@ -1,0 +1,2 @@
+"""Meetings in Telegram: /meetings and answers (listing), setting one up (/newmeeting),
+attendance, and how meeting messages look."""

@@ -1,0 +1,52 @@
+"""Meetings, their answers (RSVPs), reminder rows and repeating series; one repository per
+table group, brought together as ``MeetingRepository``."""
+
+from __future__ import annotations
+
+from storage.meetings.records import (
+    ANSWERS,
+    CANCELLED,
+    GOING,
+    LATE,
+    MAYBE,
+    MISSED,
+    NO,
+    PENDING,
+    SCHEDULED,
+    SENT,
+    AnswerCounts,
+    DueReminder,
+    Meeting,
+    NewMeeting,
+    ReminderPlan,
+)
+from storage.meetings.reminders import ReminderRows
+from storage.meetings.rows import MeetingRows
+from storage.meetings.rsvps import RsvpRows
+
+__all__ = [
+    "ANSWERS",
+    "CANCELLED",
+    "GOING",
+    "LATE",
+    "MAYBE",
+    "MISSED",
+    "NO",
+    "PENDING",
+    "SCHEDULED",
+    "SENT",
+    "AnswerCounts",
+    "DueReminder",
+    "Meeting",
+    "MeetingRepository",
+    "MeetingRows",
+    "NewMeeting",
+    "ReminderPlan",
+    "ReminderRows",
+    "RsvpRows",
+]
+
+
+class MeetingRepository(MeetingRows, RsvpRows, ReminderRows):
+    """Reads and writes meetings, RSVPs, reminders and series (each table group's repository,
+    in one object for the service)."""

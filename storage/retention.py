@@ -1,0 +1,284 @@
+"""Keeping data only as long as needed: members' activity and asks to stay, and deleting done
+contact notes, finished broadcasts' details (their counts kept) and old audit entries.
+
+What is counted for /retention and what is deleted use the same conditions, so the preview
+says what a run would do. Members are removed through storage/erasure.py (by the member
+service), never here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, Session
+from storage.timefmt import from_db, to_db
+
+# Members who hold no role: people with a role are never asked or removed while they hold it.
+_NO_ROLE = "NOT EXISTS (SELECT 1 FROM roles r WHERE r.telegram_id = members.telegram_id)"
+_HAS_ROLE = "EXISTS (SELECT 1 FROM roles r WHERE r.telegram_id = members.telegram_id)"
+# Not asked yet, and no activity since the cutoff.
+_TO_ASK = f"stay_asked_at IS NULL AND last_active_at <= :inactive AND {_NO_ROLE}"
+# Asked, no activity since (activity clears the ask), and the time to answer is up.
+_TO_REMOVE = f"stay_asked_at IS NOT NULL AND stay_asked_at <= :asked AND {_NO_ROLE}"
+_DONE_NOTES = "handled_at IS NOT NULL AND handled_at <= :done"
+# Broadcasts a contact request still open needs: its notice and reminder (and copies of them
+# sent again) keep their rows, so a coordinator's claim can still update the copies sent.
+_NEEDED = """
+WITH RECURSIVE needed(id) AS (
+    SELECT notice_broadcast_id FROM contact_requests
+    WHERE handled_at IS NULL AND notice_broadcast_id IS NOT NULL
+    UNION SELECT reminder_broadcast_id FROM contact_requests
+    WHERE handled_at IS NULL AND reminder_broadcast_id IS NOT NULL
+    UNION SELECT b.id FROM broadcasts b JOIN needed n ON b.resend_of = n.id)
+"""
+_OLD_BROADCASTS = (
+    "finished_at IS NOT NULL AND finished_at <= :finished AND details_deleted_at IS NULL "
+    "AND id NOT IN (SELECT id FROM needed)"
+)
+# Contact notes that go, and every message about them (which names the person).
+_NOTES_MESSAGES = """
+WITH RECURSIVE named(id) AS (
+    SELECT notice_broadcast_id FROM contact_requests WHERE id IN ({ids})
+    UNION SELECT reminder_broadcast_id FROM contact_requests WHERE id IN ({ids})
+    UNION SELECT b.id FROM broadcasts b JOIN named n ON b.resend_of = n.id)
+SELECT id FROM named WHERE id IS NOT NULL
+"""
+# The counts by state and reason, kept on the broadcast before its rows go.
+_KEEP_COUNTS = """
+UPDATE broadcasts SET
+    kept_counts = (
+        SELECT json_group_array(json_array(state, reason, n)) FROM (
+            SELECT state, reason, COUNT(*) AS n FROM deliveries
+            WHERE broadcast_id = broadcasts.id GROUP BY state, reason ORDER BY state, reason)),
+    text_html = '', reply_markup = NULL, media_file_id = NULL, details_deleted_at = ?
+WHERE id = ? AND details_deleted_at IS NULL
+"""
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    """The moments that decide what goes: anything at or before each one."""
+
+    inactive: datetime  # members with no activity since this are asked
+    asked: datetime  # members asked at or before this, with no activity since, are removed
+    done: datetime  # contact notes marked done at or before this
+    finished: datetime  # broadcasts finished at or before this
+    audit: datetime  # audit entries made at or before this
+
+
+@dataclass(frozen=True)
+class Removed:
+    """What one clean-up deleted, as counts."""
+
+    contact_notes: int
+    broadcasts: int
+    audit_entries: int
+
+    @property
+    def anything(self) -> bool:
+        """True when something was deleted."""
+        return bool(self.contact_notes or self.broadcasts or self.audit_entries)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What is stored about one member's activity."""
+
+    last_active_at: datetime | None
+    stay_asked_at: datetime | None
+
+
+class RetentionRepository:
+    """The SQL of the retention rules."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def transaction(self) -> AbstractAsyncContextManager[Session]:
+        """A transaction on the one connection (asks are written with their message)."""
+        return self._db.transaction()
+
+    # Activity
+
+    async def record_activity(self, members: Iterable[int], now: datetime) -> None:
+        """Mark these people active now (people who are not members are left alone); being
+        active answers an ask to stay."""
+        rows = [(to_db(now), member) for member in members]
+        if not rows:
+            return
+        async with self._db.transaction() as tx:
+            await tx.execute_many(
+                "UPDATE members SET last_active_at = ?, stay_asked_at = NULL WHERE telegram_id = ?",
+                rows,
+            )
+
+    async def stay(self, member_id: int, now: datetime) -> bool:
+        """The member chose to stay: active now, not asked any more; False if not a member."""
+        changed = await self._db.execute(
+            "UPDATE members SET last_active_at = ?, stay_asked_at = NULL WHERE telegram_id = ?",
+            (to_db(now), member_id),
+        )
+        return changed > 0
+
+    async def activity(self, member_id: int) -> Activity | None:
+        """What is stored about a member's activity, or None for someone who is not one."""
+        row = await self._db.fetch_one(
+            "SELECT last_active_at, stay_asked_at FROM members WHERE telegram_id = ?", (member_id,)
+        )
+        if row is None:
+            return None
+        return Activity(from_db(row["last_active_at"]), from_db(row["stay_asked_at"]))
+
+    # Members
+
+    async def forget_role_holders_asks(self) -> int:
+        """A member given a role after being asked is not asked any more (asked again, later,
+        if they lose the role and are still not active)."""
+        return await self._db.execute(
+            "UPDATE members SET stay_asked_at = NULL "
+            f"WHERE stay_asked_at IS NOT NULL AND {_HAS_ROLE}"
+        )
+
+    async def members_to_ask(self, inactive: datetime, tx: Session) -> list[int]:
+        """Members to ask whether they want to stay now, in ``tx``."""
+        rows = await tx.fetch_all(
+            f"SELECT telegram_id FROM members WHERE {_TO_ASK} ORDER BY telegram_id",
+            {"inactive": to_db(inactive)},
+        )
+        return [row["telegram_id"] for row in rows]
+
+    async def mark_asked(self, members: list[int], now: datetime, tx: Session) -> None:
+        """Record, in the transaction that queues the question, that these members were asked."""
+        await tx.execute_many(
+            "UPDATE members SET stay_asked_at = ? WHERE telegram_id = ? AND stay_asked_at IS NULL",
+            [(to_db(now), member) for member in members],
+        )
+
+    async def members_to_remove(self, asked: datetime) -> list[int]:
+        """Members asked at or before ``asked`` who have not been active since."""
+        rows = await self._db.fetch_all(
+            f"SELECT telegram_id FROM members WHERE {_TO_REMOVE} ORDER BY telegram_id",
+            {"asked": to_db(asked)},
+        )
+        return [row["telegram_id"] for row in rows]
+
+    async def still_to_remove(self, member_id: int, asked: datetime) -> bool:
+        """Checked again right before removing one member: still asked long enough ago, still
+        not active since, still without a role."""
+        found = await self._db.fetch_value(
+            f"SELECT 1 FROM members WHERE telegram_id = :id AND {_TO_REMOVE}",
+            {"id": member_id, "asked": to_db(asked)},
+        )
+        return found is not None
+
+    # Counting ahead (/retention)
+
+    async def count_to_ask(self, inactive: datetime) -> int:
+        """Members not asked yet with no activity since ``inactive``."""
+        return int(
+            await self._db.fetch_value(
+                f"SELECT COUNT(*) FROM members WHERE {_TO_ASK}", {"inactive": to_db(inactive)}
+            )
+        )
+
+    async def count_to_remove(self, asked: datetime, inactive: datetime | None) -> int:
+        """Members asked at or before ``asked`` (and, when ``inactive`` is given, members not
+        asked yet, with no activity since then, who would be asked and removed in time)."""
+        sql = f"SELECT COUNT(*) FROM members WHERE ({_TO_REMOVE})"
+        params = {"asked": to_db(asked), "inactive": to_db(inactive)}
+        if inactive is not None:
+            sql += f" OR ({_TO_ASK})"
+        return int(await self._db.fetch_value(sql, params))
+
+    async def count_role_holders_inactive(self, inactive: datetime) -> int:
+        """Members holding a role with no activity since ``inactive`` (never asked or removed
+        while they hold it)."""
+        return int(
+            await self._db.fetch_value(
+                f"SELECT COUNT(*) FROM members WHERE last_active_at <= :inactive AND {_HAS_ROLE}",
+                {"inactive": to_db(inactive)},
+            )
+        )
+
+    async def count_contact_notes(self, done: datetime) -> int:
+        """Contact notes marked done at or before ``done``."""
+        return int(
+            await self._db.fetch_value(
+                f"SELECT COUNT(*) FROM contact_requests WHERE {_DONE_NOTES}", {"done": to_db(done)}
+            )
+        )
+
+    async def count_broadcasts(self, finished: datetime) -> int:
+        """Finished broadcasts whose text and rows would be deleted."""
+        return int(
+            await self._db.fetch_value(
+                f"{_NEEDED} SELECT COUNT(*) FROM broadcasts WHERE {_OLD_BROADCASTS}",
+                {"finished": to_db(finished)},
+            )
+        )
+
+    async def count_audit_entries(self, before: datetime) -> int:
+        """Audit entries made at or before ``before``."""
+        return int(
+            await self._db.fetch_value(
+                "SELECT COUNT(*) FROM audit_log WHERE at <= ?", (to_db(before),)
+            )
+        )
+
+    # Deleting
+
+    async def clean_up(self, cutoffs: Cutoffs, now: datetime) -> Removed:
+        """In one transaction: delete contact notes done long enough ago (with the text of
+        every message about them), the text and rows of broadcasts finished long enough ago
+        (their counts kept first), and old audit entries."""
+        async with self._db.transaction() as tx:
+            notes = [
+                row["id"]
+                for row in await tx.fetch_all(
+                    f"SELECT id FROM contact_requests WHERE {_DONE_NOTES}",
+                    {"done": to_db(cutoffs.done)},
+                )
+            ]
+            about_notes: list[int] = []
+            if notes:
+                marks = ",".join(str(int(note)) for note in notes)
+                about_notes = [
+                    row["id"] for row in await tx.fetch_all(_NOTES_MESSAGES.format(ids=marks))
+                ]
+                await tx.execute(f"DELETE FROM contact_requests WHERE id IN ({marks})")
+            old = [
+                row["id"]
+                for row in await tx.fetch_all(
+                    f"{_NEEDED} SELECT id FROM broadcasts WHERE {_OLD_BROADCASTS}",
+                    {"finished": to_db(cutoffs.finished)},
+                )
+            ]
+            broadcasts = await self._delete_details(tx, [*old, *about_notes], now)
+            audit = await tx.execute("DELETE FROM audit_log WHERE at <= ?", (to_db(cutoffs.audit),))
+        return Removed(len(notes), broadcasts, audit)
+
+    @staticmethod
+    async def _delete_details(tx: Session, broadcast_ids: list[int], now: datetime) -> int:
+        """Keep each broadcast's counts, then delete its text, buttons, file and delivery
+        rows; return how many broadcasts lost their details (each once)."""
+        done = 0
+        for broadcast_id in dict.fromkeys(broadcast_ids):
+            if not await tx.execute(_KEEP_COUNTS, (to_db(now), broadcast_id)):
+                continue  # already without details (a copy reached twice, say)
+            await tx.execute("DELETE FROM deliveries WHERE broadcast_id = ?", (broadcast_id,))
+            await tx.execute(
+                "DELETE FROM broadcast_uploads WHERE broadcast_id = ?", (broadcast_id,)
+            )
+            done += 1
+        return done
+
+
+def kept_counts(text: str | None) -> list[tuple[str, str | None, int]] | None:
+    """A broadcast's kept counts (state, reason, count), or None when none were kept."""
+    if not text:
+        return None
+    return [(str(state), reason, int(count)) for state, reason, count in json.loads(text)]

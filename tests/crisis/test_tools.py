@@ -1,0 +1,65 @@
+"""The development tools for the crisis corpus: merging new example batches checks every entry
+and drops duplicates (tests/crisis/merge_examples.py), and the cross-validation holds out whole
+writers (tests/crisis/crossval.py)."""
+
+from __future__ import annotations
+
+from bot.crisis.evaluation import Labelled
+from tests.crisis.crossval import groups_of
+from tests.crisis.merge_examples import entry_problem, folded
+
+SOURCES = {"w_test": "A citation long enough to name a real published source."}
+
+
+def entry(**changes: object) -> dict[str, object]:
+    """A good batch entry, with some fields changed."""
+    good: dict[str, object] = {
+        "text": "I want to die tonight",
+        "tier": "crisis",
+        "kind": "suicide",
+        "source": "w_test",
+        "writer": "W1",
+    }
+    return {**good, **changes}
+
+
+def test_a_good_entry_passes() -> None:
+    """Every tier with a kind that fits it is accepted."""
+    assert entry_problem(entry(), SOURCES) is None
+    assert entry_problem(entry(tier="concern", kind="distress"), SOURCES) is None
+    assert entry_problem(entry(tier="none", kind="idiom"), SOURCES) is None
+
+
+def test_wrong_entries_say_what_is_wrong() -> None:
+    """Missing or extra fields, a kind that does not fit the tier, an uncited source."""
+    assert "fields" in str(entry_problem({"text": "hi"}, SOURCES))
+    assert "fields" in str(entry_problem(entry(extra=1), SOURCES))
+    assert "no text" in str(entry_problem(entry(text="  "), SOURCES))
+    assert "crisis kind" in str(entry_problem(entry(kind="idiom"), SOURCES))
+    assert "distress" in str(entry_problem(entry(tier="concern", kind="suicide"), SOURCES))
+    assert "everyday kind" in str(entry_problem(entry(tier="none", kind="suicide"), SOURCES))
+    assert "tier" in str(entry_problem(entry(tier="maybe", kind="distress"), SOURCES))
+    assert "not cited" in str(entry_problem(entry(source="w_other"), SOURCES))
+    assert "writer" in str(entry_problem(entry(writer=""), SOURCES))
+    assert "fields" in str(entry_problem("just a string", SOURCES))
+
+
+def test_duplicates_are_compared_folded() -> None:
+    """Case and spacing do not make a message new."""
+    assert folded("  I want  to DIE\n") == folded("i want to die")
+    assert folded("I want to die") != folded("I want to die.")
+
+
+def test_cross_validation_holds_out_whole_writers() -> None:
+    """By family, one helper's voices (W1, W2, W3) are one group; by writer each is its own;
+    by source, a source's messages are never split between groups."""
+    examples = [
+        (Labelled(f"message {index}", "none", "life", f"s{index % 5}"), writer)
+        for index, writer in enumerate(["a", "a", "W1", "W2", "W3", "g", "a", "W1"])
+    ]
+    assert groups_of(examples, "family") == ["a", "a", "W", "W", "W", "g", "a", "W"]
+    assert groups_of(examples, "writer") == ["a", "a", "W1", "W2", "W3", "g", "a", "W1"]
+    by_source: dict[str, set[str]] = {}
+    for (message, _), group in zip(examples, groups_of(examples, "source"), strict=True):
+        by_source.setdefault(message.source, set()).add(group)
+    assert all(len(groups) == 1 for groups in by_source.values())

@@ -1,0 +1,1 @@
+"""Webhooks, health, the one-command check and logs (issue 14)."""
