@@ -144,40 +144,17 @@ def render_members_report(context: ForumContext, report: MembersReport) -> str:
     ]
     for region in report.regions:
         name = forum.region_name(region.region_id) or texts.plain("settings.national")
+        counts = {"active": region.active, "paused": region.paused, "left": region.left}
         lines.append("")
         if region.region_id is None:
-            lines.append(
-                texts.get(
-                    "members.national_line",
-                    region=name,
-                    active=region.active,
-                    paused=region.paused,
-                    left=region.left,
-                )
-            )
+            lines.append(texts.get("members.national_line", region=name, **counts))
             continue
-        lines.append(
-            texts.get(
-                "members.region_line",
-                region=name,
-                active=region.active,
-                paused=region.paused,
-                left=region.left,
-                hubs=region.hubs_running,
-                hub_target=report.target_hubs_per_region,
-            )
-        )
+        hubs = {"hubs": region.hubs_running, "hub_target": report.target_hubs_per_region}
+        lines.append(texts.get("members.region_line", region=name, **counts, **hubs))
         for line in region.lines:
             hub = forum.hub_name(line.hub_id) or texts.plain("settings.no_hub")
-            lines.append(
-                texts.get(
-                    "members.hub_line",
-                    hub=hub,
-                    active=line.active,
-                    paused=line.paused,
-                    left=line.left,
-                )
-            )
+            hub_counts = {"active": line.active, "paused": line.paused, "left": line.left}
+            lines.append(texts.get("members.hub_line", hub=hub, **hub_counts))
     return "\n".join(lines)
 
 

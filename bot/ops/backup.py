@@ -117,6 +117,18 @@ def prune(folder: Path, stem: str, keep: int) -> list[Path]:
     return doomed
 
 
+def write_private(path: Path, data: bytes) -> None:
+    """Write the bytes to a new owner-only file, flushed to disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _older_than_an_hour(entry: os.DirEntry) -> bool:
     """Whether the file was last written over an hour ago."""
     return time.time() - entry.stat().st_mtime > 3600
@@ -180,15 +192,8 @@ def _write(folder: Path, name: str, suffix: str, data: bytes) -> Path:
         counter += 1
         final = folder / f"{name}-{counter}{suffix}"
     partial = folder / f".{final.name}{PARTIAL}"
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_private(partial, data)
         os.replace(partial, final)
     except BaseException:
         partial.unlink(missing_ok=True)

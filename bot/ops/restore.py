@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.ops.backup import STAMP, backup_key
+from bot.ops.backup import STAMP, backup_key, write_private
 from bot.ops.encryption import CannotDecrypt, NotEncrypted, decrypt, is_encrypted
 from bot.ops.erasures import erase_again
 from config.settings import Settings
@@ -113,7 +113,7 @@ async def _restore(settings: Settings, source: Path, now: datetime) -> Restored:
     staged = database.with_name(database.name + ".restoring")
     await asyncio.to_thread(_remove_with_companions, staged)
     try:
-        await asyncio.to_thread(_write_private, staged, data)
+        await asyncio.to_thread(write_private, staged, data)
         db = await open_database(staged, exclusive=False)  # brought up to the current schema
         try:
             erased = await erase_again(db, erasures)
@@ -125,18 +125,6 @@ async def _restore(settings: Settings, source: Path, now: datetime) -> Restored:
         await asyncio.to_thread(_remove_with_companions, staged)
         raise
     return Restored(source, database, set_aside, version, erased)
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write the bytes to a new owner-only file, flushed to disk."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove_with_companions(path: Path) -> None:
