@@ -60,6 +60,29 @@ class Scores:
         """Share of crisis replies whose kinds include the kind people gave the message."""
         return self.crisis_kind_fits / self.crisis_caught if self.crisis_caught else 1.0
 
+    def add(self, message: Labelled, verdict: Verdict | None) -> None:
+        """Count what the net said about one labelled message."""
+        if message.tier == CRISIS:
+            self.crisis_total += 1
+            self.crisis_answered += verdict is not None
+            if verdict is not None and verdict.is_crisis:
+                self.crisis_caught += 1
+                self.crisis_kind_fits += message.kind in verdict.kinds
+            else:
+                self.missed_by_kind[message.kind] += 1
+        elif message.tier == CONCERN:
+            self.concern_total += 1
+            if verdict is not None:
+                self.concern_answered += 1
+            else:
+                self.missed_by_kind[message.kind] += 1
+        else:
+            self.none_total += 1
+            if verdict is not None:
+                self.none_alarms += 1
+                self.none_crisis_alarms += verdict.is_crisis
+                self.alarms_by_kind[message.kind] += 1
+
     @property
     def concern_recall(self) -> float:
         """Share of distress messages that got a reply (gentle or full)."""
@@ -96,28 +119,7 @@ def evaluate(matcher: CrisisMatcher, messages: Sequence[Labelled]) -> Scores:
     """Score the matcher on labelled messages."""
     scores = Scores()
     for message in messages:
-        verdict: Verdict | None = matcher.check(message.text)
-        if message.tier == CRISIS:
-            scores.crisis_total += 1
-            if verdict is not None:
-                scores.crisis_answered += 1
-            if verdict is not None and verdict.is_crisis:
-                scores.crisis_caught += 1
-                scores.crisis_kind_fits += message.kind in verdict.kinds
-            else:
-                scores.missed_by_kind[message.kind] += 1
-        elif message.tier == CONCERN:
-            scores.concern_total += 1
-            if verdict is not None:
-                scores.concern_answered += 1
-            else:
-                scores.missed_by_kind[message.kind] += 1
-        else:
-            scores.none_total += 1
-            if verdict is not None:
-                scores.none_alarms += 1
-                scores.none_crisis_alarms += verdict.is_crisis
-                scores.alarms_by_kind[message.kind] += 1
+        scores.add(message, matcher.check(message.text))
     return scores
 
 

@@ -98,28 +98,7 @@ def score(held: Sequence[Held], learned: Learned | None) -> Scores:
     """The figures with these thresholds (the learned signal off when None)."""
     scores = Scores()
     for item in held:
-        verdict = verdict_of({hit.kind for hit in _hits(item, learned)})
-        message = item.message
-        if message.tier == CRISIS:
-            scores.crisis_total += 1
-            scores.crisis_answered += verdict is not None
-            if verdict is not None and verdict.is_crisis:
-                scores.crisis_caught += 1
-                scores.crisis_kind_fits += message.kind in verdict.kinds
-            else:
-                scores.missed_by_kind[message.kind] += 1
-        elif message.tier == CONCERN:
-            scores.concern_total += 1
-            if verdict is not None:
-                scores.concern_answered += 1
-            else:
-                scores.missed_by_kind[message.kind] += 1
-        elif message.tier == NONE:
-            scores.none_total += 1
-            if verdict is not None:
-                scores.none_alarms += 1
-                scores.none_crisis_alarms += verdict.is_crisis
-                scores.alarms_by_kind[message.kind] += 1
+        scores.add(item.message, verdict_of({hit.kind for hit in _hits(item, learned)}))
     return scores
 
 
