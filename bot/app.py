@@ -34,12 +34,16 @@ from bot.services.invitations import InvitationService
 from bot.services.meetings import MeetingService
 from bot.services.meetings.jobs import arm_meeting_reminders, schedule_meeting_jobs
 from bot.services.members import MemberService
+from bot.services.outreach import Outreach
 from bot.services.reach import ReachService
 from bot.services.registry import Services
 from bot.services.reports import ReportService
 from bot.services.retention import RetentionService
 from bot.services.roles import RoleService
 from bot.services.safety import SafetyNet
+from bot.services.surveys import SurveyService
+from bot.services.surveys.files import check_survey_folder
+from bot.services.surveys.jobs import run_survey_sweep, schedule_survey_jobs
 from bot.texts import load_texts
 from config.errors import ConfigError
 from config.settings import Settings
@@ -51,6 +55,7 @@ from handlers.reach_messages import ReachTexts
 from handlers.retention import RetentionTexts
 from handlers.shared.common import ForumContext, PressesInOrder
 from handlers.shared.redraw import REDRAWS, build_redraw_lane
+from handlers.surveys.messages import SurveyMessageTexts
 from storage.attendance import AttendanceRepository
 from storage.audience import AudienceRepository
 from storage.audit import AuditRepository
@@ -66,6 +71,7 @@ from storage.results_warnings import ResultsWarningRepository
 from storage.retention import RetentionRepository
 from storage.roles import RoleRepository
 from storage.stats import StatsRepository
+from storage.surveys import SurveyRepository
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +86,8 @@ def load_data_files(settings: Settings, show_keys: bool = False):
     matcher = load_crisis_matcher(settings.crisis_phrases_file, settings.crisis_rules_file)
     texts = load_texts(settings.texts_dir, show_keys=show_keys)
     retention = load_retention(settings.retention_file)
+    # Survey files are read again when used (/newsurvey); here only checked, all or nothing.
+    check_survey_folder(settings.surveys_dir)
     return forum, directory, matcher, texts, retention
 
 
@@ -122,34 +130,33 @@ async def _wire(
     # Told when a broadcast ends: a results pack or an urgent notice that reached nobody.
     delivery.add_listener(reach)
     audiences = AudienceResolver(AudienceRepository(db), forum, clock)
-    broadcasts = BroadcastService(delivery, audiences, roles, audit, quiet_hours(settings), clock)
-    meetings = MeetingService(
-        db,
-        MeetingRepository(db),
-        members,
-        delivery,
-        audiences,
-        roles,
-        audit,
-        quiet_hours(settings),
-        clock,
-        MeetingMessages(texts, settings.zone),
-        settings.meeting_reminder_hours,
+    outreach = Outreach(delivery, audiences, roles, audit, quiet_hours(settings), clock)
+    broadcasts = BroadcastService.sharing(outreach)
+    meetings = MeetingService.sharing(
+        outreach,
+        db=db,
+        meetings=MeetingRepository(db),
+        members=members,
+        messages=MeetingMessages(texts, settings.zone),
+        reminder_hours=settings.meeting_reminder_hours,
     )
-    consultations = ConsultationService(
-        db,
-        ConsultationRepository(db),
-        roles_repo,
-        members,
-        delivery,
-        audiences,
-        roles,
-        audit,
-        quiet_hours(settings),
-        clock,
-        ConsultationMessages(texts, settings.zone, forum),
-        settings.consultation_nudge_hours,
+    consultations = ConsultationService.sharing(
+        outreach,
+        db=db,
+        consultations=ConsultationRepository(db),
+        messages=ConsultationMessages(texts, settings.zone, forum),
+        roles_repository=roles_repo,
+        members=members,
+        nudge_hours=settings.consultation_nudge_hours,
         small_group=settings.small_group_threshold,
+    )
+    # Surveys share consultations' engine, readers, nudge timing and small-group threshold.
+    surveys = SurveyService.sharing(
+        consultations,
+        surveys=SurveyRepository(db),
+        messages=SurveyMessageTexts(texts, settings.zone, forum),
+        surveys_dir=settings.surveys_dir,
+        answers_kept=retention.survey_answers,
     )
     catch_up = CatchUpService(
         db,
@@ -200,6 +207,7 @@ async def _wire(
         broadcasts=broadcasts,
         meetings=meetings,
         consultations=consultations,
+        surveys=surveys,
         catch_up=catch_up,
         attendance=AttendanceService(
             db,
@@ -259,6 +267,7 @@ async def build_application(
         )
         schedule_meeting_jobs(app)
         schedule_consultation_jobs(app)
+        schedule_survey_jobs(app)
         schedule_contact_jobs(app)
         schedule_reach_jobs(app)
         schedule_backup_jobs(app)
@@ -278,10 +287,20 @@ async def _post_init(app: Application) -> None:
     app.bot_data[REDRAWS].start()
     await arm_meeting_reminders(app)
     await run_consultation_sweep(app)
+    await run_survey_sweep(app)
     texts = services.texts
     member_commands = [
         BotCommand(name, texts.plain(f"commands.{name}"))
-        for name in ("menu", "meetings", "support", "settings", "mydata", "leave", "help")
+        for name in (
+            "menu",
+            "meetings",
+            "surveys",
+            "support",
+            "settings",
+            "mydata",
+            "leave",
+            "help",
+        )
     ]
     coordinator_commands = member_commands + [
         BotCommand(name, texts.plain(f"commands.{name}"))
@@ -295,6 +314,7 @@ async def _post_init(app: Application) -> None:
             "newmeeting",
             "newpoll",
             "polls",
+            "newsurvey",
             "results",
             "attendance",
             "retention",

@@ -87,6 +87,7 @@ class RetentionPolicy:
     contact_notes: Duration
     finished_broadcasts: Duration
     audit_entries: Duration
+    survey_answers: Duration  # a closed survey's finished responses and answers
     source: str = "config/retention.yaml"
 
 
@@ -96,6 +97,7 @@ DEFAULT_POLICY = RetentionPolicy(
     contact_notes=Duration(90, DAY),
     finished_broadcasts=Duration(90, DAY),
     audit_entries=Duration(2, YEAR),
+    survey_answers=Duration(12, MONTH),
 )
 
 
@@ -140,6 +142,13 @@ _RULES = (
         Duration(10, YEAR),
     ),
     _Rule("audit_log", "delete_after", "audit_entries", Duration(3, MONTH), Duration(20, YEAR)),
+    _Rule(
+        "surveys",
+        "delete_answers_after_closing",
+        "survey_answers",
+        Duration(1, MONTH),
+        Duration(10, YEAR),
+    ),
 )
 _SECTIONS: dict[str, list[str]] = {}
 for _rule in _RULES:
@@ -154,7 +163,8 @@ def load_retention(path: Path) -> RetentionPolicy:
     if not isinstance(raw, dict):
         raise ConfigError(
             source,
-            "the file needs the sections members, contact_notes, broadcasts and audit_log. "
+            "the file needs the sections members, contact_notes, broadcasts, audit_log and "
+            "surveys. "
             "Put back the file that came with the bot and change only the times.",
         )
     _refuse_unknown(source, raw, None, list(_SECTIONS))

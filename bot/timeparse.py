@@ -53,6 +53,9 @@ _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?")
 _DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)(?:\s+(\d{4}))?")
 _MONTH_DAY = re.compile(r"([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?(?:\s+(\d{4}))?")
 _FILLER = re.compile(r"\b(on|at|the|of)\b")
+_NOON = re.compile(r"\b(noon|midday)\b")
+# "next tuesday" and "this tuesday": people mean the coming one; the preview shows the date.
+_NEAR_WEEKDAY = re.compile(r"(next|this|coming|this coming)\s+([a-z]+)")
 
 
 class TimeNotUnderstood(ValueError):
@@ -122,6 +125,9 @@ def _clean(text: str) -> str:
 
 def _take_time(text: str) -> tuple[time, str]:
     """Find the time of day; return it and the text without it."""
+    match = _NOON.search(text)
+    if match:
+        return time(12, 0), (text[: match.start()] + " " + text[match.end() :]).strip()
     match = _TWELVE_HOUR.search(text)
     if match:
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
@@ -148,6 +154,12 @@ def _read_date(text: str, today: date) -> tuple[date, str]:
         return today, _TODAY
     if text == "tomorrow":
         return today + timedelta(days=1), _TODAY
+    near = _NEAR_WEEKDAY.fullmatch(text)
+    if near and near[2] in _WEEKDAYS:
+        ahead = (_WEEKDAYS[near[2]] - today.weekday()) % 7
+        if near[1] == "next" and ahead == 0:
+            ahead = 7  # "next thursday" said on a Thursday is a week today
+        return today + timedelta(days=ahead), _WEEKDAY
     if text in _WEEKDAYS:
         return today + timedelta(days=(_WEEKDAYS[text] - today.weekday()) % 7), _WEEKDAY
     match = _ISO.fullmatch(text)

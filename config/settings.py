@@ -132,6 +132,8 @@ class Settings(BaseSettings):
 
     # How long data is kept: an editable file.
     retention_file: Path = CONFIG_DIR / "retention.yaml"
+    # Survey files (one YAML file per survey), read at start and by /newsurvey.
+    surveys_dir: Path = CONFIG_DIR / "surveys"
 
     # Webhooks: with WEBHOOK_URL set, Telegram posts updates to it instead of long polling.
     webhook_url: str | None = None

@@ -28,6 +28,9 @@ from handlers.consultations import followup, newpoll, results
 from handlers.meetings import attendance, newmeeting
 from handlers.meetings import listing as meeting_list
 from handlers.shared.common import ForumApp
+from handlers.surveys import answering as survey_answering
+from handlers.surveys import listing as survey_list
+from handlers.surveys import newsurvey
 
 # Order matters. The crisis watcher registers in its own earlier group, so it sees all text
 # first. Within the default group the first matching handler wins, so the catch-all
@@ -37,6 +40,8 @@ MODULES = (
     # Answer buttons come in rushes (a question to everyone at once): checked first, they skip
     # some forty other button patterns on every press. Its patterns overlap no other module's.
     consultation_answers,
+    # A survey's answer buttons come in rushes too; its patterns (svs, svp, ...) overlap none.
+    survey_answering,
     start,
     menu,
     setup,
@@ -60,6 +65,8 @@ MODULES = (
     consultation_admin,
     followup,
     results,
+    newsurvey,
+    survey_list,
     # Its activity watcher registers in a group before every other (even the crisis net).
     retention,
     fallback,

@@ -15,18 +15,9 @@ from bot.services.reports import BOT, LEFT, NAMED, AuditLine, AuditView, Person
 from bot.texts import Markup, Texts
 from handlers.shared import awaiting
 from handlers.shared.callbacks import decode, pattern
-from handlers.shared.common import (
-    ForumApp,
-    ForumContext,
-    answer,
-    button,
-    keyboard,
-    labelled,
-    role_words,
-    send,
-    show,
-)
+from handlers.shared.common import ForumApp, ForumContext, answer, role_words, send, show
 from handlers.shared.formatting import audience_words
+from handlers.shared.keyboards import button, keyboard, labelled
 
 ACTION = "aud"  # aud:all | aud:k:<kind> | aud:p:<telegram id>
 KIND_BUTTONS = ("roles", "messages", "meetings", "questions", "members", "requests", "refused")

@@ -34,23 +34,11 @@ from bot.services.contact import (
     NoticeCopy,
     Rendered,
 )
-from bot.services.registry import Services
 from bot.texts import Texts
 from handlers.shared import awaiting
 from handlers.shared.callbacks import decode, pattern
-from handlers.shared.common import (
-    ForumApp,
-    ForumContext,
-    answer,
-    button,
-    keyboard,
-    labelled,
-    patiently,
-    say,
-    send,
-    show_key,
-)
-from handlers.shared.keyboards import back_to_menu, with_help
+from handlers.shared.common import ForumApp, ForumContext, answer, patiently, say, send, show_key
+from handlers.shared.keyboards import back_to_menu, button, keyboard, labelled, with_help
 
 STEP = "contact_message"
 ASK_KEY = "contact_ask"  # user_data: the random key of the ask in progress
@@ -79,8 +67,8 @@ def mark_done(context: ForumContext, request: ContactRequest) -> InlineKeyboardM
 
 
 class UrgentNotices:
-    """How urgent requests look to coordinators: the notice, the reminder, and a taken copy.
-    The contact service is given one by the composition root."""
+    """How requests look to coordinators: an ordinary request, an urgent notice, its reminder,
+    and a taken copy. The contact service is given one by the composition root."""
 
     def __init__(self, texts: Texts, forum: Forum) -> None:
         self._texts = texts
@@ -99,6 +87,14 @@ class UrgentNotices:
         """The one button on a notice: "I'll take this"."""
         label = self._texts.plain("buttons.take_request")
         return keyboard([[labelled(label, TAKE, request.id)]])
+
+    def request_notice(self, request: ContactRequest) -> Rendered:
+        """An ordinary request, with the one button that marks it done."""
+        parts = [self._texts.get("contact.to_coordinator", **self._values(request))]
+        if request.message:
+            parts.append(self._texts.get("contact.their_message", message=request.message))
+        label = self._texts.plain("buttons.mark_handled")
+        return "\n\n".join(parts), keyboard([[labelled(label, "handled", request.id)]])
 
     def urgent_notice(self, request: ContactRequest) -> Rendered:
         """The notice every coordinator gets at once."""
@@ -196,8 +192,8 @@ async def submit(
     urgent: bool,
     ask_key: str | None = None,
 ) -> None:
-    """Store the request and tell the person what happens next. An ordinary request is sent
-    to each coordinator here; an urgent one was queued by the service with the request."""
+    """Store the request and tell the person what happens next (the service queued the
+    coordinators' notices with the request)."""
     services = context.services
     user = update.effective_user
     outcome = await services.contact.ask(
@@ -205,47 +201,15 @@ async def submit(
     )
     if not outcome.passed_on:
         # No coordinator can get it (none, or none reachable): never say it was passed on.
-        await say(update, context, "contact.not_passed_on", back_to_menu(context))
+        key = "contact.not_passed_on" if urgent else "contact.not_passed_on_ordinary"
+        await say(update, context, key, back_to_menu(context))
         return
     if outcome.repeated:
         key = "contact.already_sent_urgent" if urgent else "contact.already_sent"
         await say(update, context, key, back_to_menu(context))
         return
-    if urgent:
-        await say(update, context, "contact.sent_urgent", back_to_menu(context))
-        return
-    await notify_coordinators(context, services, outcome.request, outcome.notify)
-    await say(update, context, "contact.sent", back_to_menu(context))
-
-
-async def notify_coordinators(
-    context: ForumContext, services: Services, request: ContactRequest, coordinators: list[int]
-) -> None:
-    """Send an ordinary request to each coordinator with a 'mark handled' button."""
-    texts = services.texts
-    region = region_words(texts, services.forum, request)
-    parts = [
-        texts.get(
-            "contact.to_coordinator",
-            name=asker(texts, request),
-            user_id=request.telegram_id,
-            region=region,
-            request_id=request.id,
-        )
-    ]
-    if request.message:
-        parts.append(texts.get("contact.their_message", message=request.message))
-    markup = mark_done(context, request)
-    for coordinator_id in coordinators:
-        try:
-            await send(context, coordinator_id, "\n\n".join(parts), markup)
-        except TelegramError as exc:
-            # One unreachable coordinator must not stop the others; log no member's words.
-            logger.warning(
-                "contact request %s not delivered to a coordinator: %s",
-                request.id,
-                type(exc).__name__,
-            )
+    key = "contact.sent_urgent" if urgent else "contact.sent"
+    await say(update, context, key, back_to_menu(context))
 
 
 async def on_take(update: Update, context: ForumContext) -> None:

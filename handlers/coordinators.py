@@ -16,16 +16,8 @@ from bot.texts import Markup
 from handlers.invitation_links import invitation_lines
 from handlers.shared import awaiting
 from handlers.shared.callbacks import decode, pattern
-from handlers.shared.common import (
-    ForumApp,
-    ForumContext,
-    answer,
-    keyboard,
-    labelled,
-    role_words,
-    say,
-    send,
-)
+from handlers.shared.common import ForumApp, ForumContext, answer, role_words, say, send
+from handlers.shared.keyboards import keyboard, labelled
 
 _CAPTION_ROOM = 1000  # Telegram allows 1024 characters in a caption
 

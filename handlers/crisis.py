@@ -13,8 +13,8 @@ from handlers.crisis_messages import concern_text, crisis_text
 from handlers.menu import show_menu
 from handlers.shared import awaiting, groups
 from handlers.shared.callbacks import decode, pattern
-from handlers.shared.common import ForumApp, ForumContext, answer, button, keyboard, send
-from handlers.shared.keyboards import help_now
+from handlers.shared.common import ForumApp, ForumContext, answer, send
+from handlers.shared.keyboards import button, help_now, keyboard
 
 # Runs before every other handler group, so no conversation or queue can hold it back.
 CRISIS_GROUP = groups.CRISIS

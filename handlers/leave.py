@@ -8,8 +8,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from handlers.shared import awaiting
 from handlers.shared.callbacks import decode, pattern
-from handlers.shared.common import ForumApp, ForumContext, answer, button, say, show_key
-from handlers.shared.keyboards import back_to_menu, with_help
+from handlers.shared.common import ForumApp, ForumContext, answer, say, show_key
+from handlers.shared.keyboards import back_to_menu, button, with_help
 
 STEP_CONFIRM = "leave_confirm"
 

@@ -41,6 +41,8 @@ async def mydata(update: Update, context: ForumContext) -> None:
         "coordinator_records": own["coordinator_records"],
         "meeting_answers": await services.meetings.member_data(user_id),
         "consultation_answers": await services.consultations.member_data(user_id),
+        # Surveys asked, and answers linked to the member (anonymous ones are linked to nobody).
+        "surveys": await services.surveys.member_data(user_id),
     }
     member = data["member"]
     nothing = (
@@ -50,6 +52,7 @@ async def mydata(update: Update, context: ForumContext) -> None:
         and not data["coordinator_records"]
         and not data["meeting_answers"]
         and not data["consultation_answers"]
+        and not data["surveys"]
     )
     if nothing:
         await say(update, context, "mydata.nothing", back_to_menu(context))
@@ -95,6 +98,7 @@ async def mydata(update: Update, context: ForumContext) -> None:
             records=_count(texts, data["coordinator_records"]),
             meeting_answers=_count(texts, data["meeting_answers"]),
             poll_answers=_count(texts, data["consultation_answers"]),
+            surveys=_count(texts, data["surveys"]),
         )
     )
     await send(context, chat_id, "\n".join(lines))

@@ -103,6 +103,7 @@ def render(texts: Texts, outlook: Outlook) -> str:
         rule("retention.rule_notes", policy.contact_notes),
         rule("retention.rule_broadcasts", policy.finished_broadcasts),
         rule("retention.rule_audit", policy.audit_entries),
+        rule("retention.rule_surveys", policy.survey_answers),
         "",
         texts.get("retention.ahead_heading", days=outlook.days),
     ]
@@ -112,6 +113,7 @@ def render(texts: Texts, outlook: Outlook) -> str:
         ("retention.ahead_notes", outlook.contact_notes),
         ("retention.ahead_broadcasts", outlook.broadcasts),
         ("retention.ahead_audit", outlook.audit_entries),
+        ("retention.ahead_surveys", outlook.surveys),
     )
     lines += [texts.get(key, count=number(count)) for key, count in counts]
     if not any(count for _, count in counts):

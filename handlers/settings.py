@@ -9,8 +9,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.localtime import local_date
 from handlers.shared import awaiting
 from handlers.shared.callbacks import decode, pattern
-from handlers.shared.common import ForumApp, ForumContext, answer, button, show_key
-from handlers.shared.keyboards import main_menu, with_help
+from handlers.shared.common import ForumApp, ForumContext, answer, show_key
+from handlers.shared.keyboards import button, main_menu, with_help
 
 
 async def show_settings(update: Update, context: ForumContext) -> None:

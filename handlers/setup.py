@@ -124,12 +124,9 @@ async def prompt_preferences(update: Update, context: ForumContext) -> None:
         await ask_preferences(update, context, member)
 
 
-async def recover_joining(update: Update, context: ForumContext) -> str | None:
+async def recover_joining(context: ForumContext, user_id: int) -> str | None:
     """After a restart: the joining step of a member who agreed but has not finished setup."""
-    user = update.effective_user
-    if user is None:
-        return None
-    member = await context.services.members.get(user.id)
+    member = await context.services.members.get(user_id)
     if member is None or member.setup_done:
         return None
     return joining_step(member)

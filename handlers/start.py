@@ -15,8 +15,8 @@ from handlers.menu import show_menu
 from handlers.setup import ask_region, resume_joining
 from handlers.shared import awaiting
 from handlers.shared.callbacks import decode, pattern
-from handlers.shared.common import ForumApp, ForumContext, answer, button, say, show_key
-from handlers.shared.keyboards import main_menu, with_help
+from handlers.shared.common import ForumApp, ForumContext, answer, say, show_key
+from handlers.shared.keyboards import button, main_menu, with_help
 
 STEP_CONSENT = "start_consent"
 AGREED_ON = "consent_message"  # user_data: the message whose "Yes, I agree" recorded consent

@@ -10,8 +10,8 @@ from bot.services.errors import InvalidChoice
 from bot.texts import Texts
 from handlers.shared import awaiting
 from handlers.shared.callbacks import decode, pattern
-from handlers.shared.common import ForumApp, ForumContext, answer, button, labelled, show, show_key
-from handlers.shared.keyboards import with_help
+from handlers.shared.common import ForumApp, ForumContext, answer, show, show_key
+from handlers.shared.keyboards import button, labelled, with_help
 
 
 async def show_needs(update: Update, context: ForumContext) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -11,7 +12,9 @@ from typing import Any
 
 from aiohttp import web
 
+from config.errors import ConfigError
 from sandbox.runtime import MAX_FILE_BYTES, Sandbox
+from sandbox.surveys import survey_list, survey_preview
 from sandbox.words import clock_words, moved_on
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -226,6 +229,41 @@ async def show_keys(request: web.Request) -> web.Response:
     body = await _body(request)
     sandbox.set_show_keys(bool(body.get("on")))
     return web.json_response(_state(sandbox))
+
+
+@ROUTES.get("/api/surveys")
+async def surveys(request: web.Request) -> web.Response:
+    """The survey files in SURVEYS_DIR, each with its title or what is wrong with it."""
+    folder = _sandbox(request).services.settings.surveys_dir
+    try:
+        found = await asyncio.to_thread(survey_list, folder)
+    except ConfigError as exc:
+        raise _bad(str(exc)) from None
+    return web.json_response({"ok": True, "folder": str(folder), "surveys": found})
+
+
+@ROUTES.get("/api/surveys/{key}")
+async def survey(request: web.Request) -> web.Response:
+    """One survey file as a member would see it: consent and every question, or its error."""
+    services = _sandbox(request).services
+    key = request.match_info["key"]
+    try:
+        shown = await asyncio.to_thread(
+            survey_preview,
+            services.settings.surveys_dir,
+            key,
+            services.texts,
+            services.settings.zone,
+            services.surveys.answers_kept,
+        )
+    except ConfigError as exc:  # the folder itself is missing
+        raise _bad(str(exc)) from None
+    except KeyError:
+        raise web.HTTPNotFound(
+            text=json.dumps({"ok": False, "error": "no such survey file"}),
+            content_type="application/json",
+        ) from None
+    return web.json_response({"ok": True, **shown})
 
 
 @ROUTES.post("/api/reset")

@@ -148,6 +148,10 @@ class AuditRepository:
             "SELECT id, question FROM consultations WHERE id IN ({})", consultation_ids
         )
 
+    async def survey_titles(self, survey_ids: Collection[int]) -> dict[int, str]:
+        """Surveys' titles by id."""
+        return await self._by_id("SELECT id, title FROM surveys WHERE id IN ({})", survey_ids)
+
     async def _by_id(self, sql: str, ids: Collection[int]) -> dict[int, Any]:
         """A lookup of ids: ``sql`` selects (id, value) with ``{}`` where the id list goes;
         the last row for an id wins. No ids, no query."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
 from storage.db import Database, Row, Session
+from storage.repository import Repository
 from storage.rows import record, stamp_once
 from storage.timefmt import to_db
 
@@ -59,15 +59,8 @@ def _request(row: Row) -> ContactRequest:
     return record(ContactRequest, row, first_name=row["first_name"] or None)
 
 
-class ContactRequestRepository:
-    """Reads and writes contact requests."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    def transaction(self) -> AbstractAsyncContextManager[Session]:
-        """A transaction on the one connection, for a request written with its messages."""
-        return self._db.transaction()
+class ContactRequestRepository(Repository):
+    """Reads and writes contact requests (a request is written with its messages)."""
 
     def _on(self, tx: Session | None) -> Session | Database:
         """The caller's transaction, or the database for a statement of its own."""

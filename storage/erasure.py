@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from storage.db import Database
 from storage.erasure_list import ErasureList
+from storage.surveys.answers import delete_traces
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +99,15 @@ async def erase_person(
         ):
             await tx.execute(f"DELETE FROM {table} WHERE member_id = ?", (telegram_id,))
         await tx.execute("DELETE FROM consultation_readers WHERE telegram_id = ?", (telegram_id,))
-        for table in ("consultations", "consultation_followups"):
+        for table in ("consultations", "consultation_followups", "surveys"):
             await tx.execute(
                 f"UPDATE {table} SET created_by = NULL WHERE created_by = ?", (telegram_id,)
             )
+        # Survey answers named to the member, their invitations and answers in progress go;
+        # an anonymous survey's responses are linked to nobody, so they stay (its consent
+        # screen says so).
+        await delete_traces(tx, "member_id", telegram_id)
+        await tx.execute("DELETE FROM survey_readers WHERE telegram_id = ?", (telegram_id,))
         await tx.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (telegram_id,))
         await tx.execute(
             "UPDATE audit_log SET target_id = NULL WHERE target_id = ?", (telegram_id,)
@@ -134,6 +140,11 @@ PERSON_COLUMNS = (
     ("consultation_readers", "telegram_id"),
     ("consultations", "created_by"),
     ("consultation_followups", "created_by"),
+    ("survey_responses", "member_id"),
+    ("survey_progress", "member_id"),
+    ("survey_invites", "member_id"),
+    ("survey_readers", "telegram_id"),
+    ("surveys", "created_by"),
     ("audit_log", "actor_id"),
     ("audit_log", "target_id"),
 )

@@ -3,11 +3,11 @@ link's token is stored."""
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, Row, Session
+from storage.db import Row, Session
+from storage.repository import Repository
 from storage.rows import record, stamp_once
 from storage.timefmt import to_db
 
@@ -33,15 +33,9 @@ def _invitation(row: Row) -> Invitation:
     return record(Invitation, row)
 
 
-class InvitationRepository:
-    """Reads and writes invitation links."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    def transaction(self) -> AbstractAsyncContextManager[Session]:
-        """A transaction on the one connection: a link taken with everything it sends."""
-        return self._db.transaction()
+class InvitationRepository(Repository):
+    """Reads and writes invitation links (a link is taken with everything it sends, in one
+    transaction)."""
 
     async def add(
         self,

@@ -4,11 +4,11 @@ not members)."""
 
 from __future__ import annotations
 
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, Session
+from storage.db import Session
+from storage.repository import Repository
 from storage.timefmt import from_db, to_db
 
 
@@ -27,15 +27,9 @@ class ReachEvidence:
     name: str | None
 
 
-class ReachRepository:
-    """Reads the signs that a person has opened the bot, and records that they have."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    def transaction(self) -> AbstractAsyncContextManager[Session]:
-        """A transaction on the one connection: an opening with what it sends."""
-        return self._db.transaction()
+class ReachRepository(Repository):
+    """Reads the signs that a person has opened the bot, and records that they have (an
+    opening is written in one transaction with what it sends)."""
 
     async def evidence(self, telegram_id: int) -> ReachEvidence:
         """What is stored about this person's chat with the bot."""

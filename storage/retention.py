@@ -1,5 +1,6 @@
 """Keeping data only as long as needed: members' activity and asks to stay, and deleting done
-contact notes, finished broadcasts' details (their counts kept) and old audit entries.
+contact notes, finished broadcasts' details (their counts kept), old audit entries and the
+answers of surveys closed long enough ago.
 
 What is counted for /retention and what is deleted use the same conditions, so the preview
 says what a run would do. Members are removed through storage/erasure.py (by the member
@@ -9,12 +10,13 @@ service), never here.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from storage.db import Database, Session
+from storage.db import Session
+from storage.repository import Repository
 from storage.timefmt import from_db, to_db
 
 # Members who hold no role: people with a role are never asked or removed while they hold it.
@@ -38,6 +40,16 @@ WITH RECURSIVE needed(id) AS (
 _OLD_BROADCASTS = (
     "finished_at IS NOT NULL AND finished_at <= :finished AND details_deleted_at IS NULL "
     "AND id NOT IN (SELECT id FROM needed)"
+)
+# Closed surveys whose answers go (the survey keeps its title, counts asked and the date).
+_OLD_SURVEYS = (
+    "state = 'closed' AND closed_at IS NOT NULL AND closed_at <= :closed "
+    "AND answers_deleted_at IS NULL"
+)
+# For /retention: those, and surveys not closed yet that are due to close by then.
+_SURVEYS_AHEAD = (
+    f"({_OLD_SURVEYS}) OR (state IN ('scheduled', 'open') AND closes_at <= :closed "
+    "AND answers_deleted_at IS NULL)"
 )
 # Contact notes that go, and every message about them (which names the person).
 _NOTES_MESSAGES = """
@@ -68,6 +80,7 @@ class Cutoffs:
     done: datetime  # contact notes marked done at or before this
     finished: datetime  # broadcasts finished at or before this
     audit: datetime  # audit entries made at or before this
+    survey_closed: datetime  # answers of surveys closed at or before this
 
 
 @dataclass(frozen=True)
@@ -77,11 +90,12 @@ class Removed:
     contact_notes: int
     broadcasts: int
     audit_entries: int
+    surveys: int  # surveys whose answers were deleted
 
     @property
     def anything(self) -> bool:
         """True when something was deleted."""
-        return bool(self.contact_notes or self.broadcasts or self.audit_entries)
+        return bool(self.contact_notes or self.broadcasts or self.audit_entries or self.surveys)
 
 
 @dataclass(frozen=True)
@@ -92,15 +106,8 @@ class Activity:
     stay_asked_at: datetime | None
 
 
-class RetentionRepository:
-    """The SQL of the retention rules."""
-
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
-    def transaction(self) -> AbstractAsyncContextManager[Session]:
-        """A transaction on the one connection (asks are written with their message)."""
-        return self._db.transaction()
+class RetentionRepository(Repository):
+    """The SQL of the retention rules (asks are written with their message)."""
 
     # Activity
 
@@ -177,13 +184,14 @@ class RetentionRepository:
 
     # Counting ahead (/retention)
 
+    async def _count(self, sql: str, params: Sequence[Any] | dict[str, Any]) -> int:
+        """The number a ``SELECT COUNT(*)`` gives."""
+        return int(await self._db.fetch_value(sql, params))
+
     async def count_to_ask(self, inactive: datetime) -> int:
         """Members not asked yet with no activity since ``inactive``."""
-        return int(
-            await self._db.fetch_value(
-                f"SELECT COUNT(*) FROM members WHERE {_TO_ASK}", {"inactive": to_db(inactive)}
-            )
-        )
+        sql = f"SELECT COUNT(*) FROM members WHERE {_TO_ASK}"
+        return await self._count(sql, {"inactive": to_db(inactive)})
 
     async def count_to_remove(self, asked: datetime, inactive: datetime | None) -> int:
         """Members asked at or before ``asked`` (and, when ``inactive`` is given, members not
@@ -192,49 +200,41 @@ class RetentionRepository:
         params = {"asked": to_db(asked), "inactive": to_db(inactive)}
         if inactive is not None:
             sql += f" OR ({_TO_ASK})"
-        return int(await self._db.fetch_value(sql, params))
+        return await self._count(sql, params)
 
     async def count_role_holders_inactive(self, inactive: datetime) -> int:
         """Members holding a role with no activity since ``inactive`` (never asked or removed
         while they hold it)."""
-        return int(
-            await self._db.fetch_value(
-                f"SELECT COUNT(*) FROM members WHERE last_active_at <= :inactive AND {_HAS_ROLE}",
-                {"inactive": to_db(inactive)},
-            )
-        )
+        sql = f"SELECT COUNT(*) FROM members WHERE last_active_at <= :inactive AND {_HAS_ROLE}"
+        return await self._count(sql, {"inactive": to_db(inactive)})
 
     async def count_contact_notes(self, done: datetime) -> int:
         """Contact notes marked done at or before ``done``."""
-        return int(
-            await self._db.fetch_value(
-                f"SELECT COUNT(*) FROM contact_requests WHERE {_DONE_NOTES}", {"done": to_db(done)}
-            )
-        )
+        sql = f"SELECT COUNT(*) FROM contact_requests WHERE {_DONE_NOTES}"
+        return await self._count(sql, {"done": to_db(done)})
 
     async def count_broadcasts(self, finished: datetime) -> int:
         """Finished broadcasts whose text and rows would be deleted."""
-        return int(
-            await self._db.fetch_value(
-                f"{_NEEDED} SELECT COUNT(*) FROM broadcasts WHERE {_OLD_BROADCASTS}",
-                {"finished": to_db(finished)},
-            )
-        )
+        sql = f"{_NEEDED} SELECT COUNT(*) FROM broadcasts WHERE {_OLD_BROADCASTS}"
+        return await self._count(sql, {"finished": to_db(finished)})
 
     async def count_audit_entries(self, before: datetime) -> int:
         """Audit entries made at or before ``before``."""
-        return int(
-            await self._db.fetch_value(
-                "SELECT COUNT(*) FROM audit_log WHERE at <= ?", (to_db(before),)
-            )
-        )
+        return await self._count("SELECT COUNT(*) FROM audit_log WHERE at <= ?", (to_db(before),))
+
+    async def count_surveys(self, closed: datetime) -> int:
+        """Surveys whose answers would be deleted: closed at or before ``closed``, or due to
+        close by then."""
+        sql = f"SELECT COUNT(*) FROM surveys WHERE {_SURVEYS_AHEAD}"
+        return await self._count(sql, {"closed": to_db(closed)})
 
     # Deleting
 
     async def clean_up(self, cutoffs: Cutoffs, now: datetime) -> Removed:
         """In one transaction: delete contact notes done long enough ago (with the text of
         every message about them), the text and rows of broadcasts finished long enough ago
-        (their counts kept first), and old audit entries."""
+        (their counts kept first), old audit entries, and every response and answer of
+        surveys closed long enough ago (each survey marked)."""
         async with self._db.transaction() as tx:
             notes = [
                 row["id"]
@@ -257,9 +257,34 @@ class RetentionRepository:
                     {"finished": to_db(cutoffs.finished)},
                 )
             ]
-            broadcasts = await self._delete_details(tx, [*old, *about_notes], now)
+            # Messages about a note go as part of it; only other broadcasts are counted.
+            await self._delete_details(tx, about_notes, now)
+            broadcasts = await self._delete_details(tx, old, now)
             audit = await tx.execute("DELETE FROM audit_log WHERE at <= ?", (to_db(cutoffs.audit),))
-        return Removed(len(notes), broadcasts, audit)
+            surveys = await self._delete_survey_answers(tx, cutoffs.survey_closed, now)
+        return Removed(len(notes), broadcasts, audit, surveys)
+
+    @staticmethod
+    async def _delete_survey_answers(tx: Session, closed: datetime, now: datetime) -> int:
+        """Delete every finished response and its answers (free text too), and anything
+        left in progress, of each survey closed at or before ``closed``; mark each survey.
+        Invitations and the counts kept at closing stay. Return how many surveys."""
+        rows = await tx.fetch_all(
+            f"SELECT id FROM surveys WHERE {_OLD_SURVEYS}", {"closed": to_db(closed)}
+        )
+        if not rows:
+            return 0
+        ids = ",".join(str(int(row["id"])) for row in rows)
+        await tx.execute(
+            "DELETE FROM survey_answers WHERE response_id IN "
+            f"(SELECT id FROM survey_responses WHERE survey_id IN ({ids}))"
+        )
+        await tx.execute(f"DELETE FROM survey_responses WHERE survey_id IN ({ids})")
+        await tx.execute(f"DELETE FROM survey_progress WHERE survey_id IN ({ids})")
+        await tx.execute(
+            f"UPDATE surveys SET answers_deleted_at = ? WHERE id IN ({ids})", (to_db(now),)
+        )
+        return len(rows)
 
     @staticmethod
     async def _delete_details(tx: Session, broadcast_ids: list[int], now: datetime) -> int:

@@ -40,6 +40,17 @@ class RoleRepository:
         )
         return [row["telegram_id"] for row in rows]
 
+    async def holders_named(self, role: str) -> list[tuple[int, str | None]]:
+        """Everyone who holds the role with the first name the bot knows them by (as a
+        member, else the one kept when they opened the bot), oldest grant first."""
+        rows = await self._db.fetch_all(
+            "SELECT r.telegram_id, COALESCE(m.first_name, r.first_name) AS first_name "
+            "FROM roles r LEFT JOIN members m ON m.telegram_id = r.telegram_id "
+            "WHERE r.role = ? ORDER BY r.granted_at, r.telegram_id",
+            (role,),
+        )
+        return [(row["telegram_id"], row["first_name"]) for row in rows]
+
     async def grant(
         self, telegram_id: int, role: str, granted_by: int | None, now: datetime
     ) -> bool:

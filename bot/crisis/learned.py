@@ -1,14 +1,15 @@
 """The learned signal: a classifier trained at start-up on the examples file
 (config/crisis_examples.yaml), which hears crisis in wordings no phrase or rule lists. It gives
 each tier and kind a probability; the matcher answers when they pass the thresholds set in the
-rules file. Training is deterministic and takes about two seconds; a trained model is shared by
-every matcher built from the same examples in one process."""
+rules file. Training is deterministic and takes several seconds; a trained model is shared by
+every matcher built from the same examples in one process, and its fitted numbers are kept
+between runs (bot/crisis/signal_cache.py)."""
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +31,8 @@ CLOSE_KIND = 0.5
 _MIN_EXAMPLES_WORDS = 2
 _MAX_ITERATIONS = 200
 # Newton's method reaches the same fit as the default solver in a third of the time here
-# (about two seconds of one processor for 6,400 examples), which keeps start-up quick.
+# (about two seconds of one processor for 6,400 examples, three to five for 9,700 on a shared
+# machine), which keeps start-up quick.
 _SOLVER = "newton-cg"
 _TOLERANCE = 1e-4
 
@@ -56,6 +58,29 @@ class Scores:
     also: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One vectorizer's fitted numbers: its vocabulary (term to column), the terms' weights
+    across the examples (idf), and the classifier's weights for its columns."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+    weights: np.ndarray
+
+
+def vectorizers() -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    """The two ways a message is read: runs of letters within words, and words and word pairs
+    (unfitted; training fits them, and a restored signal only needs their analyzers)."""
+    return (
+        TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=_MIN_EXAMPLES
+        ),
+        TfidfVectorizer(
+            analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=_MIN_EXAMPLES_WORDS
+        ),
+    )
+
+
 class LearnedCheck:
     """What a set of examples needs before a signal can be trained on it."""
 
@@ -78,25 +103,9 @@ class LearnedSignal:
         """Train on the examples (every crisis kind, distress and everyday talk)."""
         LearnedCheck.enough(examples)
         labels = [_label(example) for example in examples]
-        self._model = Pipeline(
+        self._model: Pipeline | None = Pipeline(
             [
-                (
-                    "features",
-                    make_union(
-                        TfidfVectorizer(
-                            analyzer="char_wb",
-                            ngram_range=(2, 5),
-                            sublinear_tf=True,
-                            min_df=_MIN_EXAMPLES,
-                        ),
-                        TfidfVectorizer(
-                            analyzer="word",
-                            ngram_range=(1, 2),
-                            sublinear_tf=True,
-                            min_df=_MIN_EXAMPLES_WORDS,
-                        ),
-                    ),
-                ),
+                ("features", make_union(*vectorizers())),
                 (
                     "classifier",
                     LogisticRegression(
@@ -110,38 +119,56 @@ class LearnedSignal:
             ]
         )
         self._model.fit([example.text for example in examples], labels)
-        classes = list(self._model.classes_)
-        self._crisis = [classes.index(kind) for kind in CRISIS_KINDS]
-        self._distress = classes.index(DISTRESS)
         # For one message at a time, the same sums are done directly with the fitted parts
         # (each vectorizer's words, vocabulary and weights, then the classifier's): the
         # pipeline's own checks cost ten times the sums. tests/crisis/test_learned.py
         # checks they agree on every example and on hostile text.
         classifier = self._model.named_steps["classifier"]
         weights = classifier.coef_.T
-        self._intercept = classifier.intercept_.copy()
-        self._parts: list[tuple[object, dict[str, int], np.ndarray, np.ndarray]] = []
+        parts = []
         offset = 0
         for _, vectorizer in self._model.named_steps["features"].transformer_list:
             size = len(vectorizer.vocabulary_)
-            self._parts.append(
-                (
-                    vectorizer.build_analyzer(),
-                    vectorizer.vocabulary_,
-                    vectorizer.idf_,
-                    weights[offset : offset + size],
-                )
+            parts.append(
+                Part(vectorizer.vocabulary_, vectorizer.idf_, weights[offset : offset + size])
             )
             offset += size
+        self._use(list(self._model.classes_), classifier.intercept_.copy(), parts)
+
+    @classmethod
+    def restored(
+        cls, classes: list[str], intercept: np.ndarray, parts: list[Part]
+    ) -> LearnedSignal:
+        """A signal from the fitted numbers of one trained before (bot/crisis/signal_cache.py),
+        without scikit-learn's pipeline: `scores` only."""
+        signal = cls.__new__(cls)
+        signal._model = None
+        signal._use(classes, intercept, parts)
+        return signal
+
+    def _use(self, classes: list[str], intercept: np.ndarray, parts: list[Part]) -> None:
+        """Keep what scoring needs: the classes, the intercept, and each vectorizer's part."""
+        self.classes = classes
+        self.intercept = intercept
+        self.parts = parts
+        self._crisis = [classes.index(kind) for kind in CRISIS_KINDS]
+        self._distress = classes.index(DISTRESS)
+        self._parts = [
+            (vectorizer.build_analyzer(), part.vocabulary, part.idf, part.weights)
+            for vectorizer, part in zip(vectorizers(), parts, strict=True)
+        ]
 
     def scores_by_pipeline(self, text: str) -> Scores:
-        """The same scores through scikit-learn's own pipeline (slower; for the tests)."""
+        """The same scores through scikit-learn's own pipeline (slower; for the tests). A
+        restored signal has none."""
+        if self._model is None:
+            raise ValueError("a restored signal has no pipeline; train one to compare")
         row = self._model.predict_proba([text])[0]
         return _scores(row[self._crisis], float(row[self._distress]))
 
     def scores(self, text: str) -> Scores:
         """The probability of a crisis (any kind), of distress, and the likeliest crisis kinds."""
-        logits = self._intercept.copy()
+        logits = self.intercept.copy()
         for analyzer, vocabulary, idf, weights in self._parts:
             counts = Counter(analyzer(text))  # type: ignore[operator]
             found = [
@@ -182,11 +209,20 @@ _trained: dict[str, LearnedSignal] = {}
 _lock = threading.Lock()
 
 
-def trained_signal(key: str, examples: Sequence[Example]) -> LearnedSignal:
+def trained_signal(key: str, examples: Callable[[], Sequence[Example]]) -> LearnedSignal:
     """The signal trained on these examples, trained once per process for the same key (a
-    digest of the examples file's contents: every test bot and the sandbox share it)."""
+    digest of the examples file's contents: every test bot and the sandbox share it), and kept
+    between runs by bot/crisis/signal_cache.py, so a start with the same examples, code and
+    library versions reads the fitted numbers instead of training again. ``examples`` reads
+    and checks the file; it is only called when training is needed."""
+    from bot.crisis import signal_cache  # it needs this module's records
+
     with _lock:
         signal = _trained.get(key)
         if signal is None:
-            signal = _trained[key] = LearnedSignal(examples)
+            signal = signal_cache.load(key)
+            if signal is None:
+                signal = LearnedSignal(examples())
+                signal_cache.save(key, signal)
+            _trained[key] = signal
         return signal

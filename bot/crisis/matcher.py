@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.crisis.families import Family, FamilyIndex, Span
 from bot.crisis.kinds import CRISIS_KINDS, DISTRESS, Verdict, tier_of, verdict_of
 from bot.crisis.learned import LearnedSignal, Scores
 from bot.crisis.normalise import sentence_texts, sentences, tokens
 from bot.crisis.phrases import PhraseTree, checked_words, exact_check
-from bot.crisis.rules import Family, FamilyIndex, Rule, RuleIndex, Span, rule_match
+from bot.crisis.rules import Rule, RuleIndex, rule_match
 from config.errors import ConfigError
 
 NOT_A_CRISIS = "not_a_crisis"
-# The learned signal only hears messages of at least this many words: a word or two gives it
-# too little to go on ("if" alone must not get a crisis reply). Rules and phrases hear all.
+# The learned signal only hears messages with a sentence of at least this many words: a word or
+# two gives it too little to go on ("if" alone, or "please. last. any", must not get a crisis
+# reply). Rules and phrases hear all.
 LEARNED_MIN_WORDS = 3
 # Outside the families it needs, the learned signal hears only messages at least this long, and
 # only kinds about a person's own life: someone saying goodbye or setting their affairs in order
@@ -159,7 +162,7 @@ class CrisisMatcher:
             learned is None
             or guarded
             or everyday
-            or len(read.words) < LEARNED_MIN_WORDS
+            or _longest_sentence(read.sentence) < LEARNED_MIN_WORDS
             or any(hit.kind in CRISIS_KINDS for hit in found)
         ):
             return found, None
@@ -223,6 +226,11 @@ def learned_hits(
     if not found and scores.crisis + scores.concern >= learned.concern_from:
         return [Hit("learned", "examples", DISTRESS)]
     return []
+
+
+def _longest_sentence(sentence: Sequence[int]) -> int:
+    """How many words the longest sentence has (``sentence`` gives each word's sentence)."""
+    return max(Counter(sentence).values(), default=0)
 
 
 def _inside(spans: Sequence[Span], start: int, end: int) -> bool:

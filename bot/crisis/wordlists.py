@@ -3,6 +3,8 @@ forms, fillers and everyday words that are never typing slips. Data only."""
 
 from __future__ import annotations
 
+from bot.crisis.textspeak import TEXT_SPEAK
+
 APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032\u201b\uff07"
 # Dropped without a space, like apostrophes: asterisks that star out letters ("f**king").
 DROPPED = APOSTROPHES + "*"
@@ -120,55 +122,8 @@ SHORT_FORMS: dict[str, str] = {
     "selfharm": "self harm",
     "selfharming": "self harming",
     "selfharmed": "self harmed",
-    # Text-speak and dialect.
-    "b": "be",
-    "ur": "your",
-    "r": "are",
-    "wud": "would",
-    "wudnt": "would not",
-    "cud": "could",
-    "cudnt": "could not",
-    "shud": "should",
-    "ppl": "people",
-    "anymor": "any more",
-    "nomore": "no more",
-    "wat": "what",
-    "urself": "yourself",
-    "w": "with",
-    "dae": "do",
-    "nae": "no",
-    "mair": "more",
-    "divvent": "do not",
-    "dinnae": "do not",
-    "dinny": "do not",
-    "cannae": "can not",
-    "cannie": "can not",
-    "wouldnae": "would not",
-    "didnae": "did not",
-    "isnae": "is not",
-    "gonnae": "going to",
-    "gunna": "going to",
-    "gona": "going to",
-    "ima": "i am going to",
-    "finna": "going to",
-    "tonite": "tonight",
-    "2nite": "tonight",
-    "2day": "today",
-    "2moro": "tomorrow",
-    "tmrw": "tomorrow",
-    "tmw": "tomorrow",
-    "coz": "because",
-    "cos": "because",
-    "bc": "because",
-    "cus": "because",
-    "kys": "kill yourself",
-    "idw": "i do not want",
-    "idwt": "i do not want to",
-    "ded": "dead",
-    "enuff": "enough",
-    "wnt": "want",
-    "masel": "myself",
-    "rn": "right now",
+    # Text-speak and dialect (textspeak.py).
+    **TEXT_SPEAK,
 }
 
 # Everyday words one slip away from a phrase word in a way that would make ordinary sentences

@@ -89,7 +89,9 @@ def _data_files(settings: Settings) -> Finding:
             f"a file cannot be read ({type(exc).__name__}: {exc.filename}). "
             "Check it exists and this user may read it.",
         )
-    return Finding("ok", "data files", "forum, support directory, crisis words and texts read")
+    return Finding(
+        "ok", "data files", "forum, support directory, crisis words, texts and surveys read"
+    )
 
 
 def _database(settings: Settings) -> tuple[Finding, DatabaseFileState | None]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import sys
+from collections.abc import Callable
 
 from bot.ops.backup import BackupError, backup_now
 from bot.ops.restore import RestoreError, restore
@@ -16,20 +18,28 @@ from storage.db import DatabaseError
 DONE, FAILED, BAD_SETTINGS = 0, 1, 2
 
 
-def _settings() -> Settings | None:
-    """The settings, or None after saying what is wrong with them."""
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        print(f"A setting is wrong. {exc.problem}", file=sys.stderr)
-        return None
+Command = Callable[[argparse.Namespace], int]
 
 
-def backup_command(args: argparse.Namespace) -> int:
+def _with_settings(command: Callable[[Settings, argparse.Namespace], int]) -> Command:
+    """The command, run with the settings; or BAD_SETTINGS after saying what is wrong."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        """Read the settings, then run the command."""
+        try:
+            settings = load_settings()
+        except ConfigError as exc:
+            print(f"A setting is wrong. {exc.problem}", file=sys.stderr)
+            return BAD_SETTINGS
+        return command(settings, args)
+
+    return run
+
+
+@_with_settings
+def backup_command(settings: Settings, args: argparse.Namespace) -> int:
     """Take a backup now and print its path (alone on its line, for scripts)."""
-    settings = _settings()
-    if settings is None:
-        return BAD_SETTINGS
     try:
         taken = backup_now(settings, to=args.to)
     except BackupError as exc:
@@ -47,11 +57,9 @@ def backup_command(args: argparse.Namespace) -> int:
     return DONE
 
 
-def restore_command(args: argparse.Namespace) -> int:
+@_with_settings
+def restore_command(settings: Settings, args: argparse.Namespace) -> int:
     """Restore the backup at args.path, then say what was done."""
-    settings = _settings()
-    if settings is None:
-        return BAD_SETTINGS
     try:
         done = asyncio.run(restore(settings, args.path))
     except (RestoreError, DatabaseError) as exc:

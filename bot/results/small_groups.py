@@ -23,10 +23,23 @@ The threshold is the ``SMALL_GROUP_THRESHOLD`` setting: 10 unless set, never bel
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 SMALL_GROUP_DEFAULT = 10
 SMALL_GROUP_MIN = 5  # below this the fold would not even cover the counts of 1 to 4
+
+
+@dataclass(eq=False)
+class SmallGroupRule:
+    """What a service that publishes figures about people is given: the threshold, by keyword
+    (default ``SMALL_GROUP_DEFAULT``), refused below ``SMALL_GROUP_MIN`` when it is built."""
+
+    _: KW_ONLY
+    small_group: int = SMALL_GROUP_DEFAULT
+
+    def __post_init__(self) -> None:
+        """Refuse a threshold that is not a whole number of at least SMALL_GROUP_MIN."""
+        check_threshold(self.small_group)
 
 
 @dataclass(frozen=True)

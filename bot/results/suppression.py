@@ -61,6 +61,7 @@ __all__ = [
     "protect",
     "protect_table",
     "suppress",
+    "withheld",
 ]
 
 
@@ -173,14 +174,25 @@ def _primary(value: int) -> Figure:
 def _whole_only(raw: RawResults, threshold: int) -> SafeResults:
     """Fewer than the threshold answered: how many were asked, "fewer than <threshold>"
     answered, and no split by answer or by area."""
+    return withheld(raw, _primary(raw.invited), Figure(None, FEWER_THAN_THRESHOLD), threshold)
+
+
+def withheld(
+    raw: RawResults | SafeResults,
+    invited: Figure,
+    answered: Figure,
+    threshold: int = SMALL_GROUP_DEFAULT,
+    response_rate: int | None = None,
+) -> SafeResults:
+    """Only who was asked and who answered, as given: every count withheld, no areas."""
     return SafeResults(
         options=tuple(raw.options),
         multiple=raw.multiple,
-        invited=_primary(raw.invited),
-        answered=Figure(None, FEWER_THAN_THRESHOLD),
-        counts=tuple(Figure(None, HIDDEN) for _ in raw.options),
-        percents=tuple(None for _ in raw.options),
-        response_rate=None,
+        invited=invited,
+        answered=answered,
+        counts=tuple(Figure(None, HIDDEN) for _ in raw.counts),
+        percents=tuple(None for _ in raw.counts),
+        response_rate=response_rate,
         areas=(),
         withheld=True,
         threshold=threshold,
@@ -202,17 +214,7 @@ def protect_table(raw: RawResults) -> SafeResults:
             pass
     validate(raw)
     invited, answered = _primary(raw.invited), _primary(raw.answered)
-    return SafeResults(
-        options=tuple(raw.options),
-        multiple=raw.multiple,
-        invited=invited,
-        answered=answered,
-        counts=tuple(Figure(None, HIDDEN) for _ in raw.options),
-        percents=tuple(None for _ in raw.options),
-        response_rate=_rate(answered, invited),
-        areas=(),
-        withheld=True,
-    )
+    return withheld(raw, invited, answered, response_rate=_rate(answered, invited))
 
 
 def all_figures(safe: SafeResults) -> Iterable[Figure]:

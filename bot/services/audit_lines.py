@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.forum import Forum
-from bot.services.consultations.messages import KINDS_BY_ANSWER
+from bot.services.audit_details import AUDIT_READ, parse_entry
 from storage.audit import AuditEntry, AuditRepository
-from storage.roles import COORDINATOR, DECISION_MAKER
-
-AUDIT_READ = "audit.read"
 
 # Kinds of action to look at one at a time (buttons, and words typed after /audit).
 AUDIT_KINDS: dict[str, tuple[str, ...]] = {
@@ -39,6 +34,9 @@ AUDIT_KINDS: dict[str, tuple[str, ...]] = {
         "consultation.closed",
         "consultation.followup",
         "consultation.refused",
+        "survey.created",
+        "survey.cancelled",
+        "survey.closed",
     ),
     "members": ("members.report", "members.listed", "member.erased", "retention.applied"),
     "requests": ("contact.claimed", "contact.handled"),
@@ -64,6 +62,7 @@ KIND_WORDS = {
     "question": "questions",
     "poll": "questions",
     "consultation": "questions",
+    "survey": "questions",
     "member": "members",
     "request": "requests",
     "contact": "requests",
@@ -77,6 +76,7 @@ BOT_DOES = {
     "delivery_finished",
     "delivery_finished_by_answer",
     "question_closed",
+    "survey_closed",
     "member_left",
     "role_from_settings",
     "invitation_used",
@@ -159,202 +159,16 @@ def person_of(telegram_id: int | None, names: dict[int, str], bot: bool = False)
     return Person(telegram_id, None, UNNAMED)
 
 
-_Parser = Callable[[re.Match[str]], tuple[str, dict[str, object]]]
-
-
-def _when(text: str | None) -> datetime | None:
-    """An ISO time from a detail, or None."""
-    try:
-        return datetime.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def _role(entry: AuditEntry) -> tuple[str, dict[str, object]]:
-    """role.granted / role.revoked: the role, and whether settings gave it."""
-    role, _, why = entry.detail.partition(" ")
-    if role not in (COORDINATOR, DECISION_MAKER):
-        return "other", {}
-    if entry.action == "role.revoked":
-        return "role_revoked", {"role": role}
-    if why == "(settings)" and entry.actor_id is None:
-        return "role_from_settings", {"role": role}
-    return "role_granted", {"role": role}
-
-
-def _one_id(what: str, name: str) -> _Parser:
-    """A detail holding one id (its pattern's first group): the sentence and that id."""
-    return lambda m: (what, {name: int(m[1])})
-
-
-_DETAILS: dict[str, tuple[re.Pattern[str], _Parser]] = {
-    "broadcast.created": (
-        re.compile(r"broadcast (\d+) to (\S+), (\d+) people(, urgent)?(?:, from (\S+))?$"),
-        lambda m: (
-            "message_planned" if m[5] else "message_sent",
-            {
-                "broadcast": int(m[1]),
-                "audience": m[2],
-                "count": int(m[3]),
-                "urgent": bool(m[4]),
-                "time": _when(m[5]),
-            },
-        ),
-    ),
-    "broadcast.cancelled": (
-        re.compile(r"broadcast (\d+), (\d+) not sent$"),
-        lambda m: ("message_stopped", {"broadcast": int(m[1]), "count": int(m[2])}),
-    ),
-    "delivery.finished": (
-        re.compile(
-            r"(\S+) (\d+) \S+: (\d+) delivered, (\d+) blocked, (\d+) failed, (\d+) uncertain, "
-            r"(\d+) cancelled, (\d+) skipped$"
-        ),
-        lambda m: (
-            ("delivery_finished_by_answer", {"broadcast": int(m[2]), "coordinators": False})
-            if m[1] in KINDS_BY_ANSWER  # its numbers would say how many answered
-            else (
-                "delivery_finished",
-                {
-                    "broadcast": int(m[2]),
-                    "coordinators": m[1] == "broadcast",  # a coordinator's message, or a notice
-                    "delivered": int(m[3]),
-                    "total": sum(int(n) for n in m.groups()[2:]),
-                },
-            )
-        ),
-    ),
-    "meeting.created": (
-        re.compile(r"meeting (\d+) for (\S+), (\d+) invited"),
-        lambda m: (
-            "meeting_created",
-            {"meeting": int(m[1]), "audience": m[2], "count": int(m[3])},
-        ),
-    ),
-    "retention.applied": (
-        re.compile(
-            r"asked (\d+), removed (\d+), contact notes (\d+), broadcasts (\d+), "
-            r"audit entries (\d+)$"
-        ),
-        lambda m: (
-            "retention_applied",
-            {
-                "asked": int(m[1]),
-                "removed": int(m[2]),
-                "requests": int(m[3]),
-                "broadcasts": int(m[4]),
-                "entries": int(m[5]),
-            },
-        ),
-    ),
-    "meeting.changed": (re.compile(r"meeting (\d+)$"), _one_id("meeting_changed", "meeting")),
-    "meeting.cancelled": (re.compile(r"meeting (\d+)$"), _one_id("meeting_cancelled", "meeting")),
-    "meeting.series_stopped": (
-        re.compile(r"series (\d+)$"),
-        _one_id("meeting_series_stopped", "series"),
-    ),
-    "meeting.attendance": (
-        re.compile(r"meeting (\d+): (\d+) came$"),
-        lambda m: ("attendance_saved", {"meeting": int(m[1]), "count": int(m[2])}),
-    ),
-    "meeting.answered": (
-        re.compile(r"meeting (\d+): (going|maybe|no)$"),
-        lambda m: ("meeting_answered", {"meeting": int(m[1]), "answer": m[2]}),
-    ),
-    "attendance.report": (
-        re.compile(r"meeting (\d+)$|last (\d+) months$"),
-        lambda m: (
-            ("attendance_meeting", {"meeting": int(m[1])})
-            if m[1]
-            else ("attendance_period", {"months": int(m[2])})
-        ),
-    ),
-    "contact.claimed": (re.compile(r"request (\d+)$"), _one_id("request_taken", "id")),
-    "contact.handled": (re.compile(r"request (\d+)$"), _one_id("request_done", "id")),
-    "consultation.created": (
-        re.compile(r"consultation (\d+) for (\S+), closes (\S+)$"),
-        lambda m: (
-            "question_created",
-            {"question": int(m[1]), "audience": m[2], "time": _when(m[3])},
-        ),
-    ),
-    "consultation.extended": (
-        re.compile(r"consultation (\d+) now closes (\S+)$"),
-        lambda m: ("question_extended", {"question": int(m[1]), "time": _when(m[2])}),
-    ),
-    "consultation.cancelled": (
-        re.compile(r"consultation (\d+), (\d+) told$"),
-        lambda m: ("question_cancelled", {"question": int(m[1]), "count": int(m[2])}),
-    ),
-    "consultation.closed": (
-        re.compile(r"consultation (\d+): (.*)$"),
-        lambda m: (
-            "question_closed" if m[2] == "deadline" else "question_closed_early",
-            {"question": int(m[1])},
-        ),
-    ),
-    "consultation.followup": (
-        re.compile(r"consultation (\d+)$"),
-        _one_id("question_followup", "question"),
-    ),
-    "consultation.refused": (
-        re.compile(r"consultation (\d+): \w+$"),
-        _one_id("question_refused", "question"),
-    ),
-    "broadcast.resent": (
-        re.compile(r"broadcast (\d+) again as \d+, (\d+) not sure$"),
-        lambda m: ("message_resent", {"broadcast": int(m[1]), "count": int(m[2])}),
-    ),
-    "invitation.made": (
-        re.compile(r"^(coordinator|decision_maker), link \d+$"),
-        lambda m: ("invitation_made", {"role": m[1]}),
-    ),
-    "invitation.used": (
-        re.compile(r"^(coordinator|decision_maker), link \d+"),
-        lambda m: ("invitation_used", {"role": m[1]}),
-    ),
-    "members.listed": (
-        re.compile(r"hub (\S+)$"),
-        lambda m: ("members_listed", {"hub": m[1]}),
-    ),
-}
-_SIMPLE = {
-    "members.report": "members_report",
-    "member.erased": "member_left",
-}
-
-
-def _parse(entry: AuditEntry) -> tuple[str, dict[str, object]]:
-    """The sentence an entry needs and the facts its detail holds; anything unknown or
-    changed since is 'other', shown with its action and detail as stored."""
-    if entry.action in ("role.granted", "role.revoked"):
-        what, facts = _role(entry)
-    elif entry.action in _SIMPLE:
-        what, facts = _SIMPLE[entry.action], {}
-    elif entry.action == "refused":
-        what, facts = "refused", {"what": entry.detail}
-    elif entry.action == AUDIT_READ:
-        what, facts = ("audit_read_about" if entry.target_id else "audit_read"), {}
-    elif entry.action in _DETAILS:
-        pattern, parser = _DETAILS[entry.action]
-        match = pattern.search(entry.detail)
-        what, facts = parser(match) if match else ("other", {})
-    else:
-        what, facts = "other", {}
-    if what == "other":
-        facts = {"action": entry.action, "detail": entry.detail}
-    return what, facts
-
-
 async def describe(
     entries: list[AuditEntry], audit: AuditRepository, forum: Forum
 ) -> list[AuditLine]:
     """Each entry as an AuditLine: who, to whom, and the facts its detail holds, with the
     names, titles and questions it points at looked up."""
-    parsed = [(entry, _parse(entry)) for entry in entries]
+    parsed = [(entry, parse_entry(entry)) for entry in entries]
     meeting_ids = {f["meeting"] for _, (_, f) in parsed if "meeting" in f}
     series_ids = {f["series"] for _, (_, f) in parsed if "series" in f}
     question_ids = {f["question"] for _, (_, f) in parsed if "question" in f}
+    survey_ids = {f["survey"] for _, (_, f) in parsed if "survey" in f}
     broadcast_ids = {f["broadcast"] for _, (_, f) in parsed if "broadcast" in f}
     people = {e.actor_id for e in entries if e.actor_id is not None}
     people |= {e.target_id for e in entries if e.target_id is not None}
@@ -362,6 +176,7 @@ async def describe(
     titles = await audit.meeting_titles(meeting_ids)
     series = await audit.series_titles(series_ids)
     questions = await audit.questions(question_ids)
+    surveys = await audit.survey_titles(survey_ids)
     numbers = await audit.message_numbers(broadcast_ids)
     lines = []
     for entry, (what, facts) in parsed:
@@ -371,6 +186,8 @@ async def describe(
             facts["title"] = series.get(facts.pop("series"))
         if "question" in facts:
             facts["title"] = questions.get(facts.pop("question"))
+        if "survey" in facts:
+            facts["title"] = surveys.get(facts.pop("survey"))
         if "broadcast" in facts:  # the number coordinators see, where there is one
             broadcast_id = facts.pop("broadcast")
             facts["id"] = numbers.get(broadcast_id, broadcast_id)

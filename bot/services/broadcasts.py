@@ -6,17 +6,14 @@ import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from bot.clock import Clock
-from bot.delivery import Audience, AudienceResolver, BroadcastStatus, DeliveryService, Media
-from bot.delivery.quiet import QuietHours
+from bot.delivery import Audience, BroadcastStatus, Media
 from bot.delivery.reach import Missed
-from bot.services.audiences import audience_count, audience_recipients
+from bot.services.audiences import audience_recipients
 from bot.services.consultations.messages import KINDS_BY_ANSWER
 from bot.services.errors import InvalidChoice, ServiceError
-from bot.services.roles import RoleService
+from bot.services.outreach import Outreach
 from bot.services.times import TimeLimits, read_future_time
 from bot.textsplit import visible_units
-from storage.audit import AuditRepository
 
 KIND = "broadcast"
 MAX_HTML_LENGTH = 4096  # as Telegram counts a text: what is read, not its HTML
@@ -89,25 +86,15 @@ class Queued:
 
 
 @dataclass(eq=False)
-class BroadcastService:
+class BroadcastService(Outreach):
     """Everything a coordinator does with broadcasts; every step checks the role first."""
 
-    delivery: DeliveryService
-    audiences: AudienceResolver
-    roles: RoleService
-    audit: AuditRepository
-    quiet: QuietHours
-    clock: Clock
+    COUNTING = "broadcast"  # the audience's own choice: forum news
 
     async def begin(self, actor_id: int) -> Draft:
         """A new, empty draft (coordinators only)."""
         await self.roles.require_coordinator(actor_id, "broadcast")
         return Draft()
-
-    async def count(self, actor_id: int, audience: Audience) -> int:
-        """How many people the audience reaches now: chose forum news, not paused, reachable."""
-        await self.roles.require_coordinator(actor_id, "broadcast")
-        return await audience_count(self.audiences, audience)
 
     @staticmethod
     def check_text(text_html: str) -> str:
@@ -118,7 +105,7 @@ class BroadcastService:
 
     def read_time(self, text: str) -> datetime:
         """A typed local time as UTC: in the future and at most 60 days ahead."""
-        return read_future_time(text, self.clock.now(), self.quiet.zone, TIME_LIMITS)
+        return read_future_time(text, self.clock.now(), self.zone, TIME_LIMITS)
 
     def starts_at(self, draft: Draft) -> datetime | None:
         """When sending would really begin: the chosen time, moved past quiet hours unless

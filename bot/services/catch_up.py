@@ -9,19 +9,22 @@ change: a preference turned on, a pause ended), so the change and the catch-up l
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import timedelta
+from types import ModuleType
+from typing import Any
 
 from bot.clock import Clock
 from bot.delivery import DeliveryService
-from bot.delivery.outbox import Outbox, Transactional, outbox
+from bot.delivery.outbox import Outbox, Rendered, Transactional, outbox
 from bot.services.consultations import messages as consultation_kinds
 from bot.services.meetings import messages as meeting_kinds
 from storage.audience import AudienceRepository
 from storage.catch_up import CatchUpRepository
 from storage.consultations import ConsultationRepository
-from storage.db import Database
+from storage.db import Database, Session
 from storage.meetings import MeetingRepository
 from storage.members import MemberRepository
 
@@ -88,24 +91,20 @@ class CatchUpService:
         if not await self.audiences.includes(member_id, consultation_kinds.PREFERENCE, now, tx):
             return []
         closing_after = now + CONSULTATION_MARGIN
-        asked = []
-        for consultation_id in await self.missed.consultations_not_asked(
+        missed = await self.missed.consultations_not_asked(
             member_id, region_id, hub_id, closing_after, tx
-        ):
-            if not await self.missed.invite_to_consultation(
-                consultation_id, member_id, closing_after, tx
-            ):
-                continue  # it closed or no longer fits
-            consultation = await self.consultations.get(consultation_id, tx)
-            assert consultation is not None
-            await box.send_rendered(
-                consultation_kinds.KIND_INVITE,
-                self.consultation_messages.invitation(consultation),
-                [member_id],
-                **consultation_kinds.for_members(consultation),
-            )
-            asked.append(consultation_id)
-        return asked
+        )
+        return await _send_invitations(
+            box,
+            member_id,
+            missed,
+            lambda item_id: self.missed.invite_to_consultation(
+                item_id, member_id, closing_after, tx
+            ),
+            self.consultations.get,
+            consultation_kinds,
+            self.consultation_messages.invitation,
+        )
 
     async def _meeting_invites(
         self, member_id: int, region_id: str | None, hub_id: str | None, box: Outbox
@@ -115,19 +114,39 @@ class CatchUpService:
         tx, now = box.tx, self.clock.now()
         if not await self.audiences.includes(member_id, meeting_kinds.PREFERENCE, now, tx):
             return []
-        invited = []
-        for meeting_id in await self.missed.meetings_not_invited(
-            member_id, region_id, hub_id, now, tx
-        ):
-            if not await self.missed.invite_to_meeting(meeting_id, member_id, now, tx):
-                continue
-            meeting = await self.meeting_rows.get(meeting_id, tx)
-            assert meeting is not None
-            await box.send_rendered(
-                meeting_kinds.KIND_INVITE,
-                self.meeting_messages.invitation(meeting),
-                [member_id],
-                **meeting_kinds.for_members(meeting),
-            )
-            invited.append(meeting_id)
-        return invited
+        missed = await self.missed.meetings_not_invited(member_id, region_id, hub_id, now, tx)
+        return await _send_invitations(
+            box,
+            member_id,
+            missed,
+            lambda item_id: self.missed.invite_to_meeting(item_id, member_id, now, tx),
+            self.meeting_rows.get,
+            meeting_kinds,
+            self.meeting_messages.invitation,
+        )
+
+
+async def _send_invitations(
+    box: Outbox,
+    member_id: int,
+    missed: Sequence[int],
+    invite: Callable[[int], Awaitable[bool]],
+    get: Callable[[int, Session], Awaitable[Any]],
+    kinds: ModuleType,
+    invitation: Callable[[Any], Rendered],
+) -> list[int]:
+    """Invite the member to each missed item that still takes them (``invite`` writes the
+    row, False when it closed or no longer fits), with its invitation in ``box``: ``get``
+    reads the item, ``kinds`` are its feature's delivery kinds (``KIND_INVITE``,
+    ``for_members``). Return the ids of those invited."""
+    invited = []
+    for item_id in missed:
+        if not await invite(item_id):
+            continue  # it closed or no longer fits
+        item = await get(item_id, box.tx)
+        assert item is not None
+        await box.send_rendered(
+            kinds.KIND_INVITE, invitation(item), [member_id], **kinds.for_members(item)
+        )
+        invited.append(item_id)
+    return invited

@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_LENGTH = 1000
 KIND_URGENT, KIND_REMINDER = "contact_urgent", "contact_reminder"
+KIND_REQUEST = "contact_request"  # an ordinary request, to every coordinator
 AUDIENCE = "coordinators"
 # An ask by the same person, of the same kind, while their request is open and younger than
 # this, is the same request (a double tap, a replayed press, pressing again a minute later).
@@ -66,6 +67,7 @@ class ReachCheck(Protocol):
 class ContactMessages(Protocol):
     """How the notices to coordinators look; the handlers layer provides it."""
 
+    def request_notice(self, request: ContactRequest) -> Rendered: ...
     def urgent_notice(self, request: ContactRequest) -> Rendered: ...
     def urgent_reminder(self, request: ContactRequest, hours: int) -> Rendered: ...
 
@@ -73,8 +75,8 @@ class ContactMessages(Protocol):
 @dataclass(frozen=True)
 class ContactOutcome:
     """A request and who should hear about it; ``repeated`` when the ask was already made;
-    ``passed_on`` False for an urgent one when the bot knows no coordinator can get it (none,
-    or none has opened the bot or all blocked it): the person must not be told it was."""
+    ``passed_on`` False when the bot knows no coordinator can get it (none, or none has opened
+    the bot or all blocked it): the person must not be told it was."""
 
     request: ContactRequest
     notify: list[int]
@@ -130,11 +132,10 @@ class ContactService:
         urgent: bool = False,
         ask_key: str | None = None,
     ) -> ContactOutcome:
-        """Record a request (member or not) and return the coordinators to notify.
-
-        An urgent request's notice to every coordinator is queued with it, in one
-        transaction. An ask that repeats one already made returns that request, marked
-        ``repeated``, and writes nothing.
+        """Record a request (member or not) with its notice to every coordinator, queued
+        through the delivery engine in one transaction (urgent: first, even in quiet hours).
+        An ask that repeats one already made returns that request, marked ``repeated``, and
+        writes nothing.
         """
         text = (message or "").strip() or None
         if text is not None and len(text) > MAX_MESSAGE_LENGTH:
@@ -143,7 +144,9 @@ class ContactService:
         name = member.first_name if member else tidy_name(first_name)  # None: no name given
         region = member.region_id if member else None
         coordinators = await self.roles.coordinators()
-        passed_on = not urgent or await self._may_reach(coordinators)
+        # An ordinary request waits for a coordinator who has not opened the bot yet (it is
+        # sent again once they do); an urgent one must not be said to be passed on then.
+        passed_on = await self._may_reach(coordinators) if urgent else bool(coordinators)
         now = self.clock.now()
         async with outbox(self.requests, self.delivery) as box:
             tx = box.tx
@@ -160,16 +163,19 @@ class ContactService:
             request = await self.requests.add(
                 telegram_id, name, region, text, now, urgent=urgent, ask_key=ask_key, tx=tx
             )
-            if urgent and coordinators:
-                text_html, markup = self.messages.urgent_notice(request)
+            if coordinators:
+                # The notice names the person: its id on the request lets erasure and
+                # retention find it.
+                notice = self.messages.urgent_notice if urgent else self.messages.request_notice
+                text_html, markup = notice(request)
                 broadcast_id = await box.send(
-                    KIND_URGENT,
+                    KIND_URGENT if urgent else KIND_REQUEST,
                     text_html,
                     coordinators,
                     reply_markup=markup,
-                    urgent=True,
+                    urgent=urgent,  # an ordinary one waits for the morning in quiet hours
                     audience=AUDIENCE,
-                    must_reach=True,  # even a coordinator who paused member messages
+                    must_reach=True,  # a coordinator's pause is for member messages, not work
                 )
                 assert broadcast_id is not None
                 await self.requests.set_notice(request.id, broadcast_id, tx)

@@ -21,6 +21,7 @@ from bot.services.reports import ReportService
 from bot.services.retention import RetentionService
 from bot.services.roles import RoleService
 from bot.services.safety import SafetyNet
+from bot.services.surveys import SurveyService
 from bot.texts import Texts
 from config.settings import Settings
 from storage.db import Database
@@ -45,6 +46,7 @@ class Services:
     broadcasts: BroadcastService
     meetings: MeetingService
     consultations: ConsultationService
+    surveys: SurveyService
     catch_up: CatchUpService
     attendance: AttendanceService
     reach: ReachService

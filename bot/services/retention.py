@@ -9,9 +9,10 @@
   ``remove_after_no_answer`` they are removed through the one erasure path, as by /leave
   (``MemberService.erase``). Members who hold a role are never asked or removed while they
   hold it.
-- Contact notes marked done, finished broadcasts' texts and delivery rows (their counts kept)
-  and audit entries are deleted by age, in one transaction; then the file is scrubbed, so
-  what was deleted leaves the disk.
+- Contact notes marked done, finished broadcasts' texts and delivery rows (their counts kept),
+  audit entries and the answers of surveys closed ``survey_answers`` ago (each survey marked,
+  so /results says when) are deleted by age, in one transaction; then the file is scrubbed,
+  so what was deleted leaves the disk.
 """
 
 from __future__ import annotations
@@ -92,13 +93,14 @@ class RunResult:
     contact_notes: int
     broadcasts: int
     audit_entries: int
+    surveys: int  # surveys whose answers were deleted
 
     def summary(self) -> str:
         """Counts for the log and the audit record, never who."""
         return (
             f"asked {self.asked}, removed {len(self.removed)}, contact notes "
             f"{self.contact_notes}, broadcasts {self.broadcasts}, audit entries "
-            f"{self.audit_entries}"
+            f"{self.audit_entries}, survey answers of {self.surveys} surveys"
         )
 
 
@@ -114,6 +116,7 @@ class Outlook:
     contact_notes: int
     broadcasts: int
     audit_entries: int
+    surveys: int  # surveys whose answers go
 
 
 class RetentionService:
@@ -151,6 +154,7 @@ class RetentionService:
             done=policy.contact_notes.before(at),
             finished=policy.finished_broadcasts.before(at),
             audit=policy.audit_entries.before(at),
+            survey_closed=policy.survey_answers.before(at),
         )
 
     # A member's answer
@@ -176,7 +180,12 @@ class RetentionService:
         removed = await self._remove(cutoffs.asked)
         deleted = await self._repository.clean_up(cutoffs, now)
         result = RunResult(
-            asked, removed, deleted.contact_notes, deleted.broadcasts, deleted.audit_entries
+            asked,
+            removed,
+            deleted.contact_notes,
+            deleted.broadcasts,
+            deleted.audit_entries,
+            deleted.surveys,
         )
         if asked or removed or deleted.anything:
             # Erasure scrubs after each member; deletions by age are scrubbed here, so what
@@ -244,4 +253,5 @@ class RetentionService:
             contact_notes=await repository.count_contact_notes(ahead.done),
             broadcasts=await repository.count_broadcasts(ahead.finished),
             audit_entries=await repository.count_audit_entries(ahead.audit),
+            surveys=await repository.count_surveys(ahead.survey_closed),
         )

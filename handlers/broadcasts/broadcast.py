@@ -25,19 +25,11 @@ from bot.textsplit import visible_units
 from handlers import fallback
 from handlers.broadcasts.content import absorb, send_as_members_see_it
 from handlers.shared import audience_picker, awaiting, groups
-from handlers.shared.common import (
-    ForumApp,
-    ForumContext,
-    Row,
-    keyboard,
-    labelled,
-    say,
-    send,
-    show_key,
-)
+from handlers.shared.common import ForumApp, ForumContext, say, send, show_key
 from handlers.shared.conversation import Conversation, Refusal, Step
 from handlers.shared.drafts import Press
 from handlers.shared.formatting import audience_words, local_time, number
+from handlers.shared.keyboards import Row, keyboard, labelled
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +102,7 @@ async def ask_message(update: Update, context: ForumContext, draft: Draft) -> No
     """Say who it goes to and how many, and ask for the message."""
     assert draft.audience is not None
     services = context.services
-    count = await services.broadcasts.count(update.effective_user.id, draft.audience)
+    count = await services.broadcasts.audience_size(update.effective_user.id, draft.audience)
     if count == 0:
         await say(update, context, "broadcast.nobody")
         await DRAFTS.ask_step(update, context, draft, AUDIENCE)
@@ -140,7 +132,7 @@ async def show_preview(update: Update, context: ForumContext, draft: Draft) -> N
     except BadRequest:
         await say(update, context, "broadcast.preview_failed")
         return
-    count = await services.broadcasts.count(update.effective_user.id, draft.audience)
+    count = await services.broadcasts.audience_size(update.effective_user.id, draft.audience)
     starts = services.broadcasts.starts_at(draft)
     if starts is None:
         when = services.texts.get("broadcast.when_now")

@@ -23,18 +23,9 @@ from handlers.broadcasts.reports import (
 from handlers.reach_messages import ReachTexts
 from handlers.shared import awaiting
 from handlers.shared.callbacks import decode, pattern
-from handlers.shared.common import (
-    ForumApp,
-    ForumContext,
-    answer,
-    button,
-    keyboard,
-    labelled,
-    say,
-    send,
-    show_key,
-)
+from handlers.shared.common import ForumApp, ForumContext, answer, say, send, show_key
 from handlers.shared.formatting import audience_words, local_time, number
+from handlers.shared.keyboards import button, keyboard, labelled
 
 ACTION = LIST_ACTION  # bcl:<stop|yes|no|again>:<broadcast id>
 

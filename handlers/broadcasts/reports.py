@@ -13,8 +13,9 @@ from bot.delivery.reach import NOT_CONFIRMED, Missed
 from bot.delivery.status import Broadcast
 from bot.services.registry import Services
 from handlers.reach_messages import ReachTexts
-from handlers.shared.common import ForumApp, keyboard, labelled
+from handlers.shared.common import ForumApp
 from handlers.shared.formatting import duration_words, local_time, number
+from handlers.shared.keyboards import keyboard, labelled
 
 logger = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from bot.services.consultations import (
     Consultation,
     ConsultationClosed,
     ConsultationGone,
+    Progress,
 )
 from bot.services.errors import InvalidChoice, NotAllowed, ServiceError
 from handlers.consultations.answers import messages
@@ -24,20 +25,21 @@ from handlers.consultations.results import RESULTS
 from handlers.shared import awaiting
 from handlers.shared.callbacks import pattern
 from handlers.shared.common import (
+    Card,
     ForumApp,
     ForumContext,
-    button,
+    Listing,
     coordinator_press,
-    keyboard,
     say,
-    send,
+    send_each,
     show_key,
 )
 from handlers.shared.formatting import audience_words, number
+from handlers.shared.keyboards import button, keyboard
 
 MANAGE = "pa"  # pa:<id>:<c|cy|e|et|x|xy|keep>, or pa:<id>:ed:<new closing time, unix seconds>
-CURRENT_LIMIT = 10
-RECENT_LIMIT = 5
+CURRENT = Listing("polladmin.list_header", "polladmin.list_empty", 10, "polladmin.list_more")
+RECENT = Listing("polladmin.recent_header", "polladmin.recent_empty", 5)
 QUICK_MORE_TIME = (
     ("polladmin.button_day", 1),
     ("polladmin.button_3_days", 3),
@@ -65,13 +67,10 @@ async def list_command(update: Update, context: ForumContext) -> None:
 async def show_current(update: Update, context: ForumContext) -> None:
     """One message per open or planned consultation, with its buttons."""
     services = context.services
-    listed = await services.consultations.current(update.effective_user.id)
-    if not listed:
-        await say(update, context, "polladmin.list_empty")
-        return
-    await say(update, context, "polladmin.list_header")
     renderer = messages(context)
-    for item in listed[:CURRENT_LIMIT]:
+
+    async def card(item: Progress) -> Card:
+        """The consultation with its counts and buttons."""
         consultation = item.consultation
         key = (
             "polladmin.item_scheduled" if consultation.state == SCHEDULED else "polladmin.item_open"
@@ -94,20 +93,18 @@ async def show_current(update: Update, context: ForumContext) -> None:
                 [button(context, "polladmin.button_cancel", MANAGE, consultation.id, "x")],
             ]
         )
-        await send(context, update.effective_chat.id, text, markup)
-    if len(listed) > CURRENT_LIMIT:
-        await say(update, context, "polladmin.list_more")
+        return text, markup
+
+    listed = await services.consultations.current(update.effective_user.id)
+    await send_each(update, context, CURRENT, listed, card)
 
 
 async def show_recent(update: Update, context: ForumContext) -> None:
     """Consultations closed lately: results again, and "You said, we did"."""
     services = context.services
-    closed = await services.consultations.readable(update.effective_user.id)
-    if not closed:
-        await say(update, context, "polladmin.recent_empty")
-        return
-    await say(update, context, "polladmin.recent_header")
-    for consultation in closed[:RECENT_LIMIT]:
+
+    async def card(consultation: Consultation) -> Card:
+        """The question, when it closed, and its results and follow-up buttons."""
         text = services.texts.get(
             "polladmin.recent_item",
             question=consultation.question,
@@ -121,7 +118,10 @@ async def show_recent(update: Update, context: ForumContext) -> None:
                 ]
             ]
         )
-        await send(context, update.effective_chat.id, text, markup)
+        return text, markup
+
+    closed = await services.consultations.readable(update.effective_user.id)
+    await send_each(update, context, RECENT, closed, card)
 
 
 # Close now, more time, take down

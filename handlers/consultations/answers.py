@@ -11,19 +11,9 @@ from bot.texts import Markup
 from handlers.consultations.messages import COMMENT, DONE, RESULTS, VOTE, ConsultationMessages
 from handlers.shared import awaiting
 from handlers.shared.callbacks import BadCallback, decode, pattern
-from handlers.shared.common import (
-    ForumApp,
-    ForumContext,
-    answer,
-    button,
-    keyboard,
-    labelled,
-    say,
-    send,
-    show,
-    show_key,
-)
-from handlers.shared.keyboards import back_to_menu, main_menu, with_help
+from handlers.shared.common import ForumApp, ForumContext, answer, say, send, show, show_key
+from handlers.shared.keyboards import back_to_menu, button, keyboard, labelled, main_menu, with_help
+from handlers.surveys.listing import open_rows
 
 SKIP = "cs"  # cs:<consultation id>  (no comment, thanks)
 SHOW = "co"  # co:<consultation id>  (show an open question again)
@@ -190,7 +180,7 @@ async def show_have_your_say(update: Update, context: ForumContext) -> None:
     renderer = messages(context)
     open_votes = await services.consultations.open_for(user_id)
     closed = await services.consultations.closed_for(user_id)
-    rows = [
+    questions = [
         [
             labelled(
                 services.texts.plain(
@@ -204,7 +194,8 @@ async def show_have_your_say(update: Update, context: ForumContext) -> None:
         ]
         for vote in open_votes[:OPEN_LIMIT]
     ]
-    rows = rows + [
+    surveys = await open_rows(context, user_id)  # surveys to start or carry on
+    results = [
         [
             labelled(
                 services.texts.plain("polls.say_closed_item", question=_short(c.question)),
@@ -214,7 +205,8 @@ async def show_have_your_say(update: Update, context: ForumContext) -> None:
         ]
         for c in closed[:OPEN_LIMIT]
     ]
-    key = "polls.say_intro" if open_votes else "polls.say_none"
+    rows = questions + surveys + results
+    key = "polls.say_intro" if questions or surveys else "polls.say_none"
     rows.append([button(context, "buttons.menu", "menu", "home")])
     await show_key(update, context, key, with_help(context, rows))
 

@@ -19,17 +19,9 @@ from bot.services.errors import InvalidChoice
 from handlers.consultations.answers import messages
 from handlers.shared import awaiting, groups
 from handlers.shared.callbacks import decode, pattern
-from handlers.shared.common import (
-    ForumApp,
-    ForumContext,
-    answer,
-    button,
-    keyboard,
-    say,
-    send,
-    show_key,
-)
+from handlers.shared.common import ForumApp, ForumContext, answer, say, send, show_key
 from handlers.shared.formatting import number
+from handlers.shared.keyboards import button, keyboard
 
 FOLLOW = "paf"  # paf:<id>:<w write|send|edit|stop>
 STEP_FOLLOWUP = "consultation_admin_followup"

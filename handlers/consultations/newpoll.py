@@ -16,29 +16,19 @@ from bot.services.times import TimeRefused
 from handlers.consultations.answers import messages
 from handlers.consultations.newpoll_steps import (
     DRAFTS,
-    OPENS_AT,
     OWN_ANSWERS,
+    READERS,
     STEP_BUTTONS,
-    STEP_CLOSES,
     STEP_NOTE,
     STEP_QUESTION,
+    TIMES,
     VISIBILITY,
     Draft,
     answer_lines,
     ask_note,
-    ask_readers,
-    closes_keyboard,
-    days_after,
-    opens_later,
-    opens_now,
     own_answers,
-    pick_readers,
-    quick_close,
-    quick_closes,
-    read_closes,
     read_note,
     read_question,
-    reader_name,
     ready_set,
     ready_sets,
     use_note,
@@ -49,7 +39,7 @@ from handlers.shared.conversation import Change, Step
 from handlers.shared.formatting import audience_words, number
 
 # The draft and its steps (tests and tools reach them here too).
-__all__ = ["DRAFTS", "STEP_BUTTONS", "Draft", "days_after", "register"]
+__all__ = ["DRAFTS", "STEP_BUTTONS", "Draft", "register"]
 
 # Check and send
 
@@ -62,11 +52,8 @@ async def show_preview(update: Update, context: ForumContext, draft: Draft) -> N
     actor = update.effective_user.id
     count = await services.consultations.audience_size(actor, draft.audience)
     readers = texts.plain("newpoll.readers_coordinators")
-    if draft.readers:
-        names = {r.telegram_id: r for r in await services.consultations.decision_makers(actor)}
-        chosen = [reader_name(context, names[r]) for r in draft.readers if r in names]
-        if chosen:
-            readers = texts.plain("newpoll.readers_and", name=", ".join(chosen))
+    if chosen := await READERS.chosen_names(update, context, draft):
+        readers = texts.plain("newpoll.readers_and", name=", ".join(chosen))
     when = messages(context).when
     opens = when(draft.opens_at) if draft.opens_at else texts.plain("newpoll.opens_now")
     markup = DRAFTS.confirm_keyboard(
@@ -106,18 +93,7 @@ async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
     """Store the consultation (it opens now or at its time), once."""
     assert draft.audience is not None and draft.closes_at is not None
     assert draft.multiple is not None and draft.ask_comment is not None
-    consultation = ConsultationDraft(
-        question=draft.question,
-        options=draft.options,
-        multiple=draft.multiple,
-        ask_comment=draft.ask_comment,
-        audience=draft.audience,
-        closes_at=draft.closes_at,
-        member_note=draft.note,
-        opens_at=draft.opens_at,
-        readers=draft.readers,
-        show_results=draft.show_results,
-    )
+    consultation = draft.build(ConsultationDraft, member_note=draft.note)
     service = context.services.consultations
     actor = update.effective_user.id
     created = await DRAFTS.store(
@@ -170,30 +146,9 @@ DRAFTS.define(
             missing=lambda d: d.ask_comment is None,
         ),
         audience_picker.step(DRAFTS),
-        Step(
-            missing=lambda d: not d.opens_chosen,
-            ask=DRAFTS.question(
-                "newpoll.ask_opens",
-                lambda c, d: [
-                    [DRAFTS.button(c, "newpoll.button_now", d, "now")],
-                    [DRAFTS.button(c, "newpoll.button_later", d, "later")],
-                ],
-            ),
-            presses={"now": opens_now, "later": opens_later},
-        ),
-        Step(
-            missing=lambda d: d.closes_at is None,
-            ask=DRAFTS.question("newpoll.ask_closes", quick_closes),
-            awaits=STEP_CLOSES,
-            read=read_closes,
-            refused=closes_keyboard,
-            presses={"close": quick_close},
-        ),
-        Step(
-            missing=lambda d: not d.readers_done,
-            ask=ask_readers,
-            presses=dict.fromkeys(("rd", "rdall", "rddone"), pick_readers),
-        ),
+        TIMES.opens,
+        TIMES.closes,
+        READERS.step,
         DRAFTS.choice(
             "newpoll.ask_visibility",
             "vis",
@@ -210,7 +165,7 @@ DRAFTS.define(
             presses={"usenote": use_note},
         ),
     ],
-    extra=[OPENS_AT],
+    extra=[TIMES.opens_at],
     preview=show_preview,
     finish=_create,
     fresh=Draft,
@@ -225,11 +180,7 @@ DRAFTS.define(
         Change("newpoll.button_change_how", "xm", lambda d: d.with_changes(multiple=None)),
         Change("newpoll.button_change_comment", "xc", lambda d: d.with_changes(ask_comment=None)),
         Change("newpoll.button_change_who", "xa", lambda d: d.with_changes(audience=None)),
-        Change(
-            "newpoll.button_change_times",
-            "xt",
-            lambda d: d.with_changes(opens_chosen=False, opens_at=None, closes_at=None),
-        ),
+        Change("newpoll.button_change_times", "xt", TIMES.cleared),
         Change("newpoll.button_change_readers", "xr", lambda d: d.with_changes(readers_done=False)),
         Change("newpoll.button_change_visibility", "xv", lambda d: d.with_changes(show_results="")),
         Change("newpoll.button_change_note", "xn", lambda d: d.with_changes(note="")),

@@ -6,7 +6,6 @@ note members see. The order, the preview and creating it: handlers/consultations
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -19,16 +18,18 @@ from bot.services.consultations import (
     NEVER,
     WHILE_OPEN,
     CloseTooFar,
-    Reader,
     check_note,
     check_option,
     check_question,
 )
-from bot.services.errors import InvalidChoice, ServiceError
+from bot.services.errors import InvalidChoice
 from bot.texts import Markup
-from handlers.shared.common import ForumContext, Row, keyboard, labelled, say, show_key
-from handlers.shared.conversation import Conversation, Refusal, Step
+from handlers.shared.common import ForumContext, say
+from handlers.shared.conversation import Conversation, Step
 from handlers.shared.drafts import DraftFields, Press
+from handlers.shared.keyboards import Row, keyboard
+from handlers.shared.opening import OpenClose, OpeningFields
+from handlers.shared.readers_picker import ReaderFields, ReadersPicker
 
 ACTION = "np"  # np:<draft id>:<what>[:<arg>]
 STEP_QUESTION, STEP_OPTION = "newpoll_question", "newpoll_option"
@@ -45,14 +46,11 @@ READY_SETS = {
     ),
 }
 READY_SET_BUTTONS = {"yn": "newpoll.button_yes_no", "agree": "newpoll.button_agree"}
-CLOSE_DAYS = {3: "newpoll.button_3_days", 7: "newpoll.button_1_week", 14: "newpoll.button_2_weeks"}
-CLOSE_HOUR = 17  # quick closing buttons close at 5pm local time
 VISIBILITY = (AFTER_CLOSE, WHILE_OPEN, NEVER)
-CHOSEN_MARK = "✅ "
 
 
 @dataclass(frozen=True)
-class Draft(DraftFields):
+class Draft(DraftFields, OpeningFields, ReaderFields):
     """A consultation being set up (times in UTC)."""
 
     question: str = ""
@@ -62,11 +60,6 @@ class Draft(DraftFields):
     multiple: bool | None = None
     ask_comment: bool | None = None
     audience: Audience | None = None
-    opens_chosen: bool = False
-    opens_at: datetime | None = None  # None: as soon as it is sent
-    closes_at: datetime | None = None
-    readers: tuple[int, ...] = ()
-    readers_done: bool = False
     show_results: str = ""
     note: str = ""
 
@@ -169,144 +162,21 @@ OWN_ANSWERS = Step(
 )
 
 
-# When it opens and closes
+# When it opens and closes (handlers/shared/opening.py)
 
-
-async def opens_now(update: Update, context: ForumContext, press: Press) -> Draft:
-    """It opens as soon as it is sent."""
-    return press.draft.with_changes(opens_chosen=True, opens_at=None, closes_at=None)
-
-
-async def opens_later(update: Update, context: ForumContext, press: Press) -> None:
-    """Ask for the opening time."""
-    await DRAFTS.ask_step(update, context, press.draft, OPENS_AT)
-
-
-async def read_opens(update: Update, context: ForumContext, draft: Draft, text: str) -> Draft:
-    """The opening time, with room left to close it within the furthest closing allowed."""
-    service = context.services.consultations
-    try:
-        opens_at = service.read_time(text)
-        service.check_times(opens_at, opens_at + MIN_OPEN)
-    except CloseTooFar as error:
-        raise Refusal("newpoll.opens_too_far") from error
-    return draft.with_changes(opens_chosen=True, opens_at=opens_at, closes_at=None)
-
-
-OPENS_AT = Step(
-    ask=DRAFTS.question("newpoll.ask_opens_time"),
-    awaits=STEP_OPENS,
-    read=read_opens,
-    refused=DRAFTS.only_cancel,
+TIMES = OpenClose(
+    DRAFTS,
+    times=lambda context: context.services.consultations,
+    min_open=MIN_OPEN,
+    too_far=CloseTooFar,
+    awaits_opens=STEP_OPENS,
+    awaits_closes=STEP_CLOSES,
 )
 
 
-def quick_closes(context: ForumContext, draft: Draft) -> list[Row]:
-    """Quick closing times."""
-    return [[DRAFTS.button(context, key, draft, "close", days)] for days, key in CLOSE_DAYS.items()]
+# Who gets the results (handlers/shared/readers_picker.py)
 
-
-def closes_keyboard(context: ForumContext, draft: Draft) -> InlineKeyboardMarkup:
-    """Quick closing times and Cancel."""
-    return keyboard([*quick_closes(context, draft), DRAFTS.cancel_row(context, draft)])
-
-
-def days_after(start: datetime, days: int, zone) -> datetime:
-    """5pm local time on the day ``days`` after ``start`` (local date), as UTC."""
-    day = start.astimezone(zone).date() + timedelta(days=days)
-    local = datetime(day.year, day.month, day.day, CLOSE_HOUR, tzinfo=zone)
-    return local.astimezone(start.tzinfo)
-
-
-def _closing(context: ForumContext, draft: Draft, closes_at: datetime) -> Draft:
-    """The draft closing then (ServiceError if it cannot close then)."""
-    context.services.consultations.check_times(draft.opens_at, closes_at)
-    return draft.with_changes(closes_at=closes_at)
-
-
-async def read_closes(update: Update, context: ForumContext, draft: Draft, text: str) -> Draft:
-    """A typed closing time."""
-    return _closing(context, draft, context.services.consultations.read_time(text))
-
-
-async def quick_close(update: Update, context: ForumContext, press: Press) -> Draft | None:
-    """A quick closing time: at 5pm some days after it opens."""
-    days = press.number()
-    if days not in CLOSE_DAYS:
-        raise InvalidChoice
-    services, draft = context.services, press.draft
-    closes_at = days_after(draft.opens_at or services.clock.now(), days, services.settings.zone)
-    try:
-        return _closing(context, draft, closes_at)
-    except ServiceError as error:
-        await say(update, context, error.reason, closes_keyboard(context, draft))
-        return None
-
-
-# Who gets the results
-
-
-def reader_name(context: ForumContext, reader: Reader) -> str:
-    """A decision-maker's first name, or their id when they never joined."""
-    if reader.first_name:
-        return reader.first_name
-    return context.services.texts.plain("newpoll.reader_unknown", user_id=reader.telegram_id)
-
-
-def _readers_keyboard(
-    context: ForumContext, draft: Draft, readers: list[Reader]
-) -> InlineKeyboardMarkup:
-    """One toggle per decision-maker, then All and Done, then Cancel."""
-    rows = []
-    for reader in readers:
-        mark = CHOSEN_MARK if reader.telegram_id in draft.readers else ""
-        label = mark + reader_name(context, reader)
-        rows.append([labelled(label, ACTION, draft.id, "rd", reader.telegram_id)])
-    rows.append(
-        [
-            DRAFTS.button(context, "newpoll.button_all", draft, "rdall"),
-            DRAFTS.button(context, "newpoll.button_readers_done", draft, "rddone"),
-        ]
-    )
-    rows.append(DRAFTS.cancel_row(context, draft))
-    return keyboard(rows)
-
-
-async def ask_readers(update: Update, context: ForumContext, draft: Draft) -> None:
-    """Which decision-makers get the results (coordinators always do)."""
-    readers = await context.services.consultations.decision_makers(update.effective_user.id)
-    if not readers:
-        await say(update, context, "newpoll.no_readers")
-        await DRAFTS.save_and_continue(
-            update, context, draft.with_changes(readers=(), readers_done=True)
-        )
-        return
-    await say(update, context, "newpoll.ask_readers", _readers_keyboard(context, draft, readers))
-
-
-async def pick_readers(update: Update, context: ForumContext, press: Press) -> Draft | None:
-    """Toggle one decision-maker, choose all, or finish; ids are checked again."""
-    what, draft = press.what, press.draft
-    readers = await context.services.consultations.decision_makers(update.effective_user.id)
-    known = [reader.telegram_id for reader in readers]
-    chosen = [r for r in draft.readers if r in known]
-    if what == "rd":
-        reader_id = press.number()
-        if reader_id not in known:
-            raise InvalidChoice
-        chosen = (
-            [r for r in chosen if r != reader_id] if reader_id in chosen else [*chosen, reader_id]
-        )
-    elif what == "rdall":
-        chosen = known
-    draft = draft.with_changes(readers=tuple(r for r in known if r in chosen))
-    if what == "rddone":
-        return draft.with_changes(readers_done=True)
-    DRAFTS.keep(context, draft)
-    await show_key(
-        update, context, "newpoll.ask_readers", _readers_keyboard(context, draft, readers)
-    )
-    return None
+READERS = ReadersPicker(DRAFTS, service=lambda context: context.services.consultations)
 
 
 # The note members see

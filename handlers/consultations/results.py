@@ -1,5 +1,6 @@
-"""/results: coordinators and chosen decision-makers get a closed consultation's results pack
-(chart, figures in words, CSV file; comments for coordinators only) in their own chat.
+"""/results: coordinators and chosen decision-makers get a closed consultation's or survey's
+results pack (charts, figures in words, CSV file; comments and answers in words for coordinators
+only) in their own chat. Closed surveys are listed after the consultations.
 
 `send_pack` sends any results pack to one chat; /polls uses it too.
 """
@@ -18,9 +19,11 @@ from bot.services.errors import NotAllowed
 from bot.services.roles import COORDINATOR, DECISION_MAKER
 from handlers.shared import awaiting
 from handlers.shared.callbacks import decode, pattern
-from handlers.shared.common import ForumApp, ForumContext, answer, keyboard, labelled, say, send
+from handlers.shared.common import ForumApp, ForumContext, answer, say, send
+from handlers.shared.keyboards import keyboard, labelled
 
 RESULTS = "par"  # par:<consultation id>  (send this consultation's results pack here)
+SURVEY_RESULTS = "psr"  # psr:<survey id>  (send this survey's results pack here)
 LIST_LIMIT = 10
 BUTTON_ROOM = 60  # characters of a question shown on its button
 
@@ -57,16 +60,14 @@ async def send_pack(context: ForumContext, chat_id: int, parts: Sequence[PackPar
 
 
 async def results_command(update: Update, context: ForumContext) -> None:
-    """/results: the closed consultations this person may see, one button each."""
+    """/results: the closed consultations, then surveys, this person may see, one button each."""
     awaiting.clear(context)
     services = context.services
     try:
         readable = await services.consultations.readable(update.effective_user.id)
+        surveys = await services.surveys.readable(update.effective_user.id)
     except NotAllowed:
         await say(update, context, "polladmin.results_not_allowed")
-        return
-    if not readable:
-        await say(update, context, "polladmin.results_empty")
         return
     rows = [
         [
@@ -78,17 +79,30 @@ async def results_command(update: Update, context: ForumContext) -> None:
         ]
         for c in readable[:LIST_LIMIT]
     ]
+    rows += [
+        [
+            labelled(
+                services.texts.plain("survey_results.results_item", title=short(s.title)),
+                SURVEY_RESULTS,
+                s.id,
+            )
+        ]
+        for s in surveys[:LIST_LIMIT]
+    ]
+    if not rows:
+        await say(update, context, "polladmin.results_empty")
+        return
     await say(update, context, "polladmin.results_intro", keyboard(rows))
 
 
 async def on_results(update: Update, context: ForumContext) -> None:
-    """A results button: the service checks the role and the consultation again, then the
-    pack comes to this chat."""
-    consultation_id = decode(update.callback_query.data, RESULTS).int_arg(0)
+    """A results button (a consultation's or a survey's): the service checks the role and the
+    consultation or survey again, then the pack comes to this chat."""
+    pressed = decode(update.callback_query.data)
+    services = context.services
+    source = services.surveys if pressed.action == SURVEY_RESULTS else services.consultations
     try:
-        parts = await context.services.consultations.results_pack(
-            update.effective_user.id, consultation_id
-        )
+        parts = await source.results_pack(update.effective_user.id, pressed.int_arg(0))
     except NotAllowed:
         await answer(update, context)
         roles = await context.services.roles.roles_of(update.effective_user.id)
@@ -104,3 +118,4 @@ def register(app: ForumApp) -> None:
     """Add /results and its buttons."""
     app.add_handler(CommandHandler("results", results_command, filters.ChatType.PRIVATE))
     app.add_handler(CallbackQueryHandler(on_results, pattern(RESULTS)))
+    app.add_handler(CallbackQueryHandler(on_results, pattern(SURVEY_RESULTS)))

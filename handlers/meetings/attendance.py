@@ -12,16 +12,8 @@ from bot.services.errors import InvalidChoice
 from handlers.meetings.attendance_messages import AttendanceMessages
 from handlers.shared import awaiting
 from handlers.shared.callbacks import decode, pattern
-from handlers.shared.common import (
-    ForumApp,
-    ForumContext,
-    answer,
-    button,
-    keyboard,
-    labelled,
-    say,
-    send,
-)
+from handlers.shared.common import ForumApp, ForumContext, answer, say, send
+from handlers.shared.keyboards import button, keyboard, labelled
 
 REPORT = "at"  # at:m:<meeting id> (one meeting) | at:p:<months> (a period)
 MEETING, PERIOD = "m", "p"

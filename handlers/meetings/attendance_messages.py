@@ -13,20 +13,8 @@ from bot.forum import Forum
 from bot.localtime import local_date, local_datetime
 from bot.results.attendance_csv import attendance_csv
 from bot.results.suppression import FEWER_THAN_5, FEWER_THAN_THRESHOLD, HIDDEN, SHOWN, Figure
-from bot.services.attendance import (
-    BY_REGION,
-    ELSEWHERE,
-    HUB,
-    NO_HUB,
-    NO_REGION,
-    OTHERS,
-    REGION,
-    AreaFigures,
-    AreaKey,
-    MeetingReport,
-    PastMeeting,
-    PeriodReport,
-)
+from bot.services import attendance
+from bot.services.attendance import AreaFigures, AreaKey, MeetingReport, PastMeeting, PeriodReport
 from bot.texts import Texts
 
 BUTTON_ROOM = 48  # characters of a meeting's title shown on its button
@@ -34,7 +22,8 @@ BUTTON_ROOM = 48  # characters of a meeting's title shown on its button
 
 def _is_empty(area: AreaFigures) -> bool:
     """A 'no hub' or 'no region' line with nobody in it: left out of the report."""
-    return area.kind in (NO_HUB, NO_REGION) and area.attendances == area.members == Figure(0, SHOWN)
+    nobody = area.attendances == area.members == Figure(0, SHOWN)
+    return nobody and area.kind in (attendance.NO_HUB, attendance.NO_REGION)
 
 
 class AttendanceMessages:
@@ -62,17 +51,17 @@ class AttendanceMessages:
 
     def place_name(self, kind: str, place_id: str, parts: tuple[AreaKey, ...] = ()) -> str:
         """The name people see for a line of a report."""
-        if kind == OTHERS:
+        if kind == attendance.OTHERS:
             names = "; ".join(self.place_name(*part) for part in parts)
             return self._texts.plain("attendance.others", names=names)
-        if kind == REGION:
+        if kind == attendance.REGION:
             return self._forum.region_name(place_id) or place_id
-        if kind == HUB:
+        if kind == attendance.HUB:
             return self._forum.hub_name(place_id) or place_id
-        if kind == NO_HUB:
+        if kind == attendance.NO_HUB:
             region = self._forum.region_name(place_id) or place_id
             return self._texts.plain("attendance.no_hub", region=region)
-        if kind == ELSEWHERE:
+        if kind == attendance.ELSEWHERE:
             return self._texts.plain("attendance.elsewhere")
         return self._texts.plain("attendance.no_region")
 
@@ -113,11 +102,16 @@ class AttendanceMessages:
                 )
                 for place in report.places
                 if not (
-                    place.kind in (NO_HUB, NO_REGION, ELSEWHERE) and place.came == Figure(0, SHOWN)
+                    place.kind in (attendance.NO_HUB, attendance.NO_REGION, attendance.ELSEWHERE)
+                    and place.came == Figure(0, SHOWN)
                 )
             ]
             if lines:
-                header = "attendance.by_region" if report.by == BY_REGION else "attendance.by_hub"
+                header = (
+                    "attendance.by_region"
+                    if report.by == attendance.BY_REGION
+                    else "attendance.by_hub"
+                )
                 parts.append("\n".join([texts.get(header), *lines]))
         parts.append(texts.get("attendance.privacy", threshold=threshold))
         return "\n\n".join(parts)

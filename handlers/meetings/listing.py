@@ -8,29 +8,30 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.calendar import meeting_ics
 from bot.services.errors import InvalidChoice, ServiceError
-from bot.services.meetings import Meeting
+from bot.services.meetings import CoordinatorMeeting, Meeting
 from handlers.meetings.attendance import report_button
 from handlers.meetings.messages import ACTION, ANSWER_CODES, CALENDAR, MeetingMessages
 from handlers.meetings.newmeeting import split_where
 from handlers.shared import awaiting
 from handlers.shared.callbacks import decode, pattern
 from handlers.shared.common import (
+    Card,
     ForumApp,
     ForumContext,
+    Listing,
     answer,
-    button,
     coordinator_press,
-    keyboard,
-    labelled,
     say,
     send,
+    send_each,
     show,
     show_key,
 )
-from handlers.shared.keyboards import back_to_menu
+from handlers.shared.keyboards import back_to_menu, button, keyboard, labelled
 
 LIST_LIMIT = 5  # meetings shown one by one, each with its buttons
-COORDINATOR_LIMIT = 10
+UPCOMING = Listing("meetings.coordinator_header", "meetings.coordinator_empty", 10)
+RECENT = Listing("meetings.recent_header")
 MANAGE = "mc"  # mc:<meeting id>:<t|p|x|xy|keep|s>
 MARK = "ma"  # ma:<meeting id>:<open|save|member id[:1 came | :0 did not]>
 EDITING = "meeting_editing"
@@ -94,14 +95,11 @@ async def show_coordinator_list(update: Update, context: ForumContext) -> None:
     """Upcoming meetings with going, maybe, can't and no-answer counts, each with buttons to
     change its time or place or cancel it."""
     services = context.services
-    listed = await services.meetings.upcoming(update.effective_user.id)
     texts = services.texts
-    if not listed:
-        await say(update, context, "meetings.coordinator_empty")
-        return
-    await say(update, context, "meetings.coordinator_header")
     messages = _messages(context)
-    for item in listed[:COORDINATOR_LIMIT]:
+
+    async def card(item: CoordinatorMeeting) -> Card:
+        """The meeting with its answer counts and buttons."""
         counts = item.counts
         text = f"{messages.details(item.meeting)}\n\n" + texts.get(
             "meetings.coordinator_counts",
@@ -127,20 +125,24 @@ async def show_coordinator_list(update: Update, context: ForumContext) -> None:
                     [button(context, "meetings.button_stop_repeating", MANAGE, meeting_id, "s")],
                 ]
             )
-        await send(context, update.effective_chat.id, text, markup)
+        return text, markup
+
+    listed = await services.meetings.upcoming(update.effective_user.id)
+    await send_each(update, context, UPCOMING, listed, card)
 
 
 async def show_recent_list(update: Update, context: ForumContext) -> None:
     """Meetings that started lately, each with a button to mark who came."""
     services = context.services
-    recent = await services.attendance.recent(update.effective_user.id)
-    if not recent:
-        return
-    await say(update, context, "meetings.recent_header")
     messages = _messages(context)
-    for meeting in recent:
+
+    async def card(meeting: Meeting) -> Card:
+        """The meeting, with its button."""
         markup = keyboard([[button(context, "meetings.button_mark", MARK, meeting.id, "open")]])
-        await send(context, update.effective_chat.id, str(messages.details(meeting)), markup)
+        return str(messages.details(meeting)), markup
+
+    recent = await services.attendance.recent(update.effective_user.id)
+    await send_each(update, context, RECENT, recent, card)
 
 
 async def show_sheet(update: Update, context: ForumContext, meeting_id: int) -> None:

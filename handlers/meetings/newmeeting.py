@@ -159,7 +159,7 @@ async def show_preview(update: Update, context: ForumContext, draft: Draft) -> N
     """What the bot understood, who it goes to and how many, and confirm."""
     services = context.services
     assert draft.audience is not None
-    count = await services.meetings.count(update.effective_user.id, draft.audience)
+    count = await services.meetings.audience_size(update.effective_user.id, draft.audience)
     messages = MeetingMessages(services.texts, services.settings.zone)
     details = messages.details(_as_meeting(draft))
     markup = DRAFTS.confirm_keyboard(
@@ -181,13 +181,9 @@ async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
     """Store the meeting and send its invitations, once."""
     assert draft.starts_at is not None and draft.minutes is not None
     assert draft.audience is not None
-    meeting = MeetingDraft(
-        title=draft.title,
-        starts_at=draft.starts_at,
+    meeting = draft.build(
+        MeetingDraft,
         duration_minutes=draft.minutes,
-        audience=draft.audience,
-        place=draft.place,
-        link=draft.link,
         notes=_notes(draft),
         repeat=None if draft.repeat == ONCE else draft.repeat,
     )

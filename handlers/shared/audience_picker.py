@@ -15,9 +15,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.delivery import Audience
 from bot.delivery.audience import EVERYONE, HUB, REGION
 from bot.services.errors import InvalidChoice
-from handlers.shared.common import ForumContext, keyboard, labelled, say, show_key
+from handlers.shared.common import ForumContext, say, show_key
 from handlers.shared.conversation import Conversation, Step
 from handlers.shared.drafts import DraftStore, Press
+from handlers.shared.keyboards import keyboard, labelled
 
 PRESSES = ("all", "regions", "hubs", "r", "h")  # the `what`s this step answers
 

@@ -22,7 +22,7 @@ from handlers.shared.common import ForumContext, say
 
 TextStep = Callable[[Update, ForumContext, str], Awaitable[None]]
 PromptStep = Callable[[Update, ForumContext], Awaitable[None]]
-Recover = Callable[[Update, ForumContext], Awaitable[str | None]]
+Recover = Callable[[ForumContext, int], Awaitable[str | None]]  # (context, user id) -> step
 
 _KEY = "awaiting"
 _steps: dict[str, tuple[TextStep, PromptStep]] = {}
@@ -50,7 +50,8 @@ def define_buttons(name: str, prompt: PromptStep, kind: str) -> None:
 
 def recover_with(name: str, finder: Recover) -> None:
     """Add a way to find a person's step again when user_data knows nothing (after a
-    restart): ``finder`` returns a defined step's name, or None."""
+    restart): ``finder``, given the person's Telegram id, returns a defined step's name, or
+    None."""
     _recoverers[name] = finder
 
 
@@ -89,8 +90,9 @@ async def find(update: Update, context: ForumContext) -> str | None:
         return None
     if _KEY in data:
         return current(context)
-    for finder in _recoverers.values():
-        name = await finder(update, context)
+    user = update.effective_user
+    for finder in _recoverers.values() if user is not None else ():
+        name = await finder(context, user.id)
         if name in _steps:
             data[_KEY] = name
             return name

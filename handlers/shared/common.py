@@ -1,6 +1,6 @@
 """Shared handler plumbing: typed context, sending catalogue texts (split to fit, and patient
-with Telegram's flood control), buttons, presses that carry no message, and one person's
-presses handled in order (a press delivered twice counts once)."""
+with Telegram's flood control), answering presses, presses that carry no message, and one
+person's presses handled in order (a press delivered twice counts once)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, RetryAfter, TelegramError
 from telegram.ext import (
@@ -28,7 +29,7 @@ from bot.services.registry import Services
 from bot.services.roles import COORDINATOR
 from bot.texts import Texts
 from bot.textsplit import TELEGRAM_LIMIT, split_text, visible_units
-from handlers.shared.callbacks import Callback, decode, encode
+from handlers.shared.callbacks import Callback, decode
 from handlers.shared.redraw import REDRAWS, RedrawLane
 
 
@@ -48,7 +49,6 @@ class ForumContext(CallbackContext[ExtBot, dict, dict, dict]):
 
 ForumApp = Application[ExtBot, ForumContext, dict, dict, dict, object]
 
-Row = Sequence[InlineKeyboardButton]
 T = TypeVar("T")
 
 # A reply held back by Telegram's flood control (a 429 with retry_after) waits and tries again,
@@ -89,22 +89,6 @@ async def patiently(call: Callable[[], Awaitable[T]], patience: Patience | None 
 def role_words(texts: Texts, role: str) -> str:
     """A role in words: "coordinator" or "decision-maker"."""
     return texts.plain("roles.coordinator" if role == COORDINATOR else "roles.decision_maker")
-
-
-def button(context: ForumContext, key: str, action: str, *args: object) -> InlineKeyboardButton:
-    """A button whose label comes from the catalogue and whose data is encoded."""
-    label = context.services.texts.plain(key)
-    return InlineKeyboardButton(label, callback_data=encode(action, *args))
-
-
-def labelled(label: str, action: str, *args: object) -> InlineKeyboardButton:
-    """A button with a label made from data (a region or hub name, a need)."""
-    return InlineKeyboardButton(label, callback_data=encode(action, *args))
-
-
-def keyboard(rows: Sequence[Row]) -> InlineKeyboardMarkup:
-    """An inline keyboard from rows of buttons."""
-    return InlineKeyboardMarkup([list(row) for row in rows])
 
 
 async def send(
@@ -183,6 +167,41 @@ async def show_key(
 ) -> None:
     """Like show, for one catalogue text."""
     await show(update, context, context.services.texts.get(key, **values), markup)
+
+
+Card = tuple[str, InlineKeyboardMarkup | None]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """How a list sent as one message per item reads (catalogue keys): its header, what is
+    said when it is empty (None: nothing), how many items at most, and the note when some
+    were left out."""
+
+    header: str
+    empty: str | None = None
+    limit: int | None = None
+    more: str | None = None
+
+
+async def send_each(
+    update: Update,
+    context: ForumContext,
+    listing: Listing,
+    items: Sequence[T],
+    card: Callable[[T], Awaitable[Card]],
+) -> None:
+    """A list as ``listing`` says, each item as one message with its own buttons (``card``)."""
+    if not items:
+        if listing.empty is not None:
+            await say(update, context, listing.empty)
+        return
+    await say(update, context, listing.header)
+    for item in items[: listing.limit]:
+        text, markup = await card(item)
+        await send(context, update.effective_chat.id, text, markup)
+    if listing.more is not None and len(items) > len(items[: listing.limit]):
+        await say(update, context, listing.more)
 
 
 def _fits(text: str) -> bool:

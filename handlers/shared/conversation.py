@@ -20,8 +20,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.services.errors import InvalidChoice, ServiceError
 from handlers.shared import awaiting
 from handlers.shared.callbacks import pattern
-from handlers.shared.common import ForumApp, ForumContext, Row, keyboard, say
+from handlers.shared.common import ForumApp, ForumContext, say
 from handlers.shared.drafts import D, DraftStore, Press
+from handlers.shared.keyboards import Row, keyboard
 
 Ask = Callable[[Update, ForumContext, Any], Awaitable[None]]
 # A typed answer: the changed draft, or None when the reader said what to do itself; it may

@@ -11,21 +11,15 @@ the steps) with its own callback action and catalogue prefixes (texts `<texts>st
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field, replace
-from typing import Generic, Protocol, Self, TypeVar
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Generic, Protocol, Self, TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from handlers.shared import awaiting
 from handlers.shared.callbacks import Callback
-from handlers.shared.common import (
-    ForumContext,
-    button,
-    coordinator_press,
-    keyboard,
-    say,
-    show_key,
-)
+from handlers.shared.common import ForumContext, coordinator_press, say, show_key
+from handlers.shared.keyboards import button, keyboard
 
 
 class _HasId(Protocol):
@@ -38,6 +32,7 @@ class _HasId(Protocol):
 
 
 D = TypeVar("D", bound=_HasId)
+R = TypeVar("R")  # a service's own draft: what a conversation gives it in the end
 
 
 @dataclass(frozen=True)
@@ -49,6 +44,13 @@ class DraftFields:
     def with_changes(self, **changes: object) -> Self:
         """A copy with some fields changed (same draft id)."""
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    def build(self, kind: type[R], **others: Any) -> R:
+        """What the service is given: the dataclass ``kind`` filled from this draft's fields of
+        the same names, and ``others`` for the fields it names differently."""
+        ours = {f.name for f in fields(self)}
+        same = {f.name for f in fields(kind) if f.name in ours and f.name not in others}  # type: ignore[arg-type]
+        return kind(**{name: getattr(self, name) for name in same}, **others)
 
 
 # user_data: a list a step is showing (the audience step's regions or hubs), so asking the step

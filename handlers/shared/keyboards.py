@@ -1,14 +1,35 @@
-"""The keyboards people see; every menu carries the 'Help now' button."""
+"""Buttons and keyboards: making them, and the menus people see (every menu carries the
+'Help now' button)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.forum import Forum
 from bot.services.members import Member
-from handlers.shared.common import ForumContext, button, keyboard, labelled
+from handlers.shared.callbacks import encode
+from handlers.shared.common import ForumContext
 
 NONE = "-"
+Row = Sequence[InlineKeyboardButton]
+
+
+def button(context: ForumContext, key: str, action: str, *args: object) -> InlineKeyboardButton:
+    """A button whose label comes from the catalogue and whose data is encoded."""
+    label = context.services.texts.plain(key)
+    return InlineKeyboardButton(label, callback_data=encode(action, *args))
+
+
+def labelled(label: str, action: str, *args: object) -> InlineKeyboardButton:
+    """A button with a label made from data (a region or hub name, a need)."""
+    return InlineKeyboardButton(label, callback_data=encode(action, *args))
+
+
+def keyboard(rows: Sequence[Row]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of buttons."""
+    return InlineKeyboardMarkup([list(row) for row in rows])
 
 
 def help_now(context: ForumContext) -> InlineKeyboardButton:

@@ -326,6 +326,113 @@ $("reset").addEventListener("click", async () => {
   toast("The sandbox starts afresh.");
 });
 
+// Surveys: any file in the surveys folder drawn as members would see it, or what to fix.
+function drawSurveyList(data) {
+  const list = $("surveys");
+  list.replaceChildren();
+  if (!data.surveys.length) {
+    const item = document.createElement("li");
+    item.className = "note";
+    item.textContent = `No survey files in ${data.folder} yet.`;
+    list.appendChild(item);
+  }
+  for (const survey of data.surveys) {
+    const item = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.key = survey.key;
+    button.textContent = survey.title || survey.file;
+    const hint = document.createElement("small");
+    hint.textContent = survey.error ? `${survey.file}: needs fixing` : survey.file;
+    if (survey.error) button.classList.add("broken");
+    button.appendChild(hint);
+    button.addEventListener("click", () => showSurvey(survey.key));
+    item.appendChild(button);
+    list.appendChild(item);
+  }
+}
+
+async function loadSurveys() {
+  try {
+    drawSurveyList(await api("/api/surveys"));
+  } catch (error) {
+    const list = $("surveys");
+    list.replaceChildren();
+    const item = document.createElement("li");
+    item.className = "note";
+    item.textContent = error.message;
+    list.appendChild(item);
+  }
+}
+
+function drawSurveyMessage(message) {
+  const parts = [];
+  const what = document.createElement("div");
+  what.className = "survey-what";
+  what.textContent = message.what;
+  parts.push(what);
+  const wrap = drawMessage({
+    id: 0, from_bot: true, html: message.html, caption: "", time: "", edited: false,
+    buttons: message.buttons.map((row) => row.map((button) => ({ text: button.text, data: null }))),
+    keyboard: [],
+  });
+  for (const press of wrap.querySelectorAll(".buttons button")) {
+    const copy = press.cloneNode(true); // drop the press handler: a preview answers nothing
+    copy.addEventListener("click", () => toast("This is a preview: the buttons do nothing here."));
+    press.replaceWith(copy);
+  }
+  wrap.querySelector(".meta").remove();
+  parts.push(wrap);
+  if (message.notes.length) {
+    const notes = document.createElement("ul");
+    notes.className = "survey-notes";
+    for (const note of message.notes) {
+      const line = document.createElement("li");
+      line.textContent = note;
+      notes.appendChild(line);
+    }
+    parts.push(notes);
+  }
+  return parts;
+}
+
+async function showSurvey(key) {
+  let data;
+  try {
+    data = await api(`/api/surveys/${encodeURIComponent(key)}`);
+  } catch (error) {
+    toast(`That survey could not be shown: ${error.message}`);
+    loadSurveys();
+    return;
+  }
+  $("survey-title").textContent = data.title || data.key;
+  $("survey-file").textContent = data.error ? "This file needs fixing before it can be sent" : `${data.key}.yaml, as a member sees it`;
+  const body = $("survey-body");
+  body.replaceChildren();
+  if (data.error) {
+    const box = document.createElement("div");
+    box.className = "survey-error";
+    box.textContent = data.error;
+    body.appendChild(box);
+  } else {
+    const about = document.createElement("ul");
+    about.className = "survey-about";
+    for (const line of data.about) {
+      const item = document.createElement("li");
+      item.textContent = line;
+      about.appendChild(item);
+    }
+    body.appendChild(about);
+    for (const message of data.messages) body.append(...drawSurveyMessage(message));
+  }
+  $("survey-view").hidden = false;
+  body.scrollTop = 0;
+}
+
+$("survey-close").addEventListener("click", () => { $("survey-view").hidden = true; });
+$("surveys-again").addEventListener("click", loadSurveys);
+
 loadState().then(refresh);
+loadSurveys();
 setInterval(refresh, POLL_MS);
 setInterval(() => loadState().catch(() => {}), STATE_MS);

@@ -7,8 +7,14 @@ from datetime import datetime
 
 from storage.audience import HasAudience
 from storage.db import Database
+from storage.scheduled import (  # noqa: F401 (its states)
+    CANCELLED,
+    CLOSED,
+    OPEN,
+    SCHEDULED,
+    ScheduledRow,
+)
 
-SCHEDULED, OPEN, CLOSED, CANCELLED = "scheduled", "open", "closed", "cancelled"
 AFTER_CLOSE, WHILE_OPEN, NEVER = "after_close", "while_open", "never"
 SHOW_RESULTS = (AFTER_CLOSE, WHILE_OPEN, NEVER)
 NUDGE_PENDING, NUDGE_SENT, NUDGE_SKIPPED = "pending", "sent", "skipped"
@@ -16,10 +22,9 @@ SAVED, GONE, NOT_INVITED = "saved", "gone", "not_invited"  # what an answer pres
 
 
 @dataclass(frozen=True)
-class Consultation(HasAudience):
-    """One consultation as stored (times in UTC)."""
+class ConsultationDetails(HasAudience):
+    """What a consultation asks, of whom and when, stored or about to be (times in UTC)."""
 
-    id: int
     question: str
     options: tuple[str, ...]
     multiple: bool
@@ -30,26 +35,17 @@ class Consultation(HasAudience):
     show_results: str
     opens_at: datetime
     closes_at: datetime
-    state: str
-    nudge_state: str
-    results_sent: bool
-    closed_at: datetime | None
 
 
 @dataclass(frozen=True)
-class NewConsultation:
+class Consultation(ConsultationDetails, ScheduledRow):
+    """One consultation as stored."""
+
+
+@dataclass(frozen=True)
+class NewConsultation(ConsultationDetails):
     """What is needed to store a consultation."""
 
-    question: str
-    options: tuple[str, ...]
-    multiple: bool
-    ask_comment: bool
-    audience_scope: str
-    audience_place: str | None
-    member_note: str
-    show_results: str
-    opens_at: datetime
-    closes_at: datetime
     readers: tuple[int, ...]
 
 

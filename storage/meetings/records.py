@@ -16,10 +16,9 @@ PENDING, SENT, LATE, MISSED = "pending", "sent", "late", "missed"
 
 
 @dataclass(frozen=True)
-class Meeting(HasAudience):
-    """One meeting as stored (times in UTC)."""
+class MeetingDetails(HasAudience):
+    """What a meeting is, stored or about to be (times in UTC)."""
 
-    id: int
     title: str
     starts_at: datetime
     duration_minutes: int
@@ -28,6 +27,13 @@ class Meeting(HasAudience):
     audience_scope: str
     audience_place: str | None
     notes: str
+
+
+@dataclass(frozen=True)
+class Meeting(MeetingDetails):
+    """One meeting as stored."""
+
+    id: int
     state: str
     series_id: int | None
 
@@ -38,17 +44,9 @@ class Meeting(HasAudience):
 
 
 @dataclass(frozen=True)
-class NewMeeting:
+class NewMeeting(MeetingDetails):
     """What is needed to store a meeting."""
 
-    title: str
-    starts_at: datetime
-    duration_minutes: int
-    place: str
-    link: str
-    audience_scope: str
-    audience_place: str | None
-    notes: str
     series_id: int | None = None
 
 

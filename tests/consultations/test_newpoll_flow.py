@@ -16,7 +16,7 @@ import pytest
 from bot.clock import Clock
 from emulator import BotApiEmulator
 from emulator.records import MessageRecord
-from handlers.consultations.newpoll import days_after
+from handlers.shared.opening import days_after
 from storage.roles import DECISION_MAKER
 from tests.consultations.world import CASEY, DAYTIME, MIDLANDS, NW, seed, start_bot
 from tests.e2e.harness import RunningBot

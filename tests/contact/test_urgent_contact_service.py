@@ -14,6 +14,7 @@ from bot.services.contact import (
     CLAIMED,
     DONE,
     KIND_REMINDER,
+    KIND_REQUEST,
     KIND_URGENT,
     MARKED,
     REPEAT_WINDOW,
@@ -77,13 +78,37 @@ async def test_an_urgent_ask_is_stored_with_one_urgent_notice_to_every_coordinat
     assert wakes == [2]
 
 
-async def test_an_ordinary_ask_queues_nothing_for_the_engine(world: World) -> None:
+async def test_an_ordinary_ask_is_queued_to_every_coordinator_with_its_note_not_urgent(
+    world: World,
+) -> None:
+    wakes = watch_wakes(world.delivery, world.db)
+
+    outcome = await world.contact.ask(VISITOR, "Robin", "Please call me <soon>")
+
+    request = outcome.request
+    assert not request.urgent and outcome.passed_on
+    [notice] = await world.broadcasts(KIND_REQUEST)
+    assert notice["id"] == request.notice_broadcast_id  # erasure and retention find it
+    assert notice["urgent"] == 0  # waits for the morning in quiet hours
+    assert notice["to"] == sorted([CASEY, ALEX])
+    assert "Robin" in notice["text_html"]
+    assert "Please call me &lt;soon&gt;" in notice["text_html"]  # their words, escaped
+    [[done]] = json.loads(notice["reply_markup"])["inline_keyboard"]
+    assert (done["text"], done["callback_data"]) == ("Mark as done", f"handled:{request.id}")
+    assert await world.broadcasts(KIND_URGENT) == []
+    assert wakes == [2]
+
+
+async def test_an_ordinary_ask_with_no_coordinator_is_not_said_to_be_passed_on(
+    world: World,
+) -> None:
+    for coordinator in (CASEY, ALEX):
+        await world.db.execute("DELETE FROM roles WHERE telegram_id = ?", (coordinator,))
+
     outcome = await world.contact.ask(VISITOR, "Robin", "Please call me")
 
-    assert not outcome.request.urgent
-    assert outcome.request.notice_broadcast_id is None
-    assert sorted(outcome.notify) == sorted([CASEY, ALEX])  # the handler tells them itself
-    assert await world.db.fetch_value("SELECT COUNT(*) FROM broadcasts") == 0
+    assert not outcome.passed_on
+    assert await world.broadcasts(KIND_REQUEST) == []
 
 
 async def test_a_request_and_its_notice_land_together_or_not_at_all(world: World) -> None:

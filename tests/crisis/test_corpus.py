@@ -33,10 +33,13 @@ from config.yamlfile import read_yaml
 # outside its families; 0.838, 0.048, 0.765, 0.846 with that, before it was narrowed (to own-
 # life kinds said in the first person) to keep word salad and "he looked me in the eye" quiet;
 # the narrowed net, read once by the lead after the rules were done: 0.824, 0.048, 0.765, 0.85.
-LOCKED_CRISIS_RECALL_AT_LEAST = 0.815  # three messages of room
+# With 3,176 more blind-written examples (writers W4 to W7), text-speak, dropped g's and new
+# rules, thresholds chosen by cross-validation: 0.860, 0.048, 0.765, 0.853 (0.857, 0.048, 0.809,
+# 0.856 before the last 21 examples were merged: distress is 68 messages, so it moves by steps).
+LOCKED_CRISIS_RECALL_AT_LEAST = 0.851  # three messages of room
 LOCKED_FALSE_ALARMS_AT_MOST = 0.049
 LOCKED_CONCERN_RECALL_AT_LEAST = 0.76
-LOCKED_KIND_ACCURACY_AT_LEAST = 0.84
+LOCKED_KIND_ACCURACY_AT_LEAST = 0.845
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,9 @@
 """The learned signal's fast scoring (bot/crisis/learned.py, `scores`: the fitted weights
 summed by hand, one message at a time) gives what scikit-learn's own pipeline gives
 (`scores_by_pipeline`), on every example it learns from and on hostile text, so an upgrade of
-scikit-learn that changes how the features are made cannot silently change the safety net."""
+scikit-learn that changes how the features are made cannot silently change the safety net. The
+bot's signal may be read back from numbers kept by an earlier run, so this also checks that
+what is kept scores as a signal trained now."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import functools
 
 from bot.crisis import DEFAULT_RULES_PATH
 from bot.crisis.evaluation import EXAMPLES_PATH, load_corpus
+from bot.crisis.examples_file import read_examples
 from bot.crisis.files import read_learned
 from bot.crisis.learned import LearnedSignal
 
@@ -40,18 +43,25 @@ HOSTILE = [
 
 
 @functools.cache
-def signal() -> LearnedSignal:
-    """The shipped learned signal (trained once per process, shared with the other tests)."""
+def shipped() -> LearnedSignal:
+    """The shipped learned signal as the bot gets it: trained once per process, or read back
+    from the numbers kept by an earlier run (bot/crisis/signal_cache.py)."""
     learned = read_learned(DEFAULT_RULES_PATH)
     assert learned is not None, "the shipped rules file has no 'learned:' section"
     return learned.signal
+
+
+@functools.cache
+def trained() -> LearnedSignal:
+    """The same signal trained here and now, with scikit-learn's pipeline to compare with."""
+    return LearnedSignal(read_examples(EXAMPLES_PATH))
 
 
 def _disagreements(texts: list[str]) -> list[str]:
     """Where the fast scores and the pipeline's differ (by position, never the text)."""
     found = []
     for index, text in enumerate(texts):
-        fast, slow = signal().scores(text), signal().scores_by_pipeline(text)
+        fast, slow = shipped().scores(text), trained().scores_by_pipeline(text)
         crisis_gap = abs(fast.crisis - slow.crisis)
         concern_gap = abs(fast.concern - slow.concern)
         kinds, slow_kinds = (fast.kind, *fast.also), (slow.kind, *slow.also)

@@ -10,18 +10,11 @@ from collections.abc import Iterable
 import pytest
 
 from bot.crisis import CONCERN, CRISIS, CRISIS_KINDS, DISTRESS, CrisisMatcher, Hit, Verdict
+from bot.crisis.families import FAMILY_FUZZY_MIN_WORD, Family, FamilyIndex, family
 from bot.crisis.forms import forms_of
 from bot.crisis.kinds import verdict_of
 from bot.crisis.normalise import sentences
-from bot.crisis.rules import (
-    FAMILY_FUZZY_MIN_WORD,
-    NEAR_BEFORE,
-    Family,
-    FamilyIndex,
-    Rule,
-    family,
-    rule_match,
-)
+from bot.crisis.rules import NEAR_BEFORE, Rule, rule_match
 
 
 def make_rule(

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.crisis import CRISIS_KINDS, DISTRESS, KINDS, CrisisMatcher, Hit, load_crisis_matcher
+from bot.crisis.families import Family
 from bot.crisis.files import FAMILY_FIELDS, RULE_FIELDS, read_rules
 from bot.crisis.kinds import tier_of
-from bot.crisis.rules import Family, Rule
+from bot.crisis.rules import Rule
 from config.errors import ConfigError
 from config.yamlfile import read_yaml
 

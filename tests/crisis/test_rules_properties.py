@@ -13,10 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.crisis import KINDS, CrisisMatcher, load_crisis_matcher
+from bot.crisis.families import FamilyIndex
 from bot.crisis.files import read_rules
 from bot.crisis.kinds import verdict_of
 from bot.crisis.normalise import FILLER_WORDS, sentences
-from bot.crisis.rules import FamilyIndex, Rule, RuleIndex, rule_match
+from bot.crisis.rules import Rule, RuleIndex, rule_match
 from bot.crisis.wordlists import APOSTROPHES
 from config.errors import ConfigError
 

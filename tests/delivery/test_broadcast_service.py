@@ -61,7 +61,7 @@ async def test_only_coordinators_may_do_anything_and_refusals_are_recorded(servi
     draft = Draft(audience=Audience(EVERYONE), text_html="Hello")
     for attempt in (
         broadcasts.begin(SAM),
-        broadcasts.count(SAM, Audience(EVERYONE)),
+        broadcasts.audience_size(SAM, Audience(EVERYONE)),
         broadcasts.send(SAM, draft),
         broadcasts.recent(SAM),
         broadcasts.get(SAM, 1),
@@ -79,7 +79,7 @@ async def test_sending_queues_the_audience_once_and_records_it(service) -> None:
     draft = (await broadcasts.begin(CASEY)).with_changes(
         audience=Audience(REGION, "north_west"), text_html="Hello <b>all</b>", urgent=True
     )
-    assert await broadcasts.count(CASEY, draft.audience) == 3
+    assert await broadcasts.audience_size(CASEY, draft.audience) == 3
 
     queued = await broadcasts.send(CASEY, draft)
 
@@ -106,7 +106,7 @@ async def test_what_cannot_be_sent_is_refused_kindly(service) -> None:
     with pytest.raises(NoRecipients):
         await broadcasts.send(CASEY, Draft(audience=Audience(REGION, "midlands"), text_html="Hi"))
     with pytest.raises(InvalidChoice):
-        await broadcasts.count(CASEY, Audience(REGION, "atlantis"))
+        await broadcasts.audience_size(CASEY, Audience(REGION, "atlantis"))
 
 
 async def test_typed_times_are_checked(service) -> None:

@@ -25,7 +25,10 @@ async def emu() -> AsyncIterator[BotApiEmulator]:
 
 @pytest.fixture
 async def bot(tmp_path: Path, emu: BotApiEmulator) -> AsyncIterator[RunningBot]:
-    """The real bot with one coordinator named in settings."""
+    """The real bot with one coordinator named in settings. It runs on the real clock, so
+    quiet hours are off: what a flow sends must not depend on the hour the tests run."""
     emu.add_user(COORDINATOR, "Casey")
-    async with running_bot(tmp_path, emu, coordinator_ids=[COORDINATOR]) as running:
+    async with running_bot(
+        tmp_path, emu, coordinator_ids=[COORDINATOR], quiet_hours_start=0, quiet_hours_end=0
+    ) as running:
         yield running

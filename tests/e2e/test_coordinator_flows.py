@@ -99,6 +99,7 @@ async def test_grant_and_revoke_roles_by_id_and_from_a_request(bot: RunningBot) 
 
     await open_chat(bot, ROBIN)
     outcome = await bot.services.contact.ask(ROBIN, "Robin", None)
+    await bot.emu.wait_for_message(CASEY, lambda m: "Please get in touch" in (m.text or ""))
     reply = await bot.say(CASEY, f"/grant request {outcome.request.id} coordinator")
     assert "is now a coordinator" in reply.text
     assert await bot.services.roles.is_coordinator(ROBIN)

@@ -91,7 +91,17 @@ async def build_world(tmp_path: Path, db: Database, start: datetime = DAY, hours
     messages = MeetingMessages(load_texts(CONFIG_DIR / "texts"), LONDON)
     repo = MeetingRepository(db)
     service = MeetingService(
-        db, repo, members, delivery, audiences, roles, audit, quiet, clock, messages, hours
+        delivery,
+        audiences,
+        roles,
+        audit,
+        quiet,
+        clock,
+        db=db,
+        meetings=repo,
+        members=members,
+        messages=messages,
+        reminder_hours=hours,
     )
     attendance = AttendanceService(db, AttendanceRepository(db), roles, audit, forum, clock, LONDON)
     return World(service, repo, clock, db, messages, attendance)

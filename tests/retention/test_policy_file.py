@@ -39,6 +39,8 @@ broadcasts:
   delete_after_finished: 90 days
 audit_log:
   delete_after: 2 years
+surveys:
+  delete_answers_after_closing: 12 months
 """
 
 
@@ -64,6 +66,7 @@ def test_the_shipped_file_gives_the_defaults() -> None:
         contact_notes=Duration(90, DAY),
         finished_broadcasts=Duration(90, DAY),
         audit_entries=Duration(2, YEAR),
+        survey_answers=Duration(12, MONTH),
         source=str(SHIPPED),
     )
     assert policy == DEFAULT_POLICY.__class__(**{**DEFAULT_POLICY.__dict__, "source": str(SHIPPED)})
@@ -162,7 +165,7 @@ HOSTILE = st.one_of(
         st.integers(min_value=0, max_value=3),
     ),
 )
-FIELDS = ["18 months", "30 days", "90 days", "2 years"]
+FIELDS = ["18 months", "30 days", "90 days", "2 years", "12 months"]
 
 
 def yaml_scalar(value: object) -> str:
@@ -193,6 +196,7 @@ def test_hostile_values_are_refused_or_within_limits(
         "contact_notes": (7, 3650),
         "finished_broadcasts": (7, 3650),
         "audit_entries": (90, 7300),
+        "survey_answers": (30, 3650),
     }
     for name, (low, high) in limits.items():
         duration = getattr(policy, name)
@@ -222,6 +226,58 @@ def test_months_and_years_follow_the_calendar() -> None:
     assert Duration(1, YEAR).after(leap_day) == datetime(2029, 2, 28, tzinfo=UTC)
     assert Duration(2, WEEK).before(end_of_march) == datetime(2027, 3, 17, 12, 0, tzinfo=UTC)
     assert Duration(1, YEAR).words() == "1 year" and Duration(90, DAY).words() == "90 days"
+
+
+# Survey answers (surveys.delete_answers_after_closing)
+
+
+def test_survey_answers_are_read_and_explained_to_a_non_programmer(tmp_path: Path) -> None:
+    text = SHIPPED.read_text(encoding="utf-8")
+    section = text.split("surveys:")[1]
+    assert "delete_answers_after_closing: 12 months" in section
+    assert "Shortest 1 month, longest 10 years." in section
+    assert "after the survey closes" in section
+    policy = load_retention(write(tmp_path, GOOD.replace("12 months", "2 years")))
+    assert policy.survey_answers == Duration(2, YEAR)
+    edges = GOOD.replace("12 months", "1 month")
+    assert load_retention(write(tmp_path, edges)).survey_answers == Duration(1, MONTH)
+    edges = GOOD.replace("12 months", "10 years")
+    assert load_retention(write(tmp_path, edges)).survey_answers == Duration(10, YEAR)
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("3 weeks", "is 3 weeks; it must be from 1 month to 10 years"),
+        ("29 days", "is 29 days; it must be from 1 month to 10 years"),
+        ("0 months", "it must be from 1 month to 10 years"),
+        ("11 years", "is 11 years; it must be from 1 month to 10 years"),
+        ("130 months", "is 130 months; it must be from 1 month to 10 years"),
+        ("12", "needs a number and a unit"),
+        ("a year", "whole number and then days, weeks, months or years"),
+    ],
+)
+def test_survey_answers_too_short_too_long_or_wrong_name_the_line(
+    tmp_path: Path, value: str, words: str
+) -> None:
+    message = str(refused(tmp_path, GOOD.replace("12 months", value)))
+    assert message.startswith(str(tmp_path / "retention.yaml"))
+    assert "line 11:" in message
+    assert "'delete_answers_after_closing'" in message and words in message
+
+
+def test_a_missing_surveys_section_or_setting_says_what_to_add(tmp_path: Path) -> None:
+    without = GOOD.replace("surveys:\n  delete_answers_after_closing: 12 months\n", "")
+    error = str(refused(tmp_path, without))
+    assert "the section 'surveys:' is missing" in error
+    assert "'delete_answers_after_closing'" in error
+    error = str(refused(tmp_path, GOOD.replace("  delete_answers_after_closing: 12 months\n", "")))
+    assert "line 10: 'surveys:' must have its settings under it" in error
+    error = str(refused(tmp_path, GOOD.replace("delete_answers_after_closing", "delete_after")))
+    assert "line 11: 'delete_after' is not a name the bot knows under 'surveys:'" in error
+    assert "'delete_answers_after_closing'" in error  # the name it knows instead
+    error = str(refused(tmp_path, GOOD.replace("surveys:", "survey:")))
+    assert "line 10: 'survey' is not a name the bot knows at the top level" in error
 
 
 async def test_the_bot_does_not_start_on_a_broken_file(tmp_path: Path) -> None:

@@ -112,6 +112,16 @@ SAMPLES = [
     (COORD, "consultation.closed", None, "consultation 4: closed early", "question_closed_early"),
     (COORD, "consultation.followup", None, "consultation 4", "question_followup"),
     (SAM, "consultation.refused", None, "consultation 4: PollClosed", "question_refused"),
+    (
+        COORD,
+        "survey.created",
+        None,
+        f"survey 2 for region:north_west, closes {CLOSES}",
+        "survey_created",
+    ),
+    (COORD, "survey.cancelled", None, "survey 2, 12 told", "survey_cancelled"),
+    (None, "survey.closed", None, "survey 2: deadline", "survey_closed"),
+    (COORD, "survey.closed", None, "survey 2: closed early", "survey_closed_early"),
     (None, "member.erased", None, "", "member_left"),
     (
         None,
@@ -148,8 +158,9 @@ async def _record(db: Database, rows: list[tuple]) -> None:
 
 
 def test_every_action_the_bot_records_has_a_kind_and_a_sentence() -> None:
-    """A new action with no sentence would read as its code: add it to bot/services/audit_lines.py
-    (AUDIT_KINDS and _DETAILS) and a sentence under audit.did in config/texts/core.yaml."""
+    """A new action with no sentence would read as its code: add it to AUDIT_KINDS
+    (bot/services/audit_lines.py) and DETAILS (bot/services/audit_details.py), and a sentence
+    under audit.did in config/texts/core.yaml."""
     recorded = set()
     for path in (Path(__file__).parents[2] / "bot").rglob("*.py"):
         recorded |= set(re.findall(r'audit\.record\(\s*[^,()]+,\s*"([a-z_.]+)"', path.read_text()))

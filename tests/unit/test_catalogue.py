@@ -48,6 +48,9 @@ SAMPLES: dict[str, object] = {
     "count": 12,
     "covers": "England",
     "date": "Thursday 10 December 2026",
+    "deleted": "Friday 10 December 2027",
+    "bot_deletes": "\nThe bot deletes all answers 12 months after the survey closes.",
+    "answers_kept": "12 months",
     "detail": "coordinator",
     "entries": 40,
     "helps": "Free support for anyone who is struggling.",
@@ -117,6 +120,7 @@ SAMPLES: dict[str, object] = {
     "opens": "Thursday 10 December 2026 at 14:30",
     "meeting_answers": 2,
     "poll_answers": 3,
+    "surveys": 2,
     "question": "Should hub meetings move to evenings?",
     "answers": "Yes, Not sure",
     "answered": 42,
@@ -155,6 +159,30 @@ SAMPLES: dict[str, object] = {
     "days": 14,
     "why": "has not opened the bot yet",
     "next": "Send /grant 123456789 decision-maker. It gives you a link for them.",
+    # Answering a survey (config/texts/surveys.yaml).
+    "minimum": "0",
+    "maximum": "1,200",
+    # Survey results: a number band (config/texts/survey_results.yaml).
+    "low": "5",
+    "high": "9",
+    # A survey as members see it, and /newsurvey (surveys.yaml, newsurvey.yaml).
+    "anonymity": "Your answers are anonymous.",
+    "intro": "Five short questions.",
+    "purpose": "To learn what helps people get support sooner.",
+    "who_runs": "The forum's peer researchers.",
+    "who_sees": "The peer research team.",
+    "kept_for": "Twelve months after it closes.",
+    "section": "<u>About getting help</u>\n\n",
+    "heading": "About getting help",
+    "number": 3,
+    "max_length": "500",
+    "withdraw": "Changed your mind? Tap the button below.",
+    "finished": 4,
+    "questions": 7,
+    "file": "getting_help",
+    "key": "getting_help",
+    "error": "line 12: 'chioce' is not a kind of question.",
+    "broken": "\n\nThese files have a mistake:\n• <b>old_one</b>: line 3: 'title:' is missing.",
 }
 
 _TAG = re.compile(r"<[^>]*>")

@@ -34,6 +34,12 @@ def read(text: str, now: datetime = NOW) -> datetime:
         ("1/7 10:00", datetime(2027, 7, 1, 9, 0, tzinfo=UTC)),  # 10:00 BST
         ("2026-12-24 12am", datetime(2026, 12, 24, 0, 0, tzinfo=UTC)),
         ("18:30 on 24 dec", datetime(2026, 12, 24, 18, 30, tzinfo=UTC)),
+        ("next tuesday 2pm", datetime(2026, 12, 15, 14, 0, tzinfo=UTC)),
+        ("this Saturday at 10am", datetime(2026, 12, 12, 10, 0, tzinfo=UTC)),
+        ("next thursday 12pm", datetime(2026, 12, 17, 12, 0, tzinfo=UTC)),  # a week today
+        ("next thursday 6pm", datetime(2026, 12, 17, 18, 0, tzinfo=UTC)),  # not this evening
+        ("friday noon", datetime(2026, 12, 11, 12, 0, tzinfo=UTC)),
+        ("midday tomorrow", datetime(2026, 12, 11, 12, 0, tzinfo=UTC)),
     ],
 )
 def test_everyday_ways_of_writing_a_time(text: str, expected: datetime) -> None:

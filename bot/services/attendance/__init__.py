@@ -5,13 +5,13 @@ holds the small-numbers rules)."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.forum import Forum
-from bot.results.small_groups import SMALL_GROUP_DEFAULT, check_threshold
+from bot.results.small_groups import SmallGroupRule
 from bot.services.attendance.figures import (
     BY_HUB,
     BY_REGION,
@@ -71,7 +71,7 @@ __all__ = [
 
 
 @dataclass(eq=False)
-class AttendanceService:
+class AttendanceService(SmallGroupRule):
     """Builds attendance reports, coordinators only; each report taken is recorded."""
 
     db: Database
@@ -81,12 +81,6 @@ class AttendanceService:
     forum: Forum
     clock: Clock
     zone: ZoneInfo
-    _: KW_ONLY
-    small_group: int = SMALL_GROUP_DEFAULT
-
-    def __post_init__(self) -> None:
-        """The parts built from the fields."""
-        self._small_group = check_threshold(self.small_group)
 
     # Marking who came
 
@@ -166,7 +160,7 @@ class AttendanceService:
         if figures.meeting.starts_at > now:
             raise InvalidChoice
         report = await asyncio.to_thread(
-            build_meeting_report, figures, self.forum, self._small_group
+            build_meeting_report, figures, self.forum, self.small_group
         )
         await self.audit.record(actor_id, "attendance.report", now, detail=f"meeting {meeting_id}")
         return report
@@ -188,7 +182,7 @@ class AttendanceService:
             months,
             since,
             now,
-            self._small_group,
+            self.small_group,
         )
         await self.audit.record(actor_id, "attendance.report", now, detail=f"last {months} months")
         return report

@@ -7,13 +7,11 @@ from __future__ import annotations
 from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 
-from bot.clock import Clock
-from bot.delivery import Audience, AudienceResolver, DeliveryService
-from bot.delivery.quiet import QuietHours
 from bot.results.small_groups import SMALL_GROUP_DEFAULT
 from bot.results.suppression import RawResults, SafeResults
-from bot.services.audiences import audience_count, check_audience
+from bot.services.audiences import check_audience
 from bot.services.consultations.answers import ConsultationAnswers, FixedParts, Vote
+from bot.services.consultations.base import ConsultationBase
 from bot.services.consultations.changes import ConsultationChanges, Progress
 from bot.services.consultations.errors import (
     CloseTooFar,
@@ -24,11 +22,7 @@ from bot.services.consultations.errors import (
     TextInvalid,
     existing,
 )
-from bot.services.consultations.messages import (
-    PREFERENCE,
-    ConsultationMessages,
-    PackPart,
-)
+from bot.services.consultations.messages import PREFERENCE, PackPart
 from bot.services.consultations.results import ConsultationResults
 from bot.services.consultations.rules import (
     MAX_FOLLOWUP,
@@ -42,28 +36,23 @@ from bot.services.consultations.rules import (
     check_option,
     check_question,
     check_times,
+    decision_makers,
 )
 from bot.services.consultations.schedule import ConsultationSchedule
 from bot.services.errors import InvalidChoice
-from bot.services.roles import RoleService
 from bot.services.times import read_future_time
-from storage.audit import AuditRepository
 from storage.consultations import (
     AFTER_CLOSE,
-    CLOSED,
     NEVER,
-    OPEN,
-    SCHEDULED,
     SHOW_RESULTS,
     WHILE_OPEN,
     Consultation,
-    ConsultationRepository,
     MemberAnswer,
     NewConsultation,
 )
-from storage.db import Database
 from storage.members import MemberRepository
 from storage.roles import DECISION_MAKER, RoleRepository
+from storage.scheduled import CLOSED, OPEN, SCHEDULED
 
 # What handlers use: the service, its states, records, limits and refusals.
 __all__ = [
@@ -98,69 +87,30 @@ __all__ = [
 
 
 @dataclass(eq=False)
-class ConsultationService:
+class ConsultationService(ConsultationBase):
     """Everything about consultations; coordinators' steps check the role first."""
 
-    db: Database
-    consultations: ConsultationRepository
+    AUDIENCE_CHOICE, COUNTING = PREFERENCE, "count consultation audience"
+
     roles_repository: RoleRepository
     members: MemberRepository
-    delivery: DeliveryService
-    audiences: AudienceResolver
-    roles: RoleService
-    audit: AuditRepository
-    quiet: QuietHours
-    clock: Clock
-    messages: ConsultationMessages
     nudge_hours: int = 24
     _: KW_ONLY
     small_group: int = SMALL_GROUP_DEFAULT
 
     def __post_init__(self) -> None:
-        """The parts built from the fields."""
+        """The parts built from the fields (each sharing the service's own)."""
         self._fixed_parts = FixedParts(self.consultations)
         self._answers = ConsultationAnswers(
             self.consultations, self.audit, self.clock, self._fixed_parts
         )
-        self._results = ConsultationResults(
-            self.db,
-            self.consultations,
-            self.delivery,
-            self.roles,
-            self.audit,
-            self.clock,
-            self.messages,
-            small_group=self.small_group,
+        self._results = ConsultationResults.sharing(self)
+        self._schedule = ConsultationSchedule.sharing(
+            self, fixed_parts=self._fixed_parts, results=self._results
         )
-        self._schedule = ConsultationSchedule(
-            self.db,
-            self.consultations,
-            self.delivery,
-            self.audiences,
-            self.audit,
-            self.quiet,
-            self.clock,
-            self.messages,
-            self._fixed_parts,
-            self._results,
-            self.nudge_hours,
+        self._changes = ConsultationChanges.sharing(
+            self, fixed_parts=self._fixed_parts, schedule=self._schedule
         )
-        self._changes = ConsultationChanges(
-            self.db,
-            self.consultations,
-            self.delivery,
-            self.roles,
-            self.audit,
-            self.clock,
-            self.messages,
-            self._fixed_parts,
-            self._schedule,
-        )
-
-    @property
-    def zone(self):
-        """The local time zone."""
-        return self.quiet.zone
 
     # Setting one up
 
@@ -186,19 +136,10 @@ class ConsultationService:
         self.check_times(draft.opens_at, draft.closes_at)
         check_audience(self.audiences, draft.audience)
 
-    async def audience_size(self, actor_id: int, audience: Audience) -> int:
-        """How many members would be asked now (those who get consultations, not paused)."""
-        await self.roles.require_coordinator(actor_id, "count consultation audience")
-        return await audience_count(self.audiences, audience, PREFERENCE)
-
     async def decision_makers(self, actor_id: int) -> list[Reader]:
-        """Everyone who holds the decision-maker role, with a first name when they joined."""
+        """Everyone who holds the decision-maker role, with the first name the bot knows."""
         await self.roles.require_coordinator(actor_id, "list decision-makers")
-        return [
-            Reader(telegram_id, member.first_name if member else None)
-            for telegram_id in await self.roles_repository.holders(DECISION_MAKER)
-            for member in [await self.members.get(telegram_id)]
-        ]
+        return await decision_makers(self.roles_repository)
 
     async def create(self, actor_id: int, draft: ConsultationDraft) -> Consultation:
         """Store a consultation; it opens now (inviting its audience) or at its time."""
@@ -223,14 +164,9 @@ class ConsultationService:
         )
         async with self.db.transaction() as tx:
             consultation_id = await self.consultations.create(new, actor_id, now, tx)
-            await self.audit.record(
-                actor_id,
-                "consultation.created",
-                now,
-                detail=f"consultation {consultation_id} for {draft.audience.label}, "
-                f"closes {new.closes_at.isoformat(timespec='minutes')}",
-                tx=tx,
-            )
+            closes = new.closes_at.isoformat(timespec="minutes")
+            more = f" for {draft.audience.label}, closes {closes}"
+            await self.record(actor_id, "created", consultation_id, now, more, tx)
         await self.open_due()
         consultation = await self.consultations.get(consultation_id)
         assert consultation is not None

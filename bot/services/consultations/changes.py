@@ -6,10 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.clock import Clock
-from bot.delivery import DeliveryService
 from bot.delivery.outbox import outbox
 from bot.services.consultations.answers import FixedParts
+from bot.services.consultations.base import ConsultationBase
 from bot.services.consultations.errors import (
     CloseTooSoon,
     ConsultationClosed,
@@ -21,22 +20,15 @@ from bot.services.consultations.errors import (
 from bot.services.consultations.messages import (
     KIND_CANCELLED,
     KIND_FOLLOWUP,
-    ConsultationMessages,
     for_members,
 )
 from bot.services.consultations.rules import MAX_FOLLOWUP, check_times
 from bot.services.consultations.schedule import ConsultationSchedule
-from bot.services.roles import RoleService
-from storage.audit import AuditRepository
 from storage.consultations import (
     CANCELLED,
     CLOSED,
-    OPEN,
-    SCHEDULED,
     Consultation,
-    ConsultationRepository,
 )
-from storage.db import Database
 
 
 @dataclass(frozen=True)
@@ -49,16 +41,9 @@ class Progress:
 
 
 @dataclass(eq=False)
-class ConsultationChanges:
+class ConsultationChanges(ConsultationBase):
     """What coordinators do to a consultation once it is set up; each step checks the role."""
 
-    db: Database
-    consultations: ConsultationRepository
-    delivery: DeliveryService
-    roles: RoleService
-    audit: AuditRepository
-    clock: Clock
-    messages: ConsultationMessages
     fixed_parts: FixedParts
     schedule: ConsultationSchedule
 
@@ -106,13 +91,8 @@ class ConsultationChanges:
         now = self.clock.now()
         await self.consultations.set_closes_at(consultation_id, closes_at, now)
         self.fixed_parts.forget(consultation_id)
-        await self.audit.record(
-            actor_id,
-            "consultation.extended",
-            now,
-            detail=f"consultation {consultation_id} now closes "
-            f"{closes_at.isoformat(timespec='minutes')}",
-        )
+        closes = closes_at.isoformat(timespec="minutes")
+        await self.record(actor_id, "extended", consultation_id, now, f" now closes {closes}")
         return await existing(self.consultations, consultation_id)
 
     async def cancel(self, actor_id: int, consultation_id: int) -> int:
@@ -122,21 +102,14 @@ class ConsultationChanges:
         now = self.clock.now()
         # The state, the answers deleted and the notice queued: one transaction, all or none.
         async with outbox(self.db, self.delivery) as box:
-            moved = await self.consultations.set_state(
-                consultation_id, CANCELLED, now, box.tx, only_from=(SCHEDULED, OPEN)
-            )
+            moved = await self.consultations.end(consultation_id, CANCELLED, now, box.tx)
             if not moved:
                 raise ConsultationClosed
             invited = await self.consultations.invited(consultation_id, tx=box.tx)
             await self.consultations.discard_answers(consultation_id, box.tx)
             self.fixed_parts.forget(consultation_id)
-            await self.audit.record(
-                actor_id,
-                "consultation.cancelled",
-                now,
-                detail=f"consultation {consultation_id}, {len(invited)} told",
-                tx=box.tx,
-            )
+            told = f", {len(invited)} told"
+            await self.record(actor_id, "cancelled", consultation_id, now, told, box.tx)
             await box.send_rendered(
                 KIND_CANCELLED,
                 self.messages.cancelled(consultation),
@@ -172,13 +145,7 @@ class ConsultationChanges:
             followup_id = await self.consultations.add_followup(
                 consultation_id, text, actor_id, now, box.tx
             )
-            await self.audit.record(
-                actor_id,
-                "consultation.followup",
-                now,
-                detail=f"consultation {consultation_id}",
-                tx=box.tx,
-            )
+            await self.record(actor_id, "followup", consultation_id, now, tx=box.tx)
             invited = await self.consultations.invited(consultation_id, tx=box.tx)
             broadcast_id = await box.send(
                 KIND_FOLLOWUP,

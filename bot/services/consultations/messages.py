@@ -17,7 +17,9 @@ KIND_CANCELLED, KIND_FOLLOWUP = "consultation_cancelled", "consultation_followup
 # Notices sent to people picked by whether they answered (the results to those who did, the
 # nudge to those who did not): who got one, who it missed and how many it went to would say
 # who answered, so coordinators are not shown them.
-KINDS_BY_ANSWER = (KIND_MEMBER_RESULTS, KIND_NUDGE)
+# A survey's nudge goes to those who have not finished, so it is one too (its kind is
+# bot/services/surveys/messages.py's KIND_NUDGE; that module imports this one).
+KINDS_BY_ANSWER = (KIND_MEMBER_RESULTS, KIND_NUDGE, "survey_nudge")
 PREFERENCE = "consultations"
 
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.clock import Clock
-from bot.delivery import DeliveryService
 from bot.delivery.audience import EVERYONE, REGION
 from bot.delivery.outbox import Outbox, outbox
-from bot.results.small_groups import SMALL_GROUP_DEFAULT, check_threshold
+from bot.results.small_groups import SmallGroupRule
 from bot.results.suppression import AreaCounts, RawResults, SafeResults, national, protect
+from bot.services import results_readers
+from bot.services.consultations.base import ConsultationBase
 from bot.services.consultations.errors import (
     ConsultationGone,
     NotInvited,
@@ -32,13 +32,9 @@ from bot.services.consultations.errors import (
 from bot.services.consultations.messages import (
     KIND_MEMBER_RESULTS,
     KIND_RESULTS,
-    ConsultationMessages,
     PackPart,
     for_members,
 )
-from bot.services.errors import NotAllowed
-from bot.services.roles import RoleService
-from storage.audit import AuditRepository
 from storage.consultations import (
     CANCELLED,
     CLOSED,
@@ -46,12 +42,9 @@ from storage.consultations import (
     SCHEDULED,
     WHILE_OPEN,
     Consultation,
-    ConsultationRepository,
     PlaceCounts,
 )
-from storage.db import Database
 from storage.results_warnings import ResultsWarningRepository
-from storage.roles import COORDINATOR, DECISION_MAKER
 
 logger = logging.getLogger(__name__)
 
@@ -60,23 +53,13 @@ KEPT_RESULTS = 64  # closed consultations whose protected figures are kept in me
 
 
 @dataclass(eq=False)
-class ConsultationResults:
+class ConsultationResults(ConsultationBase, SmallGroupRule):
     """Counts, results packs for coordinators and chosen decision-makers, what people said
     for members, and queueing them all once after closing."""
 
-    db: Database
-    consultations: ConsultationRepository
-    delivery: DeliveryService
-    roles: RoleService
-    audit: AuditRepository
-    clock: Clock
-    messages: ConsultationMessages
-    _: KW_ONLY
-    small_group: int = SMALL_GROUP_DEFAULT
-
     def __post_init__(self) -> None:
-        """The parts built from the fields."""
-        self._small_group = check_threshold(self.small_group)
+        """The threshold checked, and the parts built from the fields."""
+        super().__post_init__()
         self._kept: dict[int, SafeResults] = {}  # closed consultation id -> what was published
         # Open consultation id -> the last figures counted and their protection: a member's
         # press while nothing has changed does not solve the tables again.
@@ -106,7 +89,7 @@ class ConsultationResults:
         live = self._live.get(consultation.id)
         if live is not None and live[0] == raw and consultation.state != CLOSED:
             return live[1]
-        safe = await asyncio.to_thread(protect, raw, self._small_group)
+        safe = await asyncio.to_thread(protect, raw, self.small_group)
         if consultation.state == CLOSED:
             self._live.pop(consultation.id, None)
             _keep(self._kept, consultation.id, safe)
@@ -134,28 +117,15 @@ class ConsultationResults:
     async def readable(self, actor_id: int) -> list[Consultation]:
         """Closed consultations this person may see results for: coordinators see all,
         decision-makers those they were chosen for."""
-        roles = await self.roles.roles_of(actor_id)
-        if COORDINATOR in roles:
-            return await self.consultations.closed()
-        if DECISION_MAKER in roles:
-            return await self.consultations.closed(reader=actor_id)
-        await self.audit.record(actor_id, "refused", self.clock.now(), detail="results")
-        raise NotAllowed
+        return await results_readers.readable(self, self.consultations, actor_id)
 
     async def results_pack(self, actor_id: int, consultation_id: int) -> list[PackPart]:
         """A closed consultation's results pack, for someone allowed to see it (comments are
         for coordinators only)."""
-        roles = await self.roles.roles_of(actor_id)
-        coordinator = COORDINATOR in roles
-        allowed = coordinator or (
-            DECISION_MAKER in roles
-            and await self.consultations.is_reader(consultation_id, actor_id)
+        detail = f"results {consultation_id}"
+        coordinator = await results_readers.may_read(
+            self, self.consultations, actor_id, consultation_id, detail
         )
-        if not allowed:
-            await self.audit.record(
-                actor_id, "refused", self.clock.now(), detail=f"results {consultation_id}"
-            )
-            raise NotAllowed
         consultation = await existing(self.consultations, consultation_id)
         if consultation.state == CANCELLED:
             raise ConsultationGone
@@ -188,14 +158,9 @@ class ConsultationResults:
         ``results_sent`` at 0 and nothing queued, so the next sweep queues it all once."""
         if consultation.results_sent:
             return
-        coordinators = await self.roles.coordinators()
-        # Only those who still hold the role: someone revoked since does not get the pack.
-        current = set(await self.roles.decision_makers())
-        readers = [
-            reader
-            for reader in await self.consultations.readers(consultation.id)
-            if reader in current and reader not in coordinators
-        ]
+        coordinators, readers = await results_readers.pack_recipients(
+            self, self.consultations, consultation.id
+        )
         # One protection for everything published about this consultation.
         safe = await self.protected(consultation)
         packs = [

@@ -15,8 +15,10 @@ from bot.services.consultations.errors import (
     OptionInvalid,
     QuestionInvalid,
 )
+from bot.services.errors import ServiceError
 from bot.services.times import TimeLimits
 from storage.consultations import AFTER_CLOSE
+from storage.roles import DECISION_MAKER, RoleRepository
 
 MAX_QUESTION, MAX_OPTION, MAX_NOTE, MAX_COMMENT, MAX_FOLLOWUP = 300, 60, 500, 1000, 3000
 MIN_OPTIONS, MAX_OPTIONS = 2, 10
@@ -50,6 +52,12 @@ class Reader:
     first_name: str | None
 
 
+async def decision_makers(roles: RoleRepository) -> list[Reader]:
+    """Everyone who holds the decision-maker role, with the first name the bot knows them by
+    (the readers a coordinator may choose, for a consultation or a survey)."""
+    return [Reader(who, name) for who, name in await roles.holders_named(DECISION_MAKER)]
+
+
 def check_question(text: str) -> str:
     """The question tidied, or QuestionInvalid."""
     text = text.strip()
@@ -76,10 +84,18 @@ def check_note(text: str) -> str:
     return text
 
 
-def check_times(opens_at: datetime | None, closes_at: datetime, now: datetime) -> None:
-    """Refuse a closing time too soon after opening (or now), or too far ahead."""
+def check_times(
+    opens_at: datetime | None,
+    closes_at: datetime,
+    now: datetime,
+    shortest: timedelta = MIN_OPEN,
+    refusals: tuple[type[ServiceError], type[ServiceError]] = (CloseTooSoon, CloseTooFar),
+) -> None:
+    """Refuse a closing time too soon after opening (or now), or too far ahead (MAX_DAYS).
+    Surveys use it too, with their own shortest time open and refusals (too soon, too far)."""
+    too_soon, too_far = refusals
     start = max(opens_at or now, now)
-    if closes_at < start + MIN_OPEN:
-        raise CloseTooSoon
+    if closes_at < start + shortest:
+        raise too_soon
     if closes_at > now + timedelta(days=MAX_DAYS):
-        raise CloseTooFar
+        raise too_far

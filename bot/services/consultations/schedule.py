@@ -7,32 +7,26 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.clock import Clock
-from bot.delivery import Audience, AudienceResolver, DeliveryService
+from bot.delivery import Audience
 from bot.delivery.audience import UnknownPlace
 from bot.delivery.outbox import outbox
-from bot.delivery.quiet import QuietHours
 from bot.services.consultations.answers import FixedParts
+from bot.services.consultations.base import ConsultationBase
 from bot.services.consultations.errors import existing
 from bot.services.consultations.messages import (
     KIND_INVITE,
     KIND_NUDGE,
     PREFERENCE,
-    ConsultationMessages,
     for_members,
 )
 from bot.services.consultations.results import ConsultationResults
-from storage.audit import AuditRepository
 from storage.consultations import (
     CLOSED,
     NUDGE_SENT,
     NUDGE_SKIPPED,
     OPEN,
-    SCHEDULED,
     Consultation,
-    ConsultationRepository,
 )
-from storage.db import Database
 
 logger = logging.getLogger(__name__)
 
@@ -42,17 +36,9 @@ QUIET_MARGIN = timedelta(minutes=30)
 
 
 @dataclass(eq=False)
-class ConsultationSchedule:
+class ConsultationSchedule(ConsultationBase):
     """Opening, nudging and closing consultations when their times come."""
 
-    db: Database
-    consultations: ConsultationRepository
-    delivery: DeliveryService
-    audiences: AudienceResolver
-    audit: AuditRepository
-    quiet: QuietHours
-    clock: Clock
-    messages: ConsultationMessages
     fixed_parts: FixedParts
     results: ConsultationResults
     nudge_hours: int = 24
@@ -169,9 +155,7 @@ class ConsultationSchedule:
         now = self.clock.now()
         consultation = await existing(self.consultations, consultation_id)
         async with self.db.transaction() as tx:
-            moved = await self.consultations.set_state(
-                consultation_id, CLOSED, now, tx, only_from=(SCHEDULED, OPEN)
-            )
+            moved = await self.consultations.end(consultation_id, CLOSED, now, tx)
             if not moved:
                 return False
             places = await self.consultations.live_counts(
@@ -179,13 +163,7 @@ class ConsultationSchedule:
             )
             await self.consultations.keep_counts(consultation_id, places, tx)
             self.fixed_parts.forget(consultation_id)
-            await self.audit.record(
-                actor_id,
-                "consultation.closed",
-                now,
-                detail=f"consultation {consultation_id}: {why}",
-                tx=tx,
-            )
+            await self.record(actor_id, "closed", consultation_id, now, f": {why}", tx)
         closed = await existing(self.consultations, consultation_id)
         await self.results.try_send(closed)
         return True

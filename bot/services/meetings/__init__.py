@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from bot.clock import Clock
-from bot.delivery import Audience, AudienceResolver, DeliveryService
-from bot.delivery.outbox import outbox
-from bot.delivery.quiet import QuietHours
+from bot.delivery import Audience
+from bot.delivery.outbox import Outbox, Rendered, outbox
 from bot.recurrence import RULES, next_start
-from bot.services.audiences import audience_count, check_audience
+from bot.services.audiences import check_audience
 from bot.services.errors import InvalidChoice, ServiceError
 from bot.services.meetings.answers import MeetingAnswers, MemberMeeting, open_meeting
 from bot.services.meetings.messages import (
@@ -42,9 +41,8 @@ from bot.services.meetings.rules import (
     read_length,
     read_start,
 )
-from bot.services.roles import RoleService
+from bot.services.outreach import Outreach
 from bot.services.times import TimeRefused
-from storage.audit import AuditRepository
 from storage.db import Database
 from storage.meetings import (
     GOING,
@@ -101,18 +99,14 @@ class CoordinatorMeeting:
 
 
 @dataclass(eq=False)
-class MeetingService:
+class MeetingService(Outreach):
     """Everything about meetings; coordinators' steps check the role first."""
+
+    AUDIENCE_CHOICE, COUNTING = PREFERENCE, "create meeting"
 
     db: Database
     meetings: MeetingRepository
     members: MemberRepository
-    delivery: DeliveryService
-    audiences: AudienceResolver
-    roles: RoleService
-    audit: AuditRepository
-    quiet: QuietHours
-    clock: Clock
     messages: MeetingMessages
     reminder_hours: Sequence[int] = (24, 2)
 
@@ -129,11 +123,6 @@ class MeetingService:
             self.messages,
             self.reminder_hours,
         )
-
-    @property
-    def zone(self):
-        """The local time zone."""
-        return self.quiet.zone
 
     # Coordinators
 
@@ -193,13 +182,7 @@ class MeetingService:
             # never one whose invited members were not told.
             meeting = await self.meetings.get(meeting_id, box.tx)
             assert meeting is not None
-            await box.send_rendered(
-                KIND_INVITE,
-                self.messages.invitation(meeting),
-                invitees,
-                created_by=actor_id,
-                **for_members(meeting),
-            )
+            await _tell(box, KIND_INVITE, self.messages.invitation, meeting, invitees, actor_id)
         await self._reminders.tell_listeners(meeting_id)
         return Created(meeting, len(invitees))
 
@@ -257,11 +240,6 @@ class MeetingService:
         """A typed UK date and time for a new start, or the refusal that says what is wrong."""
         return read_start(text, self.clock.now(), self.zone)
 
-    async def count(self, actor_id: int, audience: Audience) -> int:
-        """How many members an invitation to this audience would reach now."""
-        await self.roles.require_coordinator(actor_id, "create meeting")
-        return await audience_count(self.audiences, audience, PREFERENCE)
-
     async def upcoming(self, actor_id: int) -> list[CoordinatorMeeting]:
         """Upcoming meetings with going, maybe, can't and no-answer counts."""
         await self.roles.require_coordinator(actor_id, "list meetings")
@@ -302,13 +280,7 @@ class MeetingService:
             changed = await self.meetings.get(meeting_id, box.tx)
             assert changed is not None
             told = await self.meetings.people(meeting_id, (GOING, MAYBE), tx=box.tx)
-            await box.send_rendered(
-                KIND_CHANGED,
-                self.messages.changed(changed),
-                told,
-                created_by=actor_id,
-                **for_members(changed),
-            )
+            await _tell(box, KIND_CHANGED, self.messages.changed, changed, told, actor_id)
         await self._reminders.tell_listeners(meeting_id)
         return changed
 
@@ -326,13 +298,8 @@ class MeetingService:
                 actor_id, "meeting.cancelled", now, detail=f"meeting {meeting_id}", tx=box.tx
             )
             told = await self.meetings.people(meeting_id, (GOING, MAYBE, None), tx=box.tx)
-            await box.send_rendered(
-                KIND_CANCELLED,
-                self.messages.cancelled(meeting),
-                told,
-                created_by=actor_id,
-                urgent=True,
-                **for_members(meeting),
+            await _tell(
+                box, KIND_CANCELLED, self.messages.cancelled, meeting, told, actor_id, urgent=True
             )
         return len(told)
 
@@ -371,3 +338,19 @@ class MeetingService:
     async def send_due(self) -> list[DueReminder]:
         """Take every due reminder once and queue it (see ``MeetingReminders.send_due``)."""
         return await self._reminders.send_due()
+
+
+async def _tell(
+    box: Outbox,
+    kind: str,
+    render: Callable[[Meeting], Rendered],
+    meeting: Meeting,
+    people: Sequence[int],
+    actor_id: int | None,
+    **options: Any,
+) -> None:
+    """Queue in ``box`` a notice about ``meeting`` (drawn by ``render``) to ``people``, from
+    ``actor_id``, sent as the meeting's members are sent its messages."""
+    await box.send_rendered(
+        kind, render(meeting), people, created_by=actor_id, **options, **for_members(meeting)
+    )
