@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from datetime import datetime
 from typing import Any, ClassVar, Self
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,13 @@ class Outreach:
     def zone(self) -> ZoneInfo:
         """The local time zone."""
         return self.quiet.zone
+
+    def reaches_at(self) -> datetime | None:
+        """When a message queued now (not urgent) would really go: the end of the night's
+        quiet hours; None for straight away."""
+        now = self.clock.now()
+        start = self.quiet.ends_at(now)
+        return start if start > now else None
 
     async def audience_size(self, actor_id: int, audience: Audience) -> int:
         """How many people this service's message to ``audience`` would reach now (who chose

@@ -107,6 +107,8 @@ async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
         key = "newpoll.created_now"
         current = await service.current(actor)
         count = next((p.invited for p in current if p.consultation.id == created.id), 0)
+        if reaches := service.reaches_at():  # at night the question waits for the morning
+            key, values["reaches"] = "newpoll.created_now_night", when(reaches)
     else:
         key = "newpoll.created_later"
         count = await service.audience_size(actor, draft.audience)

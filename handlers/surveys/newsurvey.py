@@ -143,14 +143,18 @@ async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
         return
     when = SurveyViews(context.services.texts, context.services.settings.zone).when
     if created.state == OPEN:
+        night = {}
+        if reaches := service.reaches_at():  # at night the invitations wait for the morning
+            night["reaches"] = when(reaches)
         await show_key(
             update,
             context,
-            "newsurvey.created_now",
+            "newsurvey.created_now_night" if night else "newsurvey.created_now",
             None,
             title=created.title,
             count=number(created.invited),
             closes=when(created.closes_at),
+            **night,
         )
         return
     count = await context.services.surveys.audience_size(actor, draft.audience)

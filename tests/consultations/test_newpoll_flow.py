@@ -307,3 +307,29 @@ def test_quick_closing_times_are_5pm_local_time() -> None:
     late = datetime(2026, 12, 10, 23, 30, tzinfo=UTC)
     assert days_after(late, 3, london).date() == datetime(2026, 12, 13).date()
     assert days_after(late, 3, london) - late < timedelta(days=3)
+
+
+async def test_a_question_opened_at_night_says_when_it_reaches_people(
+    tmp_path: Path, emu: BotApiEmulator
+) -> None:
+    night = DAYTIME.replace(hour=23, minute=30)  # 23:30 in London, in December
+    async with start_bot(
+        tmp_path, emu, Clock(night), quiet_hours_start=21, quiet_hours_end=8
+    ) as bot:
+        await seed(bot)
+        await said(bot, CASEY, "/newpoll", "What would you like to ask?")
+        answers = await said(bot, CASEY, "Which day suits you?", "ready set")
+        multiple = await pressed(bot, CASEY, answers, "Yes / No / Not sure", "more than one?")
+        comment = await pressed(bot, CASEY, multiple, "One answer", "tell us more?")
+        audience = await pressed(bot, CASEY, comment, "No", "Who should we ask?")
+        opens = await pressed(bot, CASEY, audience, "The whole forum", "When should it open?")
+        closes = await pressed(bot, CASEY, opens, "Now", "When should it close?")
+        await bot.emu.press_button(CASEY, closes, text="In 2 weeks")
+        visibility = await wait_text(bot, CASEY, "When can members see")
+        note = await pressed(bot, CASEY, visibility, "Not shown to members", "our suggestion")
+        preview = await pressed(bot, CASEY, note, "Use this", "Please check")
+
+        done = await pressed(bot, CASEY, preview, "Send", "The question is open")
+
+        assert "It is night time, so it will reach 9 people at" in done.text
+        assert "08:00" in done.text and "It went to" not in done.text

@@ -22,18 +22,11 @@ MIDLANDS = [600_000_101, 600_000_102]
 
 
 def start_bot(tmp_path: Path, emu: BotApiEmulator, clock: Clock, **settings: object):
-    """The real bot with Casey as coordinator; no quiet hours."""
+    """The real bot with Casey as coordinator; no quiet hours unless the settings give some."""
     emu.add_user(CASEY, "Casey")
     emu.chat(CASEY).started = True
-    return running_bot(
-        tmp_path,
-        emu,
-        clock=clock,
-        coordinator_ids=[CASEY],
-        quiet_hours_start=0,
-        quiet_hours_end=0,
-        **settings,
-    )
+    chosen: dict[str, object] = {"quiet_hours_start": 0, "quiet_hours_end": 0, **settings}
+    return running_bot(tmp_path, emu, clock=clock, coordinator_ids=[CASEY], **chosen)
 
 
 async def seed(bot: RunningBot) -> None:

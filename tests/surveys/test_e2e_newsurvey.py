@@ -6,10 +6,13 @@ sends the invitation to members. Cancel stores nothing; members cannot use /news
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.clock import Clock
 from emulator import BotApiEmulator
 from emulator.records import MessageRecord
 from storage.roles import DECISION_MAKER
@@ -164,3 +167,30 @@ async def test_cancel_stores_nothing_and_members_cannot_open_surveys(
     refused = await bot.next(NW[0])
     assert "Which survey" not in refused.text
     assert await surveys_stored(bot) == 0
+
+
+async def test_a_survey_opened_at_night_says_when_the_invitations_go(
+    tmp_path: Path,
+    emu: BotApiEmulator,  # noqa: F811
+) -> None:
+    night = DAYTIME.replace(hour=23, minute=30)  # 23:30 in London, in December
+    async with survey_bot(
+        tmp_path, emu, Clock(night), quiet_hours_start=21, quiet_hours_end=8
+    ) as bot:
+        await seed(bot)
+        files = await said(bot, "/newsurvey", "Which survey should go out?")
+        opens = await pressed(bot, files, "Getting help", "When should it open?")
+        closes = await pressed(bot, opens, "Now", "When should it close?")
+        check = await pressed(bot, closes, "In 1 week", "Is this right?")  # no decision-makers
+
+        done = await pressed(bot, check, "Open the survey", "is open")
+
+        assert "It is night time" in done.text
+        assert "will reach 9 people at" in done.text and "08:00" in done.text
+        assert "It went to" not in done.text
+        await asyncio.sleep(1)
+        assert all(not emu.chat(member).events for member in NW + MIDLANDS)
+        bot.clock.set(night.replace(hour=8, minute=0) + timedelta(days=1))
+        bot.services.delivery.wake()
+        for member in NW + MIDLANDS:
+            await arrives(bot, member, "Getting help")

@@ -134,6 +134,7 @@ SAMPLES: dict[str, object] = {
     "breakdown": "By area",
     "closed": "Friday 18 December 2026 at 17:00",
     "closes": "Friday 18 December 2026 at 17:00",
+    "reaches": "Tuesday 8 December 2026 at 08:00",
     "block": "Should hub meetings move to evenings?",
     "how": "Tap one answer.",
     "note": "Answers go to the national board without names.",
