@@ -61,9 +61,9 @@ def asker(texts: Texts, request: ContactRequest) -> str:
     return request.first_name or texts.plain("contact.unnamed_person")
 
 
-def mark_done(context: ForumContext, request: ContactRequest) -> InlineKeyboardMarkup:
+def mark_done(texts: Texts, request: ContactRequest) -> InlineKeyboardMarkup:
     """The one button a coordinator marks a request done with."""
-    return keyboard([[button(context, "buttons.mark_handled", "handled", request.id)]])
+    return keyboard([[labelled(texts.plain("buttons.mark_handled"), "handled", request.id)]])
 
 
 class UrgentNotices:
@@ -93,8 +93,7 @@ class UrgentNotices:
         parts = [self._texts.get("contact.to_coordinator", **self._values(request))]
         if request.message:
             parts.append(self._texts.get("contact.their_message", message=request.message))
-        label = self._texts.plain("buttons.mark_handled")
-        return "\n\n".join(parts), keyboard([[labelled(label, "handled", request.id)]])
+        return "\n\n".join(parts), mark_done(self._texts, request)
 
     def urgent_notice(self, request: ContactRequest) -> Rendered:
         """The notice every coordinator gets at once."""
@@ -228,7 +227,7 @@ async def on_take(update: Update, context: ForumContext) -> None:
             update,
             context,
             "contact.claimed",
-            mark_done(context, request),
+            mark_done(services.texts, request),
             request_id=request.id,
             name=name,
             user_id=request.telegram_id,
@@ -244,7 +243,7 @@ async def on_take(update: Update, context: ForumContext) -> None:
             update,
             context,
             "contact.already_yours",
-            mark_done(context, request),
+            mark_done(services.texts, request),
             request_id=request.id,
             name=name,
         )

@@ -17,6 +17,7 @@ from bot.localtime import local_when
 from bot.retention_policy import Duration
 from bot.services.surveys import definition, records
 from bot.services.surveys.definition import Answer, Question, Survey
+from bot.services.surveys.flow import number_words
 from bot.services.surveys.records import Position, SurveyRecord
 from bot.texts import Markup, Texts
 from handlers.retention import duration_words
@@ -192,15 +193,19 @@ class SurveyViews:
         if question.kind == definition.NUMBER:
             low, high = question.minimum, question.maximum
             if low is not None and high is not None:
-                how = plain("surveys.how_number_between", minimum=figure(low), maximum=figure(high))
+                how = plain(
+                    "surveys.how_number_between",
+                    minimum=number_words(low),
+                    maximum=number_words(high),
+                )
             elif low is not None:
-                how = plain("surveys.how_number_at_least", minimum=figure(low))
+                how = plain("surveys.how_number_at_least", minimum=number_words(low))
             elif high is not None:
-                how = plain("surveys.how_number_at_most", maximum=figure(high))
+                how = plain("surveys.how_number_at_most", maximum=number_words(high))
             else:
                 how = plain("surveys.how_number")
             return how + (" " + plain("surveys.how_number_decimals") if question.decimals else "")
-        return plain("surveys.how_text", max_length=figure(question.max_length))
+        return plain("surveys.how_text", max_length=number_words(question.max_length))
 
     def _previous(self, position: Position) -> list[str]:
         """The ticks so far, or what they answered before when they came back (safe HTML)."""
@@ -294,13 +299,6 @@ class SurveyViews:
         return self._texts.get("surveys.stopped"), InlineKeyboardMarkup(rows)
 
 
-def figure(value: float | int) -> str:
-    """A number as people write it: 1,200 or 2.5 (a whole float without its .0)."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}"
-
-
 def labels(question: Question, option_ids: tuple[str, ...] | list[str]) -> str:
     """The labels of these options, in the question's order."""
     return ", ".join(o.label for o in question.options if o.id in option_ids)
@@ -314,7 +312,7 @@ def answer_words(question: Question, answer: Answer) -> str:
     if question.kind == definition.CHOICES and isinstance(answer, tuple | list):
         return labels(question, tuple(answer))
     if question.kind in (definition.SCALE, definition.NUMBER) and isinstance(answer, int | float):
-        return figure(answer)
+        return number_words(answer)
     if question.kind == definition.TEXT:
         return str(answer)
     return str(answer)
