@@ -12,8 +12,17 @@ long message and hostile texts against it, and its figures on the locked evaluat
 (crisis_recall, crisis_false_alarm_rate).
 8. backups: one of a forum of 10,000 members and 100,000 answers (backup_ms), and a rush of
 votes while backups run (vote_p99_ms_during_backup), on a bot and an emulator of their own.
+9. surveys: BENCH_SURVEY_MEMBERS (default 1000) members answer a 10-question survey within 20
+seconds through the bot as a process of its own, then the same with the bot killed (SIGKILL)
+half way and started again (benchmarks/surveys.py).
+10. progression: the progression report for 10,000 members and 50,000 opportunity outcomes
+(progression_report_ms, at most 200; benchmarks/progression.py).
+11. group chats: a meeting notice for each of the 10 hubs to its members (BENCH_GROUP_MEMBERS,
+default 2,000 in all) and its linked hub group, while one group gets 25 more posts at once
+(group_over_limit, group_posts_duplicated: both 0; benchmarks/group_posts.py).
 BENCH_ONLY=votes runs only phase 5 (no broadcast members are set up); BENCH_ONLY=crisis only 7;
-BENCH_ONLY=backup only 8.
+BENCH_ONLY=backup only 8; BENCH_ONLY=surveys only 9; BENCH_ONLY=progression only 10;
+BENCH_ONLY=groups only 11.
 """
 
 from __future__ import annotations
@@ -35,10 +44,13 @@ from telegram.ext import Application
 from benchmarks.backup import run_backup_ms, run_votes_during_backup
 from benchmarks.broadcast import run_broadcast, uncapped_engine
 from benchmarks.crisis import run_crisis
+from benchmarks.group_posts import add_hub_members, run_group_posts
 from benchmarks.limiters import compare
 from benchmarks.naive import naive_per_second
 from benchmarks.presses import Pressers, percentile
+from benchmarks.progression import run_progression
 from benchmarks.reminders import run_reminders
+from benchmarks.surveys import run_surveys
 from benchmarks.votes import run_votes
 from bot.app import build_application
 from bot.clock import Clock
@@ -211,6 +223,9 @@ async def main() -> dict:
             )
     votes = await votes_phase()
     backups = await backup_phase()
+    surveys = await surveys_phase()
+    progression = await progression_phase()
+    groups = await groups_phase()
     press_p99 = max(
         percentile(capped.press_latencies_ms, 0.99), percentile(uncapped.press_latencies_ms, 0.99)
     )
@@ -231,6 +246,9 @@ async def main() -> dict:
         }
         | votes
         | backups
+        | surveys
+        | progression
+        | groups
         | crisis_phase()
     )
 
@@ -263,6 +281,80 @@ async def backup_phase() -> dict:
     return figures | during
 
 
+async def surveys_only() -> dict:
+    """BENCH_ONLY=surveys: only the survey phase."""
+    line(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {sys.platform}")
+    return await surveys_phase()
+
+
+async def surveys_phase() -> dict:
+    """Phase 9: a survey rush with the bot as a process, then one with the bot killed."""
+    line("surveys: members answer a 10-question survey within 20 s ...")
+    figures = await run_surveys()
+    line(
+        f"surveys: {figures['survey_answers_recorded']} answers recorded of "
+        f"{figures['survey_presses']} presses ({figures['survey_members']} members, presses over "
+        f"{figures['survey_press_seconds']:.2f} s), {figures['survey_finished']} finished; press "
+        f"to answer p50 {figures['survey_answer_p50_ms']} ms, p99 "
+        f"{figures['survey_answer_p99_ms']} ms, max {figures['survey_answer_max_ms']} ms, "
+        f"{figures['survey_too_old']} too late; the bot's CPU "
+        f"{figures['survey_bot_cpu_ms_per_answer']} ms an answer"
+    )
+    line(
+        f"surveys: bot calls {figures['survey_bot_calls']}, refused "
+        f"{figures['survey_bot_call_failures']}"
+    )
+    line(
+        f"surveys, killed half way: {figures['survey_resume_answers_at_kill']} answers kept at "
+        f"the kill, down {figures['survey_resume_down_s']} s (start-up "
+        f"{figures['survey_resume_restart_s']} s), {figures['survey_resume_presses_unanswered']} "
+        f"presses never answered; {figures['survey_resume_carried_on']} members carried on; "
+        f"{figures['survey_resume_recorded']} answers at the end, "
+        f"{figures['survey_resume_finished']} finished, {figures['survey_resume_lost']} lost, "
+        f"{figures['survey_resume_stuck']} cannot carry on"
+    )
+    return figures
+
+
+async def groups_phase() -> dict:
+    """Phase 11: hub meeting notices to members and linked hub groups, at Telegram's limits."""
+    line("group chats: a meeting notice for each hub, to its members and its group ...")
+
+    async def members(emu: EmulatorProcess, app: Application) -> None:
+        """The hubs' members, before the bot polls (their /start updates are dropped)."""
+        await add_hub_members(emu, app, TOKEN)
+
+    async with bench_bot(members) as (app, emu):
+        figures = await run_group_posts(emu, app)
+    line(
+        f"group chats: {figures['group_members_reached']} of {figures['group_members']} members "
+        f"reached; {figures['group_posts_delivered']} of {figures['group_posts_expected']} group "
+        f"posts, {figures['group_posts_duplicated']} twice, {figures['group_posts_lost']} lost, "
+        f"{figures['group_over_limit']} refused for going over 20 a minute; the busiest group's "
+        f"{figures['group_busiest_posts']} posts took {figures['group_busiest_seconds']} s, all "
+        f"{figures['group_all_seconds']} s"
+    )
+    return figures
+
+
+async def groups_only() -> dict:
+    """BENCH_ONLY=groups: only the group chats phase."""
+    line(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {sys.platform}")
+    return await groups_phase()
+
+
+async def progression_phase() -> dict:
+    """Phase 10: the progression report on a forum of 10,000 members (no bot, no emulator)."""
+    figures = await run_progression()
+    line(
+        f"progression: the report for {figures['progression_members']:,} members and "
+        f"{figures['progression_outcomes']:,} outcomes takes {figures['progression_report_ms']}"
+        f" ms (median; CPU {figures['progression_report_cpu_ms']} ms, slowest "
+        f"{figures['progression_report_max_ms']} ms)"
+    )
+    return figures
+
+
 def crisis_phase() -> dict:
     """Phase 7: crisis matching (pure CPU, no emulator)."""
     crisis = run_crisis()
@@ -285,6 +377,12 @@ if __name__ == "__main__":
     if only == "crisis":
         result = crisis_phase()
     else:
-        phase = {"votes": votes_only, "backup": backup_only}.get(only, main)
+        phase = {
+            "votes": votes_only,
+            "backup": backup_only,
+            "surveys": surveys_only,
+            "progression": progression_phase,
+            "groups": groups_only,
+        }.get(only, main)
         result = asyncio.run(phase())
     print(json.dumps(result), flush=True)

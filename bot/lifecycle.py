@@ -15,7 +15,8 @@ from config.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "callback_query"]
+# my_chat_member: the bot added to, promoted in or removed from a group (handlers/group_chats).
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 
 
 @asynccontextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage.roles import COORDINATOR, DECISION_MAKER
+from storage.roles import COORDINATOR, DECISION_MAKER, READER
 
 _ROLE_WORDS = {
     "coordinator": COORDINATOR,
@@ -13,6 +13,7 @@ _ROLE_WORDS = {
     "decision_maker": DECISION_MAKER,
     "decisionmaker": DECISION_MAKER,
     "dm": DECISION_MAKER,
+    "reader": READER,
 }
 _MAX_ID = 2**52
 

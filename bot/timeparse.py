@@ -10,7 +10,7 @@ MAX_INPUT = 60
 LONG_PAST_DAYS = 31  # a date without a year this far back means next year
 _NO_DATE, _TODAY, _WEEKDAY, _DATED, _DATED_WITH_YEAR = "none", "today", "weekday", "dated", "year"
 
-_MONTHS = {
+MONTHS = {  # month names and short names -> 1..12 (shared by the other date readers)
     name: number
     for number, names in enumerate(
         (
@@ -31,7 +31,7 @@ _MONTHS = {
     )
     for name in names
 }
-_WEEKDAYS = {
+WEEKDAYS = {  # day names and short names -> 0 (Monday)..6
     name: number
     for number, names in enumerate(
         (
@@ -155,13 +155,13 @@ def _read_date(text: str, today: date) -> tuple[date, str]:
     if text == "tomorrow":
         return today + timedelta(days=1), _TODAY
     near = _NEAR_WEEKDAY.fullmatch(text)
-    if near and near[2] in _WEEKDAYS:
-        ahead = (_WEEKDAYS[near[2]] - today.weekday()) % 7
+    if near and near[2] in WEEKDAYS:
+        ahead = (WEEKDAYS[near[2]] - today.weekday()) % 7
         if near[1] == "next" and ahead == 0:
             ahead = 7  # "next thursday" said on a Thursday is a week today
         return today + timedelta(days=ahead), _WEEKDAY
-    if text in _WEEKDAYS:
-        return today + timedelta(days=(_WEEKDAYS[text] - today.weekday()) % 7), _WEEKDAY
+    if text in WEEKDAYS:
+        return today + timedelta(days=(WEEKDAYS[text] - today.weekday()) % 7), _WEEKDAY
     match = _ISO.fullmatch(text)
     if match:
         return _date(int(match[1]), int(match[2]), int(match[3])), _DATED_WITH_YEAR
@@ -199,9 +199,9 @@ def _year(text: str | None, today: date) -> int:
 
 def _month(name: str) -> int:
     """A month's number from its name or short name."""
-    if name not in _MONTHS:
+    if name not in MONTHS:
         raise TimeNotUnderstood
-    return _MONTHS[name]
+    return MONTHS[name]
 
 
 def _to_utc(day: date, clock_time: time, zone: ZoneInfo) -> datetime:

@@ -134,6 +134,10 @@ class Settings(BaseSettings):
     retention_file: Path = CONFIG_DIR / "retention.yaml"
     # Survey files (one YAML file per survey), read at start and by /newsurvey.
     surveys_dir: Path = CONFIG_DIR / "surveys"
+    # The skills members pick from on /journey (an editable list).
+    journey_skills_file: Path = CONFIG_DIR / "journey_skills.yaml"
+    # The progression stages (/progression): an editable file.
+    progression_stages_file: Path = CONFIG_DIR / "progression_stages.yaml"
 
     # Webhooks: with WEBHOOK_URL set, Telegram posts updates to it instead of long polling.
     webhook_url: str | None = None

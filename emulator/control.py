@@ -11,7 +11,11 @@ Routes:
 - ``POST /_emulator/users`` ``{user_id, first_name, last_name?, username?, language_code?}``
 - ``POST /_emulator/users/{user_id}/block`` | ``/unblock`` | ``/deactivate``
 - ``POST /_emulator/groups`` ``{chat_id, title, supergroup?, bot_is_admin?}``
-- ``POST /_emulator/send_text`` ``{user_id, text, chat_id?, reply_to?}`` -> message
+- ``POST /_emulator/groups/{chat_id}/bot`` ``{action: add|kick|admin|unadmin, by_user, title?,
+  supergroup?, forum?, admin?}``; ``/members`` ``{action: join|leave, user_id}``;
+  ``/migrate`` ``{new_chat_id, by_user}``; ``/topics`` ``{name, by_user}`` -> ``{"thread_id"}``
+  (emulator/group_control.py); ``POST /_emulator/privacy`` ``{on}``
+- ``POST /_emulator/send_text`` ``{user_id, text, chat_id?, reply_to?, thread_id?}`` -> message
 - ``POST /_emulator/send_document``
   ``{user_id, filename, data_base64, mime_type?, caption?, chat_id?}`` -> message
 - ``POST /_emulator/send_photo`` ``{user_id, data_base64, caption?, chat_id?}`` -> message
@@ -215,6 +219,7 @@ async def _send_text(emu: BotApiEmulator, request: web.Request) -> Any:
         str(body.get("text") or ""),
         _opt_int(body.get("chat_id"), "chat_id"),
         reply_to=_opt_int(body.get("reply_to"), "reply_to"),
+        thread_id=_opt_int(body.get("thread_id"), "thread_id"),
     )
     return record.as_dict()
 
@@ -473,6 +478,8 @@ async def _file(emu: BotApiEmulator, request: web.Request) -> Any:
 
 def add_control_routes(app: web.Application, emu: BotApiEmulator) -> None:
     """Mount the control API on ``app``."""
+    from .group_control import group_routes  # it reads this module's helpers
+
     app[EMULATOR_KEY] = emu
     routes: list[tuple[str, str, ControlHandler]] = [
         ("GET", "/health", _health),
@@ -504,5 +511,6 @@ def add_control_routes(app: web.Application, emu: BotApiEmulator) -> None:
         ("POST", "/clock/advance", _advance_clock),
         ("GET", "/files/{file_id}", _file),
     ]
+    routes += group_routes()
     for verb, path, handler in routes:
         app.router.add_route(verb, "/_emulator" + path, _wrap(handler))

@@ -13,6 +13,7 @@ from .control import add_control_routes
 from .entities import bot_command_entities
 from .faults import Fault
 from .flood import FloodLimits
+from .groups import GroupDriving, bot_sees
 from .media import image_size
 from .methods import photo_sizes
 from .records import (
@@ -32,7 +33,7 @@ from .webhook import KEEP_SECRET, WebhookPusher
 HOST = "127.0.0.1"
 
 
-class BotApiEmulator:
+class BotApiEmulator(GroupDriving):
     """A Telegram Bot API stand-in on 127.0.0.1 with Telegram's rules and a test-driving API.
 
     Typical use::
@@ -219,7 +220,8 @@ class BotApiEmulator:
         return self.state.add_group(chat_id, title, kind, bot_is_admin)
 
     def remove_bot_from_group(self, chat_id: int) -> None:
-        """Kick the bot from a group: sends then fail with 403."""
+        """Kick the bot from a group without telling it: sends then fail with 403 (for the
+        my_chat_member update Telegram sends too, use :meth:`kick_bot`)."""
         self.chat(chat_id).bot_removed = True
 
     def user(self, user_id: int) -> UserRecord:
@@ -297,20 +299,31 @@ class BotApiEmulator:
         return chat
 
     async def _deliver(self, chat: ChatRecord, record: MessageRecord) -> MessageRecord:
-        """Queue a user's message as an update."""
+        """Queue a user's message as an update (in a group, only if the bot may see it)."""
         chat.read_cursor = len(chat.events)
-        self.state.push_update("message", record.to_api())
+        if chat.is_group:
+            chat.members.add(record.sender["id"])
+        if bot_sees(self.state, chat, record):
+            self.state.push_update("message", record.to_api())
         await asyncio.sleep(0)
         return record
 
     async def send_text(
-        self, user_id: int, text: str, chat_id: int | None = None, *, reply_to: int | None = None
+        self,
+        user_id: int,
+        text: str,
+        chat_id: int | None = None,
+        *,
+        reply_to: int | None = None,
+        thread_id: int | None = None,
     ) -> MessageRecord:
-        """The user sends ``text`` (in their private chat, or in group ``chat_id``).
+        """The user sends ``text`` (in their private chat, or in group ``chat_id``, in topic
+        ``thread_id`` of a supergroup with topics).
 
         Commands get ``bot_command`` entities as Telegram adds them. Unblocks a user who had
         blocked the bot (they must, to write). Later :meth:`wait_for_message` calls only look
-        at bot activity after this message.
+        at bot activity after this message. In a group the bot gets it only as privacy mode
+        allows (:func:`emulator.groups.bot_sees`).
         """
         if not text:
             raise ValueError("Telegram clients cannot send empty messages")
@@ -323,8 +336,16 @@ class BotApiEmulator:
             text=text,
             entities=bot_command_entities(text),
             reply_to=chat.by_id.get(reply_to) if reply_to is not None else None,
+            thread_id=self._topic(chat, thread_id),
         )
         return await self._deliver(chat, record)
+
+    @staticmethod
+    def _topic(chat: ChatRecord, thread_id: int | None) -> int | None:
+        """A topic a user writes in: one the supergroup has."""
+        if thread_id is not None and thread_id not in chat.topics:
+            raise ValueError(f"chat {chat.chat_id} has no topic {thread_id}")
+        return thread_id
 
     def text_update(self, user_id: int, text: str) -> dict[str, Any]:
         """The update Telegram would make of ``text`` from the user in their private chat,

@@ -8,12 +8,20 @@ from typing import Any
 class ApiError(Exception):
     """A Bot API failure answered as ``{"ok": false, "error_code": ..., "description": ...}``."""
 
-    def __init__(self, code: int, description: str, *, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+    ) -> None:
         """Create an error with HTTP status ``code`` and Telegram's ``description``."""
         super().__init__(description)
         self.code = code
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to_chat_id = migrate_to_chat_id
 
     def payload(self) -> dict[str, Any]:
         """Return the JSON body Telegram sends for this error."""
@@ -24,6 +32,8 @@ class ApiError(Exception):
         }
         if self.retry_after is not None:
             body["parameters"] = {"retry_after": self.retry_after}
+        if self.migrate_to_chat_id is not None:
+            body["parameters"] = {"migrate_to_chat_id": self.migrate_to_chat_id}
         return body
 
 
@@ -44,6 +54,10 @@ CHAT_NOT_FOUND = "chat not found"
 BOT_BLOCKED = "Forbidden: bot was blocked by the user"
 USER_DEACTIVATED = "Forbidden: user is deactivated"
 BOT_KICKED = "Forbidden: bot was kicked from the group chat"
+BOT_KICKED_SUPERGROUP = "Forbidden: bot was kicked from the supergroup chat"
+GROUP_UPGRADED = "group chat was upgraded to a supergroup chat"
+THREAD_NOT_FOUND = "message thread not found"
+USER_NOT_FOUND = "user not found"
 TEXT_EMPTY = "message text is empty"
 TEXT_TOO_LONG = "message is too long"
 CAPTION_TOO_LONG = "message caption is too long"

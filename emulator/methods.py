@@ -79,8 +79,10 @@ def _sendable_chat(st: EmulatorState, p: Params) -> ChatRecord:
             raise ApiError(403, e.USER_DEACTIVATED)
         if user.blocked:
             raise ApiError(403, e.BOT_BLOCKED)
+    elif chat.migrated_to is not None:
+        raise ApiError(400, f"Bad Request: {e.GROUP_UPGRADED}", migrate_to_chat_id=chat.migrated_to)
     elif chat.bot_removed:
-        raise ApiError(403, e.BOT_KICKED)
+        raise ApiError(403, e.BOT_KICKED_SUPERGROUP if chat.type == "supergroup" else e.BOT_KICKED)
     return chat
 
 
@@ -147,6 +149,17 @@ def _common(p: Params) -> dict[str, Any]:
         "disable_notification": p.bool("disable_notification"),
         "protect_content": p.bool("protect_content"),
     }
+
+
+def _thread(chat: ChatRecord, p: Params) -> int | None:
+    """The forum topic a send goes to: ``message_thread_id`` must name a topic of a supergroup
+    with topics; elsewhere Telegram ignores it."""
+    thread_id = p.int("message_thread_id")
+    if thread_id is None or not chat.is_forum:
+        return None
+    if thread_id not in chat.topics:
+        raise bad_request(e.THREAD_NOT_FOUND)
+    return thread_id
 
 
 def _inline_markup(record: MessageRecord) -> dict[str, Any] | None:
@@ -493,6 +506,51 @@ async def get_chat(st: EmulatorState, p: Params) -> Any:
     return _known_chat(st, p).to_full_info()
 
 
+@api_method("getChatMember")
+async def get_chat_member(st: EmulatorState, p: Params) -> Any:
+    """Return a group member's ChatMember (the bot's own too): creator is never modelled;
+    administrator, member or left."""
+    chat = _known_chat(st, p)
+    user_id = p.int("user_id")
+    if user_id == st.bot_id:
+        status = "left" if chat.bot_removed else "administrator" if chat.bot_is_admin else "member"
+        return chat_member(st.bot_user(p.token), status)
+    user = st.users.get(user_id) if user_id is not None else None
+    if user is None:
+        raise bad_request(e.USER_NOT_FOUND)
+    if chat.user is not None:
+        return chat_member(user.to_api(), "member" if chat.user is user else "left")
+    if user_id in chat.admins:
+        return chat_member(user.to_api(), "administrator")
+    return chat_member(user.to_api(), "member" if user_id in chat.members else "left")
+
+
+def chat_member(user: dict[str, Any], status: str) -> dict[str, Any]:
+    """A Bot API ChatMember object of ``status`` for ``user`` (rights all false for an admin,
+    but for the ones PTB requires)."""
+    member: dict[str, Any] = {"status": status, "user": user}
+    if status == "administrator":
+        member.update(
+            {
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": False,
+                "can_restrict_members": False,
+                "can_promote_members": False,
+                "can_change_info": False,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
+        )
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
+
+
 @api_method("getFile")
 async def get_file(st: EmulatorState, p: Params) -> Any:
     """Return a stored file's File object with its download path."""
@@ -645,6 +703,7 @@ def _bot_sends(
     every check has passed); the Bot API Message is returned."""
     markup = _markup(p)
     reply_to = _reply_to(chat, p)
+    thread_id = _thread(chat, p)
     _flood(st, chat)
     extra = more() if more is not None else {}
     record = st.new_message(
@@ -653,6 +712,7 @@ def _bot_sends(
         True,
         reply_markup=markup,
         reply_to=reply_to,
+        thread_id=thread_id,
         **extra,
         **content,
         **_common(p),

@@ -149,6 +149,8 @@ class MessageRecord:
     disable_notification: bool = False
     protect_content: bool = False
     monotonic: float = 0.0
+    thread_id: int | None = None  # the forum topic it is in (supergroups with topics)
+    service: dict[str, Any] | None = None  # a service message's fields (new_chat_members, ...)
 
     @property
     def inline_keyboard(self) -> list[list[dict[str, Any]]]:
@@ -219,6 +221,11 @@ class MessageRecord:
                 msg["caption_entities"] = self.caption_entities
         if self.protect_content:
             msg["has_protected_content"] = True
+        if self.thread_id is not None:
+            msg["message_thread_id"] = self.thread_id
+            msg["is_topic_message"] = True
+        if self.service:
+            msg.update(self.service)
         markup = self.reply_markup
         if markup and "inline_keyboard" in markup:
             msg["reply_markup"] = {"inline_keyboard": markup["inline_keyboard"]}
@@ -248,6 +255,8 @@ class MessageRecord:
             "edit_date": self.edit_date,
             "history": [version.as_dict() for version in self.history],
             "deleted": self.deleted,
+            "thread_id": self.thread_id,
+            "service": self.service,
         }
 
 
@@ -273,6 +282,11 @@ class ChatRecord:
     last_message_id: int = 0
     actions: list[tuple[str, float]] = field(default_factory=list)
     menu_button: dict[str, Any] | None = None
+    is_forum: bool = False  # a supergroup with topics
+    topics: dict[int, str] = field(default_factory=dict)  # message_thread_id -> name
+    migrated_to: int | None = None  # the supergroup this group became
+    members: set[int] = field(default_factory=set)  # user ids in a group
+    admins: set[int] = field(default_factory=set)  # user ids who administer a group
 
     @property
     def is_group(self) -> bool:
@@ -314,7 +328,10 @@ class ChatRecord:
             if self.user.username:
                 chat["username"] = self.user.username
             return chat
-        return {"id": self.chat_id, "type": self.type, "title": self.title or ""}
+        chat = {"id": self.chat_id, "type": self.type, "title": self.title or ""}
+        if self.is_forum:
+            chat["is_forum"] = True
+        return chat
 
     def to_full_info(self) -> dict[str, Any]:
         """Return the Bot API ``ChatFullInfo`` object (for getChat)."""

@@ -25,6 +25,7 @@ from .records import (
 )
 
 Predicate = Callable[[MessageRecord], bool]
+NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 DEFAULT_KINDS = ("sent", "edited")
 REQUEST_LOG_SIZE = 200_000
 
@@ -92,6 +93,7 @@ class EmulatorState:
         self.chats: dict[int, ChatRecord] = {}
         self.updates: deque[tuple[int, str, dict[str, Any]]] = deque()
         self.allowed_updates: frozenset[str] | None = None
+        self.privacy_mode = True  # BotFather's default: see emulator/groups.py
         self.files: dict[str, FileRecord] = {}
         self.files_by_path: dict[str, FileRecord] = {}
         self.callback_queries: dict[str, CallbackQueryRecord] = {}
@@ -325,12 +327,16 @@ class EmulatorState:
     def pending_for_webhook(self) -> list[dict[str, Any]]:
         """Pending updates to post to the webhook, in order; updates of kinds the bot did not
         ask for are dropped, as Telegram does."""
-        allowed = self.allowed_updates
-        if allowed is not None:
-            kept = [entry for entry in self.updates if entry[1] in allowed]
-            if len(kept) != len(self.updates):
-                self.updates = deque(kept)
+        kept = [entry for entry in self.updates if self.wanted(entry[1])]
+        if len(kept) != len(self.updates):
+            self.updates = deque(kept)
         return [update for _update_id, _kind, update in self.updates]
+
+    def wanted(self, kind: str) -> bool:
+        """Whether the bot asked for updates of ``kind``: by default every kind but
+        chat_member and the reaction updates, as at Telegram."""
+        allowed = self.allowed_updates
+        return kind not in NOT_BY_DEFAULT if allowed is None else kind in allowed
 
     def confirm_update(self, update_id: int) -> None:
         """Forget one update the webhook took."""
@@ -341,10 +347,9 @@ class EmulatorState:
 
     def _collect(self, limit: int) -> list[dict[str, Any]]:
         """Return up to ``limit`` pending updates of the allowed types."""
-        allowed = self.allowed_updates
         result = []
         for _update_id, kind, update in self.updates:
-            if allowed is None or kind in allowed:
+            if self.wanted(kind):
                 result.append(update)
                 if len(result) >= limit:
                     break

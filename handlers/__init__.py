@@ -10,6 +10,7 @@ from handlers import (
     errors,
     fallback,
     help,
+    journey,
     leave,
     menu,
     mydata,
@@ -25,8 +26,19 @@ from handlers.broadcasts import reports as delivery_reports
 from handlers.consultations import admin as consultation_admin
 from handlers.consultations import answers as consultation_answers
 from handlers.consultations import followup, newpoll, results
+from handlers.group_chats import linking as group_linking
+from handlers.group_chats import listing as group_list
+from handlers.group_chats import membership as group_membership
+from handlers.group_chats import safety as group_safety
 from handlers.meetings import attendance, newmeeting
+from handlers.meetings import feedback as meeting_feedback
 from handlers.meetings import listing as meeting_list
+from handlers.opportunities import kinds as opportunity_kinds
+from handlers.opportunities import listing as opportunity_list
+from handlers.opportunities import newopportunity
+from handlers.progression import contribution
+from handlers.progression import report as progression_report
+from handlers.series import listing as series_list
 from handlers.shared.common import ForumApp
 from handlers.surveys import answering as survey_answering
 from handlers.surveys import listing as survey_list
@@ -49,6 +61,7 @@ MODULES = (
     support,
     contact,
     mydata,
+    journey,
     leave,
     help,
     coordinators,
@@ -59,6 +72,7 @@ MODULES = (
     broadcast_list,
     delivery_reports,
     meeting_list,
+    meeting_feedback,
     attendance,
     newmeeting,
     newpoll,
@@ -67,6 +81,19 @@ MODULES = (
     results,
     newsurvey,
     survey_list,
+    series_list,
+    newopportunity,
+    opportunity_list,
+    opportunity_kinds,
+    contribution,
+    progression_report,
+    # Group chats: /link and /unlink in a group must come before the fallback's answer to
+    # every other command in a group ("I work in a private chat").
+    group_linking,
+    group_membership,
+    group_list,
+    # The crisis net in groups where the bot is an admin: its own early group, never stops.
+    group_safety,
     # Its activity watcher registers in a group before every other (even the crisis net).
     retention,
     fallback,

@@ -20,7 +20,17 @@ from handlers.shared.formatting import audience_words
 from handlers.shared.keyboards import button, keyboard, labelled
 
 ACTION = "aud"  # aud:all | aud:k:<kind> | aud:p:<telegram id>
-KIND_BUTTONS = ("roles", "messages", "meetings", "questions", "members", "requests", "refused")
+KIND_BUTTONS = (
+    "roles",
+    "messages",
+    "meetings",
+    "questions",
+    "members",
+    "requests",
+    "groups",
+    "opportunities",
+    "refused",
+)
 PEOPLE_BUTTONS = 6  # buttons for people named in the lines shown
 PER_ROW = 3
 
@@ -112,6 +122,12 @@ def sentence(context: ForumContext, line: AuditLine, viewer: int) -> str:
         )
     if "answer" in facts:
         values["answer"] = texts.plain(f"meetings.answer_{facts['answer']}")
+    if "contribution" in facts:
+        values["contribution"] = texts.plain(f"progression.kind_{facts['contribution']}")
+    if "opportunity_kind" in facts:
+        values["opportunity_kind"] = texts.plain(f"opportunities.kinds.{facts['opportunity_kind']}")
+    if "outcome" in facts:
+        values["outcome"] = texts.plain(f"opportunities.outcome_{facts['outcome']}")
     said = texts.get(key, **values)
     if facts.get("urgent"):
         said += " " + texts.get("audit.urgent")

@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.results.members_chart import members_chart_png
 from bot.role_args import RoleArgsError, parse_role_args
 from bot.services.reports import MembersReport
+from bot.services.roles import READER
 from bot.texts import Markup
 from handlers.invitation_links import invitation_lines
 from handlers.shared import awaiting
@@ -46,8 +47,10 @@ async def _change_role(update: Update, context: ForumContext, grant: bool) -> No
         change = await services.roles.revoke(actor, target, args.role)
         key = "roles.revoked" if change.changed else "roles.did_not_have"
     text = services.texts.get(key, user_id=target, role=role_words(services.texts, args.role))
-    if grant:  # someone who has not opened the bot gets a link to pass on
+    if grant and args.role != READER:  # someone who has not opened the bot gets a link
         text += await invitation_lines(context, actor, target, args.role, name)
+    elif grant:  # invitation links know only coordinators and decision-makers (0009)
+        text += "\n\n" + services.texts.get("progression.reader_granted")
     await send(context, update.effective_chat.id, text)
 
 

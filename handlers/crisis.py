@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -18,6 +19,13 @@ from handlers.shared.keyboards import button, help_now, keyboard
 
 # Runs before every other handler group, so no conversation or queue can hold it back.
 CRISIS_GROUP = groups.CRISIS
+# A command and nothing else ("/help", "/start@forum_bot"), or /start with a deep link's one
+# word ("/start help" from a group's Help now button): never a member's words. Anything else
+# written after a command is checked.
+BARE_COMMAND = re.compile(
+    r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{1,64})?"
+    r"|/start(?:@[A-Za-z0-9_]{1,64})? [A-Za-z0-9_-]{1,64}"
+)
 
 
 def _ask_coordinator(context: ForumContext):
@@ -53,6 +61,8 @@ async def watch_text(update: Update, context: ForumContext) -> None:
     for distress); count the reply by tier and kind; never store or log the text."""
     message = update.effective_message
     text = message.text or message.caption or ""
+    if BARE_COMMAND.fullmatch(text.strip()):
+        return  # "/help", "/menu": the bot's own commands, never words of risk
     services = context.services
     verdict = await services.safety.assess(text)
     if verdict is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, filters
 
-from bot.services.roles import COORDINATOR, DECISION_MAKER
+from bot.services.roles import COORDINATOR, DECISION_MAKER, READER
 from handlers.shared import awaiting
 from handlers.shared.common import ForumApp, ForumContext, say
 from handlers.shared.keyboards import back_to_menu
@@ -20,6 +20,8 @@ async def help_command(update: Update, context: ForumContext) -> None:
         await say(update, context, "help.coordinator")
     elif DECISION_MAKER in roles:
         await say(update, context, "help.decision_maker")
+    if READER in roles and COORDINATOR not in roles:
+        await say(update, context, "progression.help_reader")
 
 
 def register(app: ForumApp) -> None:

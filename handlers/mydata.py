@@ -14,6 +14,9 @@ from telegram.ext import CommandHandler, filters
 from bot.localtime import local_date, local_when, parse_stored
 from bot.services.members import iso_time
 from bot.texts import Texts
+from handlers.journey.views import mydata_lines
+from handlers.opportunities.mydata import opportunity_lines
+from handlers.progression.mydata_part import contribution_data, contribution_lines
 from handlers.shared import awaiting
 from handlers.shared.common import ForumApp, ForumContext, role_words, say, send
 from handlers.shared.keyboards import back_to_menu
@@ -43,6 +46,12 @@ async def mydata(update: Update, context: ForumContext) -> None:
         "consultation_answers": await services.consultations.member_data(user_id),
         # Surveys asked, and answers linked to the member (anonymous ones are linked to nobody).
         "surveys": await services.surveys.member_data(user_id),
+        # /journey: skills they added and parts they hid.
+        "journey": await services.journey.member_data(user_id),
+        # Opportunities: interest shown, outcomes recorded, kinds chosen in /settings.
+        "opportunities": await services.opportunities.member_data(user_id),
+        # Contributions a coordinator noted for them (/contribution).
+        "contributions": await contribution_data(services, user_id),
     }
     member = data["member"]
     nothing = (
@@ -53,6 +62,9 @@ async def mydata(update: Update, context: ForumContext) -> None:
         and not data["meeting_answers"]
         and not data["consultation_answers"]
         and not data["surveys"]
+        and not any(data["journey"].values())
+        and not any(data["opportunities"].values())
+        and not data["contributions"]
     )
     if nothing:
         await say(update, context, "mydata.nothing", back_to_menu(context))
@@ -101,6 +113,10 @@ async def mydata(update: Update, context: ForumContext) -> None:
             surveys=_count(texts, data["surveys"]),
         )
     )
+    lines += mydata_lines(texts, services.journey.skill_list, data["journey"])
+    lines += opportunity_lines(texts, data["opportunities"])
+    lines += contribution_lines(texts, data["contributions"])
+    lines.append("\n" + texts.get("mydata.file_below"))
     await send(context, chat_id, "\n".join(lines))
     payload = json.dumps(data, indent=2, ensure_ascii=False).encode()
     await context.bot.send_document(

@@ -71,7 +71,11 @@ class ActivityWatcher(BaseHandler[Update, ForumContext, None]):
             query = update.callback_query
             if query is not None:
                 self._seen(query.from_user.id)
-            elif update.message is not None and update.message.from_user is not None:
+            elif (
+                update.message is not None
+                and update.message.from_user is not None
+                and update.message.chat.type == "private"  # talk in a group is not using the bot
+            ):
                 self._seen(update.message.from_user.id)
         return False
 

@@ -43,6 +43,7 @@ async def show_settings(update: Update, context: ForumContext) -> None:
                 button(context, "buttons.change_hub", "set", "hub"),
             ],
             [button(context, "buttons.change_receive", "set", "prefs")],
+            [button(context, "opportunities.button_settings", "ok", "show")],  # opportunities
             pause_row,
             [button(context, "buttons.menu", "menu", "home")],
         ],

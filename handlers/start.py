@@ -10,10 +10,11 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.localtime import local_date
+from handlers.group_chats.opening import help_from_group, open_from_group
 from handlers.invitation_links import open_link
 from handlers.menu import show_menu
 from handlers.setup import ask_region, resume_joining
-from handlers.shared import awaiting
+from handlers.shared import awaiting, deep_links
 from handlers.shared.callbacks import decode, pattern
 from handlers.shared.common import ForumApp, ForumContext, answer, say, show_key
 from handlers.shared.keyboards import button, main_menu, with_help
@@ -29,10 +30,13 @@ async def start(update: Update, context: ForumContext) -> None:
     kind line, then the normal start."""
     services = context.services
     user = update.effective_user
-    if context.args and await open_link(update, context, context.args[0]):
+    token = context.args[0] if context.args else None
+    if token and not deep_links.is_public(token) and await open_link(update, context, token):
         return
     # Marks a member reachable again, and keeps a role holder's name (and sends what waited).
     await services.reach.opened(user.id, user.first_name)
+    if await help_from_group(update, context, token):
+        return
     member = await services.members.get(user.id)
     if member is None:
         awaiting.clear(context)
@@ -44,6 +48,8 @@ async def start(update: Update, context: ForumContext) -> None:
         await resume_joining(update, context, member)
         return
     awaiting.clear(context)
+    if await open_from_group(update, context, token):
+        return  # a group post's button: their meetings, or what they can have their say on
     await say(update, context, "start.welcome_back", None, name=member.first_name)
     await show_menu(update, context, edit=False)
 

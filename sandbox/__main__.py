@@ -7,6 +7,7 @@ import errno
 import os
 import signal
 import sys
+from pathlib import Path
 
 from aiohttp import web
 
@@ -30,9 +31,15 @@ def port_from_env() -> int:
     return int(raw)
 
 
+def database_from_env() -> dict[str, Path]:
+    """SANDBOX_DATABASE, when set: where the sandbox keeps its data (two sandboxes side by side)."""
+    raw = os.environ.get("SANDBOX_DATABASE", "").strip()
+    return {"database_path": Path(raw)} if raw else {}
+
+
 async def serve(port: int) -> None:
     """Run the sandbox until a stop signal, then shut everything down cleanly."""
-    sandbox = Sandbox()
+    sandbox = Sandbox(**database_from_env())
     await sandbox.start()
     runner = web.AppRunner(build_web_app(sandbox), access_log=None)
     try:

@@ -23,6 +23,7 @@ from bot.services.registry import Services
 from config.settings import Settings
 from emulator.emulator import BotApiEmulator
 from emulator.records import MessageRecord
+from sandbox.group import PracticeGroup
 from sandbox.personas import CASEY, DANA, FIRST_ADDED_ID, READY, Persona
 from sandbox.words import day_words, time_words
 from storage.roles import DECISION_MAKER
@@ -87,6 +88,7 @@ class Sandbox:
         self._stack: AsyncExitStack | None = None
         self._next_id = FIRST_ADDED_ID
         self.lock = asyncio.Lock()
+        self.group = PracticeGroup(self.emu)  # a hub's group chat, to practise in
 
     @property
     def services(self) -> Services:
@@ -222,6 +224,22 @@ class Sandbox:
         messages = [_message_view(m, self.zone, labels) for m in chat.messages if not m.deleted]
         version = f"{len(chat.messages)}.{len(chat.events)}.{int(self.show_keys)}"
         return {"version": version, "messages": messages}
+
+    async def group_press(self, user_id: int, message_id: int, callback_data: str) -> str | None:
+        """The person presses a button in the practice group; return the bot's answer, if any."""
+        self.persona(user_id)
+        query_id = await self.group.press(user_id, message_id, callback_data)
+        try:
+            answer = await self.emu.wait_for_answer(query_id, timeout=ANSWER_WAIT)
+        except TimeoutError:
+            return None
+        return answer.text
+
+    def group_view(self) -> dict[str, Any]:
+        """The practice group as the page shows it, with who wrote each message."""
+        labels = self.label_keys if self.show_keys else None
+        names = {user_id: p.first_name for user_id, p in self.personas.items()}
+        return self.group.view(self.zone, lambda m: _message_view(m, self.zone, labels), names)
 
     def label_keys(self, label: str) -> list[str]:
         """With keys shown, the catalogue keys a button label or a press's answer came from."""

@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from config.errors import ConfigError
+from sandbox.group import ACTIONS as GROUP_ACTIONS
 from sandbox.runtime import MAX_FILE_BYTES, Sandbox
 from sandbox.surveys import survey_list, survey_preview
 from sandbox.words import clock_words, moved_on
@@ -84,6 +85,26 @@ def _user_id(sandbox: Sandbox, value: object) -> int:
     return value
 
 
+async def _written(request: web.Request, sandbox: Sandbox) -> tuple[int, str]:
+    """Who writes, and the text (1 to MAX_TEXT characters)."""
+    body = await _body(request)
+    user_id = _user_id(sandbox, body.get("user_id"))
+    text = body.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
+        raise _bad(f"write 1 to {MAX_TEXT} characters")
+    return user_id, text
+
+
+async def _pressed(request: web.Request, sandbox: Sandbox) -> tuple[int, int, str]:
+    """Who presses, on which message, and the button's data."""
+    body = await _body(request)
+    user_id = _user_id(sandbox, body.get("user_id"))
+    message_id, data = body.get("message_id"), body.get("data")
+    if not isinstance(message_id, int) or not isinstance(data, str):
+        raise _bad("give message_id and data")
+    return user_id, message_id, data
+
+
 def _state(sandbox: Sandbox) -> dict[str, Any]:
     """What the page needs to draw its controls."""
     return {
@@ -137,11 +158,7 @@ async def chat(request: web.Request) -> web.Response:
 async def send(request: web.Request) -> web.Response:
     """A person sends text to the bot."""
     sandbox = _sandbox(request)
-    body = await _body(request)
-    user_id = _user_id(sandbox, body.get("user_id"))
-    text = body.get("text")
-    if not isinstance(text, str) or not text.strip() or len(text) > MAX_TEXT:
-        raise _bad(f"write 1 to {MAX_TEXT} characters")
+    user_id, text = await _written(request, sandbox)
     async with sandbox.lock:
         await sandbox.send_text(user_id, text)
     return web.json_response({"ok": True})
@@ -177,11 +194,7 @@ async def send_file(request: web.Request) -> web.Response:
 async def press(request: web.Request) -> web.Response:
     """A person presses an inline button."""
     sandbox = _sandbox(request)
-    body = await _body(request)
-    user_id = _user_id(sandbox, body.get("user_id"))
-    message_id, data = body.get("message_id"), body.get("data")
-    if not isinstance(message_id, int) or not isinstance(data, str):
-        raise _bad("give message_id and data")
+    user_id, message_id, data = await _pressed(request, sandbox)
     try:
         async with sandbox.lock:
             answer = await sandbox.press(user_id, message_id, data)
@@ -264,6 +277,56 @@ async def survey(request: web.Request) -> web.Response:
             content_type="application/json",
         ) from None
     return web.json_response({"ok": True, **shown})
+
+
+@ROUTES.get("/api/group")
+async def group(request: web.Request) -> web.Response:
+    """The practice group: the bot, who is in it, and its messages."""
+    return web.json_response({"ok": True, **_sandbox(request).group_view()})
+
+
+@ROUTES.post("/api/group")
+async def group_act(request: web.Request) -> web.Response:
+    """Someone acts on the practice group: add the bot, join, leave, make the bot an admin or
+    not, remove the bot."""
+    sandbox = _sandbox(request)
+    body = await _body(request)
+    user_id = _user_id(sandbox, body.get("user_id"))
+    action = body.get("action")
+    if action not in GROUP_ACTIONS:
+        raise _bad(f"action must be one of {', '.join(GROUP_ACTIONS)}")
+    try:
+        async with sandbox.lock:
+            sandbox.group.act(action, user_id)
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
+    return web.json_response({"ok": True, **sandbox.group_view()})
+
+
+@ROUTES.post("/api/group/send")
+async def group_send(request: web.Request) -> web.Response:
+    """Someone writes in the practice group."""
+    sandbox = _sandbox(request)
+    user_id, text = await _written(request, sandbox)
+    try:
+        async with sandbox.lock:
+            await sandbox.group.send_text(user_id, text)
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
+    return web.json_response({"ok": True})
+
+
+@ROUTES.post("/api/group/press")
+async def group_press(request: web.Request) -> web.Response:
+    """Someone presses a button on a message in the practice group."""
+    sandbox = _sandbox(request)
+    user_id, message_id, data = await _pressed(request, sandbox)
+    try:
+        async with sandbox.lock:
+            answer = await sandbox.group_press(user_id, message_id, data)
+    except ValueError as exc:
+        raise _bad(str(exc)) from None
+    return web.json_response({"ok": True, "answer": answer})
 
 
 @ROUTES.post("/api/reset")

@@ -23,6 +23,21 @@ class HasAudience:
         return f"{self.audience_scope}:{self.audience_place}"
 
 
+def reachable_in(
+    now: datetime, region_id: str | None, hub_id: str | None, alias: str = ""
+) -> tuple[list[str], list[object]]:
+    """The conditions (and their values) for members who can be reached and are not paused at
+    ``now``, in the region and hub when given; ``alias``: the members table's name in the query."""
+    at = f"{alias}." if alias else ""
+    clauses = [f"{at}reachable = 1", f"({at}paused_until IS NULL OR {at}paused_until <= ?)"]
+    values: list[object] = [to_db(now)]
+    for column, value in (("region_id", region_id), ("hub_id", hub_id)):
+        if value is not None:
+            clauses.append(f"{at}{column} = ?")
+            values.append(value)
+    return clauses, values
+
+
 class AudienceRepository:
     """Finds the members in an audience, by preference and by place."""
 
@@ -34,17 +49,10 @@ class AudienceRepository:
         preference: str | None, now: datetime, region_id: str | None, hub_id: str | None
     ) -> tuple[str, list[object]]:
         """The WHERE clause and its values for one audience."""
-        clauses = ["reachable = 1", "(paused_until IS NULL OR paused_until <= ?)"]
-        values: list[object] = [to_db(now)]
+        clauses, values = reachable_in(now, region_id, hub_id)
         if preference is not None:
             # The column name comes from a fixed table, never from input.
             clauses.append(f"{PREFERENCE_COLUMNS[preference]} = 1")
-        if region_id is not None:
-            clauses.append("region_id = ?")
-            values.append(region_id)
-        if hub_id is not None:
-            clauses.append("hub_id = ?")
-            values.append(hub_id)
         return " AND ".join(clauses), values
 
     async def recipients(

@@ -152,6 +152,16 @@ class AuditRepository:
         """Surveys' titles by id."""
         return await self._by_id("SELECT id, title FROM surveys WHERE id IN ({})", survey_ids)
 
+    async def repeat_titles(self, series_ids: Collection[int]) -> dict[int, str]:
+        """Repeating questions' and surveys' titles by series id (storage/series.py)."""
+        return await self._by_id("SELECT id, title FROM series WHERE id IN ({})", series_ids)
+
+    async def opportunity_titles(self, opportunity_ids: Collection[int]) -> dict[int, str]:
+        """Opportunities' titles by id (storage/opportunities.py)."""
+        return await self._by_id(
+            "SELECT id, title FROM opportunities WHERE id IN ({})", opportunity_ids
+        )
+
     async def _by_id(self, sql: str, ids: Collection[int]) -> dict[int, Any]:
         """A lookup of ids: ``sql`` selects (id, value) with ``{}`` where the id list goes;
         the last row for an id wins. No ids, no query."""

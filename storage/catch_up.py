@@ -1,6 +1,7 @@
-"""Late joiners: open consultations and upcoming meetings a member was not asked about yet,
-and writing their invitation row once (the same rows the opening and creating paths write).
-Everything runs in the caller's transaction, which queues each invitation's message too."""
+"""Late joiners: open consultations, open surveys and upcoming meetings a member was not asked
+about yet, and writing their invitation row once (the same rows the opening and creating paths
+write). Everything runs in the caller's transaction, which queues each invitation's message
+too."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ _OPEN_CONSULTATIONS = (
     "consultation_id",
 )
 _COMING_MEETINGS = ("meetings", "scheduled", "starts_at", "meeting_rsvps", "meeting_id")
+# A meeting's feedback survey asks those marked as came, not a place: never a late joiner.
+_NOT_FEEDBACK = "id NOT IN (SELECT survey_id FROM meeting_feedback WHERE survey_id IS NOT NULL)"
 
 
 class CatchUpRepository:
@@ -67,6 +70,43 @@ class CatchUpRepository:
                 f"ON m.telegram_id = ? WHERE x.id = ? AND x.state = 'open' AND x.closes_at > ? "
                 f"AND {_FOR_MEMBER}",
                 (member_id, consultation_id, to_db(closing_after)),
+            )
+            == 1
+        )
+
+    async def surveys_not_asked(
+        self,
+        member_id: int,
+        region_id: str | None,
+        hub_id: str | None,
+        closing_after: datetime,
+        tx: Session,
+    ) -> list[int]:
+        """Open surveys for this region and hub (not a meeting's feedback survey), closing
+        after ``closing_after``, that the member has no invitation to (asked, finished or
+        withdrawn); soonest closing first."""
+        rows = await tx.fetch_all(
+            f"SELECT id FROM surveys WHERE state = 'open' AND closes_at > ? AND {_FOR_PLACE} "
+            f"AND {_NOT_FEEDBACK} "
+            "AND id NOT IN (SELECT survey_id FROM survey_invites WHERE member_id = ?) "
+            "ORDER BY closes_at, id",
+            (to_db(closing_after), region_id, hub_id, member_id),
+        )
+        return [row["id"] for row in rows]
+
+    async def invite_to_survey(
+        self, survey_id: int, member_id: int, closing_after: datetime, tx: Session
+    ) -> bool:
+        """Write the member's invitation (as opening does: no time, nothing answered), if the
+        survey is still open past ``closing_after`` and its audience includes them; False when
+        it was not written (already asked, or no longer fits)."""
+        return (
+            await tx.execute(
+                "INSERT OR IGNORE INTO survey_invites (survey_id, member_id) "
+                "SELECT x.id, m.telegram_id FROM surveys x JOIN members m ON m.telegram_id = ? "
+                "WHERE x.id = ? AND x.state = 'open' AND x.closes_at > ? "
+                f"AND x.{_NOT_FEEDBACK} AND {_FOR_MEMBER}",
+                (member_id, survey_id, to_db(closing_after)),
             )
             == 1
         )

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from storage.db import Database
 from storage.erasure_list import ErasureList
+from storage.progression import delete_contributions
 from storage.surveys.answers import delete_traces
 
 logger = logging.getLogger(__name__)
@@ -44,14 +45,16 @@ async def erase_person(
         await tx.execute("DELETE FROM roles WHERE telegram_id = ?", (telegram_id,))
         # Messages that name the person in their text go with them (their delivery rows with
         # them): an urgent request's notice and reminder, the note that they opened their
-        # invitation link, a warning that a results pack did not reach them, and any copy of
-        # those sent again.
+        # invitation link, a warning that a results pack did not reach them (a survey's is
+        # labelled survey:<id>:<their id>), and any copy of those sent again.
         await tx.execute(
             "WITH RECURSIVE named(id) AS ("
             "SELECT notice_broadcast_id FROM contact_requests WHERE telegram_id = :who "
             "UNION SELECT reminder_broadcast_id FROM contact_requests WHERE telegram_id = :who "
             "UNION SELECT notice_broadcast_id FROM invitations WHERE telegram_id = :who "
             "UNION SELECT broadcast_id FROM results_warnings WHERE telegram_id = :who "
+            "UNION SELECT id FROM broadcasts WHERE kind = 'results_warning' "
+            "AND audience LIKE 'survey:%:' || :who "
             "UNION SELECT b.id FROM broadcasts b JOIN named n ON b.resend_of = n.id) "
             "DELETE FROM broadcasts WHERE id IN (SELECT id FROM named)",
             {"who": telegram_id},
@@ -108,6 +111,35 @@ async def erase_person(
         # screen says so).
         await delete_traces(tx, "member_id", telegram_id)
         await tx.execute("DELETE FROM survey_readers WHERE telegram_id = ?", (telegram_id,))
+        # A repeating question or survey keeps going without who set it up or chose them.
+        await tx.execute("DELETE FROM series_readers WHERE telegram_id = ?", (telegram_id,))
+        await tx.execute("UPDATE series SET created_by = NULL WHERE created_by = ?", (telegram_id,))
+        # Contributions noted for them go; ones they noted keep no recorder.
+        await delete_contributions(tx, telegram_id)
+        # Their journey: skills they added and what they hid.
+        await tx.execute("DELETE FROM member_skills WHERE member_id = ?", (telegram_id,))
+        await tx.execute("DELETE FROM journey_hidden WHERE member_id = ?", (telegram_id,))
+        # Opportunities: their interest, outcomes and kind choices go, with the notices that
+        # named them to a coordinator (and any copy sent again); posts keep no author.
+        await tx.execute(
+            "WITH RECURSIVE named(id) AS (SELECT id FROM broadcasts WHERE kind IN "
+            "('opportunity_interest', 'opportunity_withdrawn') AND audience = :label "
+            "UNION SELECT b.id FROM broadcasts b JOIN named n ON b.resend_of = n.id) "
+            "DELETE FROM broadcasts WHERE id IN (SELECT id FROM named)",
+            {"label": f"member:{telegram_id}"},
+        )
+        for table in ("opportunity_interest", "opportunity_outcomes", "member_opportunity_kinds"):
+            await tx.execute(f"DELETE FROM {table} WHERE member_id = ?", (telegram_id,))
+        await tx.execute(
+            "UPDATE opportunities SET created_by = NULL WHERE created_by = ?", (telegram_id,)
+        )
+        await tx.execute(
+            "UPDATE opportunity_outcomes SET recorded_by = NULL WHERE recorded_by = ?",
+            (telegram_id,),
+        )
+        await tx.execute(
+            "UPDATE group_chats SET linked_by = NULL WHERE linked_by = ?", (telegram_id,)
+        )
         await tx.execute("UPDATE audit_log SET actor_id = NULL WHERE actor_id = ?", (telegram_id,))
         await tx.execute(
             "UPDATE audit_log SET target_id = NULL WHERE target_id = ?", (telegram_id,)
@@ -145,6 +177,18 @@ PERSON_COLUMNS = (
     ("survey_invites", "member_id"),
     ("survey_readers", "telegram_id"),
     ("surveys", "created_by"),
+    ("series_readers", "telegram_id"),
+    ("series", "created_by"),
+    ("member_skills", "member_id"),
+    ("member_contributions", "member_id"),
+    ("member_contributions", "recorded_by"),
+    ("journey_hidden", "member_id"),
+    ("opportunity_interest", "member_id"),
+    ("opportunity_outcomes", "member_id"),
+    ("opportunity_outcomes", "recorded_by"),
+    ("member_opportunity_kinds", "member_id"),
+    ("opportunities", "created_by"),
+    ("group_chats", "linked_by"),
     ("audit_log", "actor_id"),
     ("audit_log", "target_id"),
 )

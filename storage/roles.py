@@ -1,4 +1,4 @@
-"""Roles: who is a coordinator or a decision-maker."""
+"""Roles: who is a coordinator, a decision-maker or a reader (of the progression report)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from storage.timefmt import to_db
 
 COORDINATOR = "coordinator"
 DECISION_MAKER = "decision_maker"
-ROLES = (COORDINATOR, DECISION_MAKER)
+READER = "reader"  # reads the progression report (migration 0015)
+ROLES = (COORDINATOR, DECISION_MAKER, READER)
 
 
 class RoleRepository:

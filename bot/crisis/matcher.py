@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from bot.crisis.families import Family, FamilyIndex, Span
 from bot.crisis.kinds import CRISIS_KINDS, DISTRESS, Verdict, tier_of, verdict_of
 from bot.crisis.learned import LearnedSignal, Scores
-from bot.crisis.normalise import sentence_texts, sentences, tokens
+from bot.crisis.normalise import Sentences, sentence_texts, sentences, spellings, tokens
 from bot.crisis.phrases import PhraseTree, checked_words, exact_check
 from bot.crisis.rules import Rule, RuleIndex, rule_match
 from config.errors import ConfigError
 
 NOT_A_CRISIS = "not_a_crisis"
-# The learned signal only hears messages with a sentence of at least this many words: a word or
-# two gives it too little to go on ("if" alone, or "please. last. any", must not get a crisis
+# The learned signal only hears messages with a sentence of at least this many words: a word
+# alone gives it too little to go on ("if" alone, or "please. last. any", must not get a crisis
 # reply). Rules and phrases hear all.
-LEARNED_MIN_WORDS = 3
+LEARNED_MIN_WORDS = 2
 # Outside the families it needs, the learned signal hears only messages at least this long, and
 # only kinds about a person's own life: someone saying goodbye or setting their affairs in order
 # often names no method and no act ("Tell my daughter I loved her. That's all."), but talk
@@ -34,9 +34,15 @@ ANYWHERE_MAX_WORDS = 60
 ANYWHERE_KINDS = frozenset({"suicide", "unsafe", "self_harm"})
 # ... said by the person of themselves, in this many different words at least.
 _FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
+# A message of at most SHORT_WORDS words ("pills + vodka", "jumping soon") is heard by the
+# learned signal only with a word of the families it needs, and only for a crisis it is at least
+# this sure of (three everyday words, "please you looking", must not get a crisis reply).
+SHORT_WORDS = 3
+SHORT_CRISIS_FROM = 0.9
 # The room the learned signal has in a message (CrisisMatcher.listed_hits).
 FAMILIES = "families"
 ANYWHERE = "anywhere"
+SHORT = "short"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,9 +92,10 @@ class CrisisMatcher:
         risk_phrases: dict[tuple[str, ...], str] = {}
         for kind, entries in phrases.items():
             for phrase in entries:
-                words = checked_words(source, phrase, kind)
-                risk_phrases.setdefault(words, phrase)
-                self._tree.add(words, kind)
+                for spelt in spellings(phrase) if isinstance(phrase, str) else (phrase,):
+                    words = checked_words(source, spelt, kind)
+                    risk_phrases.setdefault(words, phrase)
+                    self._tree.add(words, kind)
         for phrase in not_a_crisis:
             words = checked_words(source, phrase, NOT_A_CRISIS)
             if words in risk_phrases:
@@ -120,16 +127,17 @@ class CrisisMatcher:
         """Every phrase section and rule that found risk in the text (for tests and reviews)."""
         found, room = self.listed_hits(text)
         if room is not None and self._learned is not None:
-            scores = self._learned.signal.scores(text)
+            scores = self._learned.signal.scores(self.heard_text(text))
             found.extend(learned_hits(self._learned, scores, found, room))
         return found
 
     def listed_hits(self, text: str) -> tuple[list[Hit], str | None]:
         """What the phrases and rules found, and what room the learned signal has to add to
-        it: None (a message too short, with an everyday saying or a told past, or a crisis
-        found already), FAMILIES (it has a word of a family the signal needs: any answer) or
-        ANYWHERE (it has none, and ANYWHERE_MIN_WORDS: only a crisis of ANYWHERE_KINDS the
-        signal is very sure of).
+        it: None (a message too short, a told past, a crisis found already, or nothing left
+        once the parts with an everyday saying are set aside: heard_text), FAMILIES (it has
+        a word of a family the signal needs: any answer), SHORT (the same in two or three
+        words: only a crisis it is very sure of) or ANYWHERE (it has none, and
+        ANYWHERE_MIN_WORDS: only a crisis of ANYWHERE_KINDS the signal is very sure of).
         tests.crisis.crossval scores the learned part on its own."""
         if not isinstance(text, str) or not text:
             return [], None
@@ -157,25 +165,47 @@ class CrisisMatcher:
         for rule in self._rules.candidates(families):
             if rule_match(rule, families, read, everyday) is not None:
                 found.append(Hit("rule", rule.id, rule.kind))
-        learned = self._learned
-        if (
-            learned is None
-            or guarded
-            or everyday
-            or _longest_sentence(read.sentence) < LEARNED_MIN_WORDS
-            or any(hit.kind in CRISIS_KINDS for hit in found)
-        ):
+        if guarded or any(hit.kind in CRISIS_KINDS for hit in found):
             return found, None
-        if not learned.needs_one_of or learned.needs_one_of & families.keys():
-            return found, FAMILIES
+        if everyday:
+            # The signal reads the message less its parts with an everyday saying ("won't
+            # be around for a while, I've got the rope" is heard as "I've got the rope").
+            rest = self.heard_text(text)
+            if rest == text:
+                return found, None
+            read = sentences(rest)
+            families = self._families.find(read.words)
+        return found, self._room(read, families)
+
+    def heard_text(self, text: str) -> str:
+        """What the learned signal reads of a message: all of it, less the parts (between
+        sentence ends, commas, colons and line breaks) that hold an everyday saying."""
+        parts = sentence_texts(text)
+        if len(parts) == 1:
+            return text if not self._false_alarm_spans(text, tokens(text)) else ""
+        kept = [part for part in parts if not self._false_alarm_spans(part, tokens(part))]
+        return text if len(kept) == len(parts) else ". ".join(kept)
+
+    def _room(self, read: Sentences, families: Mapping[str, list[Span]]) -> str | None:
+        """The room the learned signal has in a message with no crisis found and no
+        everyday saying (see listed_hits)."""
+        learned = self._learned
+        if learned is None:
+            return None
+        longest = _longest_sentence(read.sentence)
+        has_family = not learned.needs_one_of or bool(learned.needs_one_of & families.keys())
+        if longest <= SHORT_WORDS:
+            return SHORT if has_family and longest >= LEARNED_MIN_WORDS else None
+        if has_family:
+            return FAMILIES
         if (
             learned.crisis_anywhere_from < 1
             and len(set(read.words)) >= ANYWHERE_MIN_WORDS
             and len(read.words) <= ANYWHERE_MAX_WORDS
             and not _FIRST_PERSON.isdisjoint(read.words)
         ):
-            return found, ANYWHERE
-        return found, None
+            return ANYWHERE
+        return None
 
     @property
     def learned(self) -> Learned | None:
@@ -221,6 +251,8 @@ def learned_hits(
     if room == ANYWHERE:
         sure = scores.crisis >= learned.crisis_anywhere_from
         return kinds if sure and scores.kind in ANYWHERE_KINDS else []
+    if room == SHORT:
+        return kinds if scores.crisis >= max(learned.crisis_from, SHORT_CRISIS_FROM) else []
     if scores.crisis >= learned.crisis_from:
         return kinds
     if not found and scores.crisis + scores.concern >= learned.concern_from:

@@ -34,6 +34,8 @@ def _char_class(ranges: Sequence[tuple[int, int]], extra: str) -> str:
 _IGNORED = re.compile(_char_class(IGNORED_RANGES, DROPPED))
 # "od'd" (overdosed) would otherwise read as the everyday word "odd".
 _OD_D = re.compile(r"(?<![^\W_])od[" + re.escape(APOSTROPHES) + r"]d(?![^\W_])")
+# "I'll" with its apostrophe is "I will" ("ill" without one is also a word: "I'm ill").
+_I_WILL = re.compile(r"(?<![^\W_])i[" + re.escape(APOSTROPHES) + r"]ll(?![^\W_])")
 _LETTER_REPEATS = re.compile(r"([^\W\d_])\1+")
 _ASCII_REPEATS = re.compile(r"([a-z])\1+")
 # Any number of two or more digits, in messages and phrases alike, so "took 20 paracetamol"
@@ -85,10 +87,13 @@ def _fold(text: str, *, any_number: bool) -> str:
         folded = text.lower()
         if "od'" in folded or "od`" in folded:
             folded = _OD_D.sub("oded", folded)
+        if "i'll" in folded or "i`ll" in folded:
+            folded = _I_WILL.sub("i will", folded)
     else:
         # Apostrophes go first: NFKD would turn some of them (the acute accent "´") into a
         # space and a mark, splitting "can´t" in two.
         folded = _OD_D.sub("oded", text.translate(_EMOJI_TABLE).casefold())
+        folded = _I_WILL.sub("i will", folded)
         folded = folded.translate(_DROP_TABLE)
         folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", folded).casefold())
         folded = _IGNORED.sub("", folded).translate(_LOOK_ALIKE_TABLE)
@@ -102,6 +107,14 @@ def _split(folded: str, ascii_only: bool) -> list[str]:
     if ascii_only:
         return _ASCII_REPEATS.sub(_first_letter, folded.translate(_ASCII_FOLD)).split()
     return _WORD.findall(_LETTER_REPEATS.sub(_first_letter, folded))
+
+
+def spellings(phrase: str) -> tuple[str, ...]:
+    """A listed phrase as written, and with "I'll" written "ill" too (read as the word "ill",
+    as a message typed without apostrophes is)."""
+    if _I_WILL.search(phrase.lower()) is None:
+        return (phrase,)
+    return (phrase, _I_WILL.sub("ill", phrase.lower()))
 
 
 def tokens(text: str) -> list[str]:

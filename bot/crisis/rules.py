@@ -126,13 +126,24 @@ def _windows_around(
         if index == rarest:
             continue
         at = bisect_left(spans, anchor)
-        choices.append(spans[max(at - 1, 0) : at + 1])
+        # the nearest before and after the anchor (the anchor itself when this part shares
+        # its family, and the one after it then)
+        choices.append(spans[max(at - 1, 0) : at + 2])
     for picked in product(*choices):
+        # Each part has words of its own, as in order: "thanks for everything" alone is not
+        # two goodbyes.
+        if _overlap(sorted([anchor, *picked])):
+            continue
         begin = min(anchor[0], *(span[0] for span in picked))
         end = max(anchor[1], *(span[1] for span in picked))
         if end - begin <= rule.within:
             found.append((end - begin, sorted([anchor, *picked])))
     return [chosen for _, chosen in sorted(found)]
+
+
+def _overlap(spans: Sequence[Span]) -> bool:
+    """Whether any of these spans (sorted by start) share a word."""
+    return any(spans[at][1] > spans[at + 1][0] for at in range(len(spans) - 1))
 
 
 def _blocked(

@@ -101,6 +101,8 @@ SHORT_FORMS: dict[str, str] = {
     "hell": "he will",
     "shell": "she will",
     "theyll": "they will",
+    "youll": "you will",
+    "itll": "it will",
     "hed": "he would",
     "shed": "she would",
     "theyd": "they would",

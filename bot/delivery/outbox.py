@@ -49,6 +49,36 @@ class Outbox:
         text_html, markup = rendered
         return await self.send(kind, text_html, recipients, reply_markup=markup, **options)
 
+    async def post_to_groups(
+        self,
+        kind: str,
+        scope: str,
+        place: str | None,
+        text_html: str,
+        payload: str,
+        **options: Any,
+    ) -> int:
+        """Queue a notice, in the transaction, to each group chat linked to this audience (in
+        its topic, with a button that opens the bot in private with ``payload``; ``options``
+        as ``DeliveryService.enqueue``'s); return how many groups. Nothing when no group is
+        linked (or group chats are not wired)."""
+        posts = self._delivery.group_posts
+        if posts is None:
+            return 0
+        sent = 0
+        for post in await posts.for_audience(scope, place, text_html, payload, self.tx):
+            await self.send(
+                kind,
+                post.text_html,
+                [post.chat_id],
+                reply_markup=post.reply_markup,
+                thread_id=post.thread_id,
+                audience=f"group:{post.chat_id}",
+                **options,
+            )
+            sent += 1
+        return sent
+
     async def resend_waiting(self, telegram_id: int) -> list[int]:
         """Queue again, in the transaction, what could not reach someone who has now opened
         the bot (``DeliveryService.resend_waiting``); return the copies."""

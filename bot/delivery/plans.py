@@ -59,7 +59,11 @@ class BroadcastPlans:
                     raise ValueError("media without a file_id or an upload")
                 upload = FileUpload(stored.filename, stored.data)
                 media = Media(broadcast.media_kind, upload=upload)
-            return plan(broadcast.text_html, media, broadcast.reply_markup)
+            calls = plan(broadcast.text_html, media, broadcast.reply_markup)
+            if broadcast.thread_id is not None:  # a group's topic
+                for call in calls:
+                    call.params["message_thread_id"] = broadcast.thread_id
+            return calls
         except ValueError:
             logger.error("broadcast %d has no content that can be sent", broadcast_id)
             return None

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.delivery.content import Media, markup_json, plan
+from bot.delivery.group_posts import GroupPosts
 from bot.delivery.monitor import DeliveryListener, DeliveryMonitor
 from bot.delivery.reach import WAITING_REASONS, Missed, missed_from
 from bot.delivery.status import BroadcastStatus
@@ -31,6 +32,8 @@ class DeliveryService:
     monitor: DeliveryMonitor
     clock: Clock
     deliveries: DeliveryRepository
+    # Posts to linked group chats (bot/delivery/group_posts.py); None: groups not wired.
+    group_posts: GroupPosts | None = None
 
     def __post_init__(self) -> None:
         """A finished broadcast's cached content is dropped by the worker."""
@@ -56,6 +59,7 @@ class DeliveryService:
         audience: str = "",
         report_to: int | None = None,
         must_reach: bool = False,
+        thread_id: int | None = None,
         tx: Session | None = None,
     ) -> int:
         """Store a message and one delivery row per distinct recipient; return its id.
@@ -70,6 +74,7 @@ class DeliveryService:
         contact notices to coordinators only);
         ``media`` is a photo or file by file_id, or bytes the bot made (``FileUpload``): those
         are stored with the broadcast, uploaded once, then sent to the rest by file_id;
+        ``thread_id``: the topic of a group with topics to post in;
         ``tx``: write in the caller's transaction, so the message is queued if and only if the
         caller's own change is kept (a meeting reminder taken); the worker is not woken then,
         so call ``wake()`` once it has committed.
@@ -97,6 +102,7 @@ class DeliveryService:
             report_chat_id=report_to,
             upload=StoredUpload(upload.filename, upload.data) if upload else None,
             must_reach=must_reach,
+            thread_id=thread_id,
         )
         broadcast_id = await self.broadcasts.create(new, recipients, self.clock.now(), tx)
         if tx is None:

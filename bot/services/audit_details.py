@@ -8,8 +8,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.services.consultations.messages import KINDS_BY_ANSWER
+from bot.services.feedback.audit import FEEDBACK_DETAILS
+from bot.services.opportunities.audit import OPPORTUNITY_DETAILS
+from bot.services.series.audit import SERIES_DETAILS
 from storage.audit import AuditEntry
-from storage.roles import COORDINATOR, DECISION_MAKER
+from storage.roles import COORDINATOR, DECISION_MAKER, READER
 
 AUDIT_READ = "audit.read"
 
@@ -27,7 +30,7 @@ def _when(text: str | None) -> datetime | None:
 def _role(entry: AuditEntry) -> tuple[str, dict[str, object]]:
     """role.granted / role.revoked: the role, and whether settings gave it."""
     role, _, why = entry.detail.partition(" ")
-    if role not in (COORDINATOR, DECISION_MAKER):
+    if role not in (COORDINATOR, DECISION_MAKER, READER):
         return "other", {}
     if entry.action == "role.revoked":
         return "role_revoked", {"role": role}
@@ -167,12 +170,16 @@ DETAILS: dict[str, tuple[re.Pattern[str], _Parser]] = {
         lambda m: ("message_resent", {"broadcast": int(m[1]), "count": int(m[2])}),
     ),
     "invitation.made": (
-        re.compile(r"^(coordinator|decision_maker), link \d+$"),
+        re.compile(r"^(coordinator|decision_maker|reader), link \d+$"),
         lambda m: ("invitation_made", {"role": m[1]}),
     ),
     "invitation.used": (
-        re.compile(r"^(coordinator|decision_maker), link \d+"),
+        re.compile(r"^(coordinator|decision_maker|reader), link \d+"),
         lambda m: ("invitation_used", {"role": m[1]}),
+    ),
+    "contribution.recorded": (
+        re.compile(r"contribution \d+: (\w+)$"),
+        lambda m: ("contribution_recorded", {"contribution": m[1]}),
     ),
     "members.listed": (
         re.compile(r"hub (\S+)$"),
@@ -180,9 +187,34 @@ DETAILS: dict[str, tuple[re.Pattern[str], _Parser]] = {
     ),
     **_scheduled("consultation", "question"),
     **_scheduled("survey", "survey"),
+    **SERIES_DETAILS,
+    **FEEDBACK_DETAILS,
+    **OPPORTUNITY_DETAILS,
 }
+# A group chat's changes (bot/services/group_chats): "group <id>[ to <audience>]: <title>".
+_GROUP = re.compile(r"^group -?\d+(?: to (\S+))?: (.*)$", re.DOTALL)
+GROUP_ACTIONS = (
+    "linked",
+    "relinked",
+    "unlinked",
+    "bot_added",
+    "bot_removed",
+    "bot_admin",
+    "bot_not_admin",
+    "moved",
+)
+
+
+def _group_change(what: str) -> _Parser:
+    """A group change's sentence, with the group's title and where it is linked to."""
+    return lambda m: (what, {"group": m[2], **({"audience": m[1]} if m[1] else {})})
+
+
+DETAILS.update({f"group.{a}": (_GROUP, _group_change(f"group_{a}")) for a in GROUP_ACTIONS})
+
 _SIMPLE = {
     "members.report": "members_report",
+    "progression.report": "progression_report",
     "member.erased": "member_left",
 }
 

@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.forum import Forum
-from bot.services.audit_details import AUDIT_READ, parse_entry
+from bot.services.audit_details import AUDIT_READ, GROUP_ACTIONS, parse_entry
+from bot.services.feedback.audit import FEEDBACK_ACTIONS, FEEDBACK_SENTENCES
+from bot.services.opportunities.audit import BY_THE_BOT, NO_ONE_ACTED_ON, OPPORTUNITY_ACTIONS
+from bot.services.series.audit import SENTENCES as SERIES_SENTENCES
+from bot.services.series.audit import SERIES_ACTIONS
 from storage.audit import AuditEntry, AuditRepository
 
 # Kinds of action to look at one at a time (buttons, and words typed after /audit).
@@ -26,6 +30,7 @@ AUDIT_KINDS: dict[str, tuple[str, ...]] = {
         "meeting.attendance",
         "meeting.answered",
         "attendance.report",
+        *FEEDBACK_ACTIONS,
     ),
     "questions": (
         "consultation.created",
@@ -37,9 +42,19 @@ AUDIT_KINDS: dict[str, tuple[str, ...]] = {
         "survey.created",
         "survey.cancelled",
         "survey.closed",
+        *SERIES_ACTIONS,
     ),
-    "members": ("members.report", "members.listed", "member.erased", "retention.applied"),
+    "members": (
+        "members.report",
+        "members.listed",
+        "member.erased",
+        "retention.applied",
+        "contribution.recorded",
+        "progression.report",
+    ),
     "requests": ("contact.claimed", "contact.handled"),
+    "groups": tuple(f"group.{action}" for action in GROUP_ACTIONS),
+    "opportunities": OPPORTUNITY_ACTIONS,
     "refused": ("refused", "consultation.refused"),
     "audit": (AUDIT_READ,),
 }
@@ -68,7 +83,11 @@ KIND_WORDS = {
     "contact": "requests",
     "refused": "refused",
     "refusal": "refused",
+    "group": "groups",
+    "chat": "groups",
     "audit": "audit",
+    "opportunity": "opportunities",
+    "opportunities": "opportunities",
 }
 NAMED, LEFT, BOT, UNNAMED = "named", "left", "bot", "unnamed"
 # What the bot does by itself: no one is behind these.
@@ -80,12 +99,16 @@ BOT_DOES = {
     "member_left",
     "role_from_settings",
     "invitation_used",
+    "series_round",
+    *FEEDBACK_SENTENCES,
+    *BY_THE_BOT,
 }
 # Sentences with no one acted on (a target id there means nothing, or is not kept).
 NO_TARGET = {
     "refused",
     "members_report",
     "members_listed",
+    "progression_report",
     "message_sent",
     "message_planned",
     "message_stopped",
@@ -93,6 +116,9 @@ NO_TARGET = {
     "delivery_finished",
     "delivery_finished_by_answer",
     "member_left",
+    *SERIES_SENTENCES,
+    *FEEDBACK_SENTENCES,
+    *NO_ONE_ACTED_ON,
 }
 
 
@@ -177,6 +203,10 @@ async def describe(
     series = await audit.series_titles(series_ids)
     questions = await audit.questions(question_ids)
     surveys = await audit.survey_titles(survey_ids)
+    repeats = await audit.repeat_titles({f["repeat"] for _, (_, f) in parsed if "repeat" in f})
+    offers = await audit.opportunity_titles(
+        {f["opportunity"] for _, (_, f) in parsed if "opportunity" in f}
+    )
     numbers = await audit.message_numbers(broadcast_ids)
     lines = []
     for entry, (what, facts) in parsed:
@@ -188,6 +218,10 @@ async def describe(
             facts["title"] = questions.get(facts.pop("question"))
         if "survey" in facts:
             facts["title"] = surveys.get(facts.pop("survey"))
+        if "repeat" in facts:  # a repeating question or survey (bot/services/series)
+            facts["title"] = repeats.get(facts.pop("repeat"))
+        if "opportunity" in facts:  # bot/services/opportunities
+            facts["title"] = offers.get(facts.pop("opportunity"))
         if "broadcast" in facts:  # the number coordinators see, where there is one
             broadcast_id = facts.pop("broadcast")
             facts["id"] = numbers.get(broadcast_id, broadcast_id)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.delivery import Audience, BroadcastStatus, Media
+from bot.delivery.group_posts import JOIN
+from bot.delivery.outbox import outbox
 from bot.delivery.reach import Missed
 from bot.services.audiences import audience_recipients
 from bot.services.consultations.messages import KINDS_BY_ANSWER
@@ -16,6 +18,7 @@ from bot.services.times import TimeLimits, read_future_time
 from bot.textsplit import visible_units
 
 KIND = "broadcast"
+KIND_GROUP_POST = "broadcast_group_post"  # a coordinator's message, posted in a group chat too
 MAX_HTML_LENGTH = 4096  # as Telegram counts a text: what is read, not its HTML
 MAX_DAYS_AHEAD = 60
 # A time that happens twice (clocks go back) is read as the first: an hour out matters less.
@@ -64,6 +67,7 @@ class Draft:
     media: Media | None = None
     urgent: bool = False
     send_at: datetime | None = None
+    to_groups: bool = False  # also posted in the group chats linked to the audience
 
     def with_changes(self, **changes: object) -> Draft:
         """A copy with some fields changed (same draft id)."""
@@ -83,6 +87,7 @@ class Queued:
     recipients: int
     starts_at: datetime | None  # None: straight away
     number: int = 0  # what coordinators see: "Message 3" (their messages count 1, 2, 3 ...)
+    groups: int = 0  # group chats it was posted in too
 
 
 @dataclass(eq=False)
@@ -128,18 +133,34 @@ class BroadcastService(Outreach):
         if not recipients:
             raise NoRecipients
         send_at = draft.send_at if draft.send_at and draft.send_at > self.clock.now() else None
-        broadcast_id = await self.delivery.enqueue(
-            KIND,
-            draft.text_html,
-            recipients,
-            created_by=actor_id,
-            urgent=draft.urgent,
-            not_before=send_at,
-            media=draft.media,
-            preference=draft.audience.preference,
-            audience=draft.audience.label,
-            report_to=actor_id,
-        )
+        # The message and its group posts are queued together, or not at all.
+        async with outbox(self.delivery.broadcasts, self.delivery) as box:
+            broadcast_id = await box.send(
+                KIND,
+                draft.text_html,
+                recipients,
+                created_by=actor_id,
+                urgent=draft.urgent,
+                not_before=send_at,
+                media=draft.media,
+                preference=draft.audience.preference,
+                audience=draft.audience.label,
+                report_to=actor_id,
+            )
+            groups = 0
+            if draft.to_groups:
+                groups = await box.post_to_groups(
+                    KIND_GROUP_POST,
+                    draft.audience.scope,
+                    draft.audience.place_id,
+                    draft.text_html,
+                    JOIN,
+                    urgent=draft.urgent,
+                    not_before=send_at,
+                    media=draft.media,
+                    created_by=actor_id,
+                )
+        assert broadcast_id is not None
         detail = f"broadcast {broadcast_id} to {draft.audience.label}, {len(recipients)} people"
         if draft.urgent:
             detail += ", urgent"
@@ -148,7 +169,15 @@ class BroadcastService(Outreach):
         await self.audit.record(actor_id, "broadcast.created", self.clock.now(), detail=detail)
         status = await self.delivery.status(broadcast_id)
         number = status.broadcast.number if status is not None else broadcast_id
-        return Queued(broadcast_id, len(recipients), self.starts_at(draft), number)
+        return Queued(broadcast_id, len(recipients), self.starts_at(draft), number, groups)
+
+    async def linked_groups(self, actor_id: int, audience: Audience) -> int:
+        """How many group chats are linked to exactly this audience (for the preview)."""
+        await self.roles.require_coordinator(actor_id, "broadcast")
+        posts = self.delivery.group_posts
+        if posts is None:
+            return 0
+        return len(await posts.groups.linked_to(audience.scope, audience.place_id))
 
     async def recent(self, actor_id: int) -> list[BroadcastStatus]:
         """Coordinators' newest messages to members, with their state."""

@@ -1,4 +1,5 @@
-"""Late joiners are asked too: open consultations and upcoming meetings a member missed.
+"""Late joiners are asked too: open consultations, open surveys and upcoming meetings a member
+missed.
 
 Each invitation row is written with its message (through an ``Outbox``) in one transaction:
 a crash or a failed write leaves neither, so the next trigger asks once; once written, the
@@ -21,29 +22,35 @@ from bot.delivery import DeliveryService
 from bot.delivery.outbox import Outbox, Rendered, Transactional, outbox
 from bot.services.consultations import messages as consultation_kinds
 from bot.services.meetings import messages as meeting_kinds
+from bot.services.surveys import messages as survey_kinds
+from bot.services.surveys.definition import from_json
+from bot.services.surveys.records import SurveyRecord
 from storage.audience import AudienceRepository
 from storage.catch_up import CatchUpRepository
 from storage.consultations import ConsultationRepository
 from storage.db import Database, Session
 from storage.meetings import MeetingRepository
 from storage.members import MemberRepository
+from storage.surveys import SurveyRepository
 
 logger = logging.getLogger(__name__)
 
 # A consultation closing sooner than this is not worth asking about (no time to answer).
 CONSULTATION_MARGIN = timedelta(hours=1)
+SURVEY_MARGIN = CONSULTATION_MARGIN  # the same for a survey (the shortest one is open an hour)
 
 
 @dataclass(frozen=True)
 class CaughtUp:
-    """What a member was newly invited to: consultation ids and meeting ids."""
+    """What a member was newly invited to: consultation, meeting and survey ids."""
 
     consultations: tuple[int, ...] = ()
     meetings: tuple[int, ...] = ()
+    surveys: tuple[int, ...] = ()
 
     def __bool__(self) -> bool:
         """True when anything was queued."""
-        return bool(self.consultations or self.meetings)
+        return bool(self.consultations or self.meetings or self.surveys)
 
 
 @dataclass(eq=False)
@@ -60,6 +67,8 @@ class CatchUpService:
     consultation_messages: consultation_kinds.ConsultationMessages
     meeting_messages: meeting_kinds.MeetingMessages
     clock: Clock
+    surveys: SurveyRepository | None = None  # None: surveys are not caught up (older tests)
+    survey_messages: survey_kinds.SurveyMessages | None = None
 
     async def member(self, member_id: int) -> CaughtUp:
         """Invite a set-up member, once each, to open consultations and meetings they missed:
@@ -79,9 +88,15 @@ class CatchUpService:
             return CaughtUp()
         asked = await self._ask_consultations(member_id, member.region_id, member.hub_id, box)
         invited = await self._meeting_invites(member_id, member.region_id, member.hub_id, box)
-        if asked or invited:
-            logger.info("late invitations: %d consultations, %d meetings", len(asked), len(invited))
-        return CaughtUp(tuple(asked), tuple(invited))
+        surveys = await self._ask_surveys(member_id, member.region_id, member.hub_id, box)
+        if asked or invited or surveys:
+            logger.info(
+                "late invitations: %d consultations, %d meetings, %d surveys",
+                len(asked),
+                len(invited),
+                len(surveys),
+            )
+        return CaughtUp(tuple(asked), tuple(invited), tuple(surveys))
 
     async def _ask_consultations(
         self, member_id: int, region_id: str | None, hub_id: str | None, box: Outbox
@@ -104,6 +119,52 @@ class CatchUpService:
             self.consultations.get,
             consultation_kinds,
             self.consultation_messages.invitation,
+        )
+
+    async def _ask_surveys(
+        self, member_id: int, region_id: str | None, hub_id: str | None, box: Outbox
+    ) -> list[int]:
+        """Ask the member each open survey for their places they missed, in ``box`` (surveys
+        go to members who get consultations); return the ids."""
+        if self.surveys is None or self.survey_messages is None:
+            return []
+        tx, now = box.tx, self.clock.now()
+        if not await self.audiences.includes(member_id, survey_kinds.PREFERENCE, now, tx):
+            return []
+        closing_after = now + SURVEY_MARGIN
+        missed = await self.missed.surveys_not_asked(
+            member_id, region_id, hub_id, closing_after, tx
+        )
+        return await _send_invitations(
+            box,
+            member_id,
+            missed,
+            lambda item_id: self.missed.invite_to_survey(item_id, member_id, closing_after, tx),
+            self._survey,
+            survey_kinds,
+            self.survey_messages.invitation,
+        )
+
+    async def _survey(self, survey_id: int, tx: Session) -> SurveyRecord | None:
+        """An open survey as its invitation needs it (title, questions, closing time and
+        audience), read in ``tx``; its counts are not needed there and are left at 0."""
+        assert self.surveys is not None
+        row = await self.surveys.get(survey_id, tx)
+        if row is None:
+            return None
+        return SurveyRecord(
+            id=row.id,
+            file_key=row.file_key,
+            title=row.title,
+            anonymous=row.anonymous,
+            audience_scope=row.audience_scope,
+            audience_place=row.audience_place,
+            opens_at=row.opens_at,
+            closes_at=row.closes_at,
+            state=row.state,
+            invited=0,
+            finished=0,
+            survey=from_json(row.definition),
         )
 
     async def _meeting_invites(

@@ -29,10 +29,12 @@ from bot.delivery.reach import why
 from bot.services.consultations.messages import KIND_RESULTS
 from bot.services.contact import KIND_URGENT
 from bot.services.roles import RoleService
+from bot.services.surveys.messages import KIND_RESULTS as SURVEY_RESULTS
 from storage.consultations import ConsultationRepository
 from storage.contact_requests import ContactRequestRepository
 from storage.reach import ReachRepository
-from storage.results_warnings import ResultsWarningRepository
+from storage.results_warnings import ResultsWarningRepository, survey_warning_label
+from storage.surveys import SurveyRepository
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,7 @@ class ReachService:
     roles: RoleService
     clock: Clock
     messages: ReachMessages
+    surveys: SurveyRepository | None = None  # None: surveys' packs are not followed
 
     async def of(self, telegram_id: int) -> str:
         """OPENED, NOT_OPENED, BLOCKED_BOT or UNSURE: the newest sign the bot has."""
@@ -113,7 +116,7 @@ class ReachService:
         """A broadcast ended: check at once what it may have left unreached. Never raises
         (the engine would try a coordinator's delivery report again)."""
         try:
-            if status.broadcast.kind == KIND_RESULTS:
+            if status.broadcast.kind in (KIND_RESULTS, SURVEY_RESULTS):
                 await self.warn_about_packs()
             elif status.broadcast.kind == KIND_URGENT:
                 await self.tell_unpassed_requests()
@@ -128,11 +131,11 @@ class ReachService:
     async def warn_about_packs(self) -> int:
         """Tell every coordinator, once per pack and person, about each decision-maker a
         results pack could not reach; return how many warnings were queued."""
+        queued = await self._warn_about_survey_packs()
         unreached = await self.warnings.unwarned()
         if not unreached:
-            return 0
+            return queued
         coordinators = await self.roles.coordinators()
-        queued = 0
         for reader in unreached:
             consultation = await self.consultations.get(reader.consultation_id)
             if consultation is None:
@@ -156,6 +159,36 @@ class ReachService:
                             reader.consultation_id, reader.telegram_id, broadcast_id, box.tx
                         )
                 queued += 1
+            except Exception as exc:
+                logger.error("results warning not queued this time: %s", type(exc).__name__)
+        return queued
+
+    async def _warn_about_survey_packs(self) -> int:
+        """As ``warn_about_packs``, for surveys' packs to their chosen decision-makers: the
+        warning is labelled with the survey and the person, and that label, checked in the
+        transaction that queues it, makes it once per pack and person."""
+        if self.surveys is None:
+            return 0
+        unreached = await self.warnings.unwarned_surveys(SURVEY_RESULTS, KIND_PACK_WARNING)
+        if not unreached:
+            return 0
+        coordinators = await self.roles.coordinators()
+        queued = 0
+        for reader in unreached:
+            survey = await self.surveys.get(reader.survey_id)
+            if survey is None:
+                continue
+            kind = why(reader.state, reader.reason)
+            text = self.messages.pack_unreached(survey.title, reader.name, reader.telegram_id, kind)
+            label = survey_warning_label(reader.survey_id, reader.telegram_id)
+            try:
+                async with outbox(self.requests, self.delivery) as box:
+                    if await self.warnings.survey_warned(
+                        reader.survey_id, reader.telegram_id, KIND_PACK_WARNING, box.tx
+                    ):
+                        continue
+                    sent = await box.send(KIND_PACK_WARNING, text, coordinators, audience=label)
+                queued += sent is not None
             except Exception as exc:
                 logger.error("results warning not queued this time: %s", type(exc).__name__)
         return queued

@@ -13,14 +13,20 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.catch_up import CatchUpService
 from bot.services.consultations import ConsultationService
 from bot.services.contact import ContactService
+from bot.services.feedback import MeetingFeedback
+from bot.services.group_chats import GroupChatService
 from bot.services.invitations import InvitationService
+from bot.services.journey import JourneyService
 from bot.services.meetings import MeetingService
 from bot.services.members import MemberService
+from bot.services.opportunities import OpportunityService
+from bot.services.progression import ProgressionService
 from bot.services.reach import ReachService
 from bot.services.reports import ReportService
 from bot.services.retention import RetentionService
 from bot.services.roles import RoleService
 from bot.services.safety import SafetyNet
+from bot.services.series import SeriesService
 from bot.services.surveys import SurveyService
 from bot.texts import Texts
 from config.settings import Settings
@@ -47,8 +53,14 @@ class Services:
     meetings: MeetingService
     consultations: ConsultationService
     surveys: SurveyService
+    series: SeriesService
+    feedback: MeetingFeedback  # meetings' feedback surveys
     catch_up: CatchUpService
     attendance: AttendanceService
     reach: ReachService
     invitations: InvitationService
     retention: RetentionService
+    journey: JourneyService  # /journey: a member's own record, skills and summary
+    progression: ProgressionService  # /contribution and /progression
+    opportunities: OpportunityService  # /newopportunity, /opportunities
+    group_chats: GroupChatService  # hub and regional group chats: /link, /groups

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from bot.clock import Clock
 from bot.services.errors import NotAllowed, ServiceError
 from storage.audit import AuditRepository
-from storage.roles import COORDINATOR, DECISION_MAKER, ROLES, LastCoordinatorError, RoleRepository
+from storage.roles import (
+    COORDINATOR,
+    DECISION_MAKER,
+    READER,
+    ROLES,
+    LastCoordinatorError,
+    RoleRepository,
+)
 
 
 class LastCoordinator(ServiceError):
@@ -66,6 +73,10 @@ class RoleService:
         """Every decision-maker's Telegram id."""
         return await self._roles.holders(DECISION_MAKER)
 
+    async def report_readers(self) -> list[int]:
+        """Everyone given the progression report with `/grant <id> reader`."""
+        return await self._roles.holders(READER)
+
     async def require_coordinator(self, actor_id: int, action: str) -> None:
         """Raise NotAllowed (and record the refusal) unless the actor is a coordinator."""
         if not await self._roles.has(actor_id, COORDINATOR):
@@ -98,4 +109,4 @@ class RoleService:
         return RoleChange(target_id, role, changed)
 
 
-__all__ = ["COORDINATOR", "DECISION_MAKER", "ROLES", "RoleChange", "RoleService"]
+__all__ = ["COORDINATOR", "DECISION_MAKER", "READER", "ROLES", "RoleChange", "RoleService"]

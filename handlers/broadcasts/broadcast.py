@@ -25,7 +25,7 @@ from bot.textsplit import visible_units
 from handlers import fallback
 from handlers.broadcasts.content import absorb, send_as_members_see_it
 from handlers.shared import audience_picker, awaiting, groups
-from handlers.shared.common import ForumApp, ForumContext, say, send, show_key
+from handlers.shared.common import ForumApp, ForumContext, say, send, show
 from handlers.shared.conversation import Conversation, Refusal, Step
 from handlers.shared.drafts import Press
 from handlers.shared.formatting import audience_words, local_time, number
@@ -148,7 +148,16 @@ async def show_preview(update: Update, context: ForumContext, draft: Draft) -> N
         when=when,
         urgent=urgent,
     )
-    await send(context, update.effective_chat.id, text, _preview_buttons(context, draft))
+    linked = await services.broadcasts.linked_groups(update.effective_user.id, draft.audience)
+    if linked:
+        key = (
+            "group_chats.broadcast_groups_on"
+            if draft.to_groups
+            else "group_chats.broadcast_groups_off"
+        )
+        text += "\n\n" + services.texts.get(key, groups=linked)
+    markup = _preview_buttons(context, draft, linked)
+    await send(context, update.effective_chat.id, text, markup)
 
 
 def _send_now_button(
@@ -167,9 +176,9 @@ def _send_now_button(
     return labelled(services.texts.plain(key_at_night, time=time), ACTION, draft.id, "now")
 
 
-def _preview_buttons(context: ForumContext, draft: Draft) -> InlineKeyboardMarkup:
+def _preview_buttons(context: ForumContext, draft: Draft, linked: int) -> InlineKeyboardMarkup:
     """Send now (or, at night, at the end of quiet hours) or at the chosen time, choose a time,
-    urgent, remove media, change, cancel."""
+    urgent, the linked group chats too (when there are any), remove media, change, cancel."""
     texts = context.services.texts
     rows = []
     if draft.send_at is None:
@@ -199,6 +208,9 @@ def _preview_buttons(context: ForumContext, draft: Draft) -> InlineKeyboardMarku
         )
     urgent_key = "broadcast.button_not_urgent" if draft.urgent else "broadcast.button_urgent"
     rows.append([DRAFTS.button(context, urgent_key, draft, "urgent")])
+    if linked:
+        key = "group_chats.button_groups_off" if draft.to_groups else "group_chats.button_groups_on"
+        rows.append([DRAFTS.button(context, key, draft, "groups")])
     if draft.media is not None:
         rows.append([DRAFTS.button(context, "broadcast.button_remove_media", draft, "nomedia")])
     rows.append([DRAFTS.button(context, "broadcast.button_change_audience", draft, "aud")])
@@ -267,6 +279,11 @@ async def toggle_urgent(update: Update, context: ForumContext, press: Press) -> 
     return press.draft.with_changes(urgent=not press.draft.urgent)
 
 
+async def toggle_groups(update: Update, context: ForumContext, press: Press) -> Draft:
+    """Post it in the linked group chats too, or not; then the preview again."""
+    return press.draft.with_changes(to_groups=not press.draft.to_groups)
+
+
 async def remove_media(update: Update, context: ForumContext, press: Press) -> Draft:
     """Take the photo or file off, then the preview again."""
     return press.draft.with_changes(media=None)
@@ -295,16 +312,13 @@ async def _send(update: Update, context: ForumContext, draft: Draft) -> None:
     awaiting.clear(context)
     values = {"id": queued.number, "count": number(queued.recipients)}
     if queued.starts_at is None:
-        await show_key(update, context, "broadcast.queued_now", None, **values)
+        text = services.texts.get("broadcast.queued_now", **values)
     else:
-        await show_key(
-            update,
-            context,
-            "broadcast.queued_later",
-            None,
-            time=local_time(services, queued.starts_at),
-            **values,
-        )
+        time = local_time(services, queued.starts_at)
+        text = services.texts.get("broadcast.queued_later", time=time, **values)
+    if queued.groups:
+        text += "\n" + services.texts.get("group_chats.broadcast_posted", groups=queued.groups)
+    await show(update, context, text)
 
 
 async def cancel_command(update: Update, context: ForumContext) -> None:
@@ -349,7 +363,13 @@ DRAFTS.define(
     ],
     preview=show_preview,
     finish=_send,
-    presses={"urgent": toggle_urgent, "nomedia": remove_media, "back": back, "now": send_now},
+    presses={
+        "urgent": toggle_urgent,
+        "groups": toggle_groups,
+        "nomedia": remove_media,
+        "back": back,
+        "now": send_now,
+    },
 )
 
 

@@ -126,6 +126,14 @@ class ConsultationMessages:
 
     # Messages the service sends
 
+    def group_post(self, consultation: Consultation) -> str:
+        """The question as posted in a linked group: answered only in private."""
+        return self._texts.get(
+            "group_chats.post_question",
+            question=consultation.question,
+            closes=self.when(consultation.closes_at),
+        )
+
     def invitation(self, consultation: Consultation) -> tuple[str, object]:
         """The question with its answer buttons."""
         text = self._texts.get("polls.invitation", block=self.question_block(consultation))

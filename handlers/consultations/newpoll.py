@@ -7,6 +7,8 @@ Bad input is explained kindly and the step is asked again; the draft is kept.
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Update
 
 from bot.services.consultations import OPEN, ConsultationDraft
@@ -18,6 +20,7 @@ from handlers.consultations.newpoll_steps import (
     DRAFTS,
     OWN_ANSWERS,
     READERS,
+    REPEAT,
     STEP_BUTTONS,
     STEP_NOTE,
     STEP_QUESTION,
@@ -33,6 +36,7 @@ from handlers.consultations.newpoll_steps import (
     ready_sets,
     use_note,
 )
+from handlers.series.create import store_once_or_series
 from handlers.shared import audience_picker
 from handlers.shared.common import ForumContext, say, show_key
 from handlers.shared.conversation import Change, Step
@@ -75,6 +79,7 @@ async def show_preview(update: Update, context: ForumContext, draft: Draft) -> N
         opens=opens,
         closes=when(draft.closes_at),
         readers=readers,
+        repeat=REPEAT.words(context, draft),
         visibility=texts.plain(f"newpoll.visibility_{draft.show_results}"),
         note=draft.note,
     )
@@ -96,8 +101,9 @@ async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
     consultation = draft.build(ConsultationDraft, member_note=draft.note)
     service = context.services.consultations
     actor = update.effective_user.id
-    created = await DRAFTS.store(
-        update, context, draft, lambda: service.create(actor, consultation), _without_refused
+    create = partial(service.create, actor, consultation)
+    created = await store_once_or_series(
+        update, context, DRAFTS, draft, _without_refused, consultation, create
     )
     if created is None:
         return
@@ -148,6 +154,7 @@ DRAFTS.define(
             missing=lambda d: d.ask_comment is None,
         ),
         audience_picker.step(DRAFTS),
+        REPEAT.step,
         TIMES.opens,
         TIMES.closes,
         READERS.step,
@@ -167,7 +174,7 @@ DRAFTS.define(
             presses={"usenote": use_note},
         ),
     ],
-    extra=[TIMES.opens_at],
+    extra=[TIMES.opens_at, REPEAT.typed],
     preview=show_preview,
     finish=_create,
     fresh=Draft,
@@ -182,7 +189,8 @@ DRAFTS.define(
         Change("newpoll.button_change_how", "xm", lambda d: d.with_changes(multiple=None)),
         Change("newpoll.button_change_comment", "xc", lambda d: d.with_changes(ask_comment=None)),
         Change("newpoll.button_change_who", "xa", lambda d: d.with_changes(audience=None)),
-        Change("newpoll.button_change_times", "xt", TIMES.cleared),
+        Change("series.button_change_repeat", "xp", REPEAT.cleared),
+        Change("newpoll.button_change_times", "xt", REPEAT.times_cleared(TIMES)),
         Change("newpoll.button_change_readers", "xr", lambda d: d.with_changes(readers_done=False)),
         Change("newpoll.button_change_visibility", "xv", lambda d: d.with_changes(show_results="")),
         Change("newpoll.button_change_note", "xn", lambda d: d.with_changes(note="")),

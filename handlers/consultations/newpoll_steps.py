@@ -24,6 +24,7 @@ from bot.services.consultations import (
 )
 from bot.services.errors import InvalidChoice
 from bot.texts import Markup
+from handlers.series.repeat_step import RepeatFields, RepeatStep
 from handlers.shared.common import ForumContext, say
 from handlers.shared.conversation import Conversation, Step
 from handlers.shared.drafts import DraftFields, Press
@@ -35,6 +36,7 @@ ACTION = "np"  # np:<draft id>:<what>[:<arg>]
 STEP_QUESTION, STEP_OPTION = "newpoll_question", "newpoll_option"
 STEP_OPENS, STEP_CLOSES = "newpoll_opens", "newpoll_closes"
 STEP_NOTE, STEP_BUTTONS = "newpoll_note", "newpoll_buttons"
+STEP_RULE = "newpoll_repeat_rule"  # a typed repeat rule (handlers/series/repeat_step.py)
 READY_SETS = {
     "yn": ("newpoll.set_yes", "newpoll.set_no", "newpoll.set_not_sure"),
     "agree": (
@@ -50,7 +52,7 @@ VISIBILITY = (AFTER_CLOSE, WHILE_OPEN, NEVER)
 
 
 @dataclass(frozen=True)
-class Draft(DraftFields, OpeningFields, ReaderFields):
+class Draft(DraftFields, OpeningFields, ReaderFields, RepeatFields):
     """A consultation being set up (times in UTC)."""
 
     question: str = ""
@@ -172,6 +174,7 @@ TIMES = OpenClose(
     awaits_opens=STEP_OPENS,
     awaits_closes=STEP_CLOSES,
 )
+REPEAT = RepeatStep(DRAFTS, awaits=STEP_RULE)  # just once, or a series (before the times)
 
 
 # Who gets the results (handlers/shared/readers_picker.py)

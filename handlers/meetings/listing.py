@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.calendar import meeting_ics
 from bot.services.errors import InvalidChoice, ServiceError
 from bot.services.meetings import CoordinatorMeeting, Meeting
+from handlers.meetings import feedback
 from handlers.meetings.attendance import report_button
 from handlers.meetings.messages import ACTION, ANSWER_CODES, CALENDAR, MeetingMessages
 from handlers.meetings.newmeeting import split_where
@@ -109,6 +110,7 @@ async def show_coordinator_list(update: Update, context: ForumContext) -> None:
             silent=counts.no_answer,
         )
         meeting_id = item.meeting.id
+        text += "\n" + await feedback.card_line(context, update.effective_user.id, item.meeting)
         markup = keyboard(
             [
                 [
@@ -116,6 +118,7 @@ async def show_coordinator_list(update: Update, context: ForumContext) -> None:
                     button(context, "meetings.button_change_place", MANAGE, meeting_id, "p"),
                 ],
                 [button(context, "meetings.button_cancel_meeting", MANAGE, meeting_id, "x")],
+                [feedback.manage_button(context, meeting_id)],
             ]
         )
         if await services.meetings.repeats(item.meeting):
@@ -187,12 +190,14 @@ async def on_mark(update: Update, context: ForumContext) -> None:
         await show_sheet(update, context, meeting_id)
     elif what == "save":
         came = await services.attendance.save_attendance(user_id, meeting_id)
-        await show_key(
+        note = await services.feedback.after_marking(user_id, meeting_id)  # it may open now
+        saved = services.texts.get("meetings.attendance_saved", count=came)
+        told = feedback.note_text(services.texts, services.settings.zone, note)
+        await show(
             update,
             context,
-            "meetings.attendance_saved",
+            f"{saved}\n\n{told}" if told else saved,
             keyboard([[report_button(context, meeting_id)]]),
-            count=came,
         )
     else:
         came = bool(callback.int_arg(2)) if len(callback.args) > 2 else None

@@ -27,6 +27,7 @@ from bot.services.meetings import (
     read_length,
 )
 from bot.texts import Markup
+from handlers.meetings import feedback
 from handlers.meetings.messages import MeetingMessages
 from handlers.shared import audience_picker
 from handlers.shared.common import ForumContext, say, show_key
@@ -56,6 +57,8 @@ class Draft(DraftFields):
     audience: Audience | None = None
     notes: str = ""
     repeat: str = ""  # "" not asked yet, "once", or a repeat rule
+    feedback: str = ""  # "" not asked yet, "-" none, or a survey file for those who came
+    feedback_title: str = ""  # that file's title, for the preview
 
 
 DRAFTS: Conversation[Draft] = Conversation(
@@ -173,6 +176,7 @@ async def show_preview(update: Update, context: ForumContext, draft: Draft) -> N
         details=Markup(details),
         audience=audience_words(services, draft.audience.label),
         repeat=messages.repeats(draft.repeat, draft.starts_at),
+        feedback=Markup(feedback.preview_line(services.texts, draft)),
         count=number(count),
     )
 
@@ -186,6 +190,7 @@ async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
         duration_minutes=draft.minutes,
         notes=_notes(draft),
         repeat=None if draft.repeat == ONCE else draft.repeat,
+        feedback=feedback.chosen_file(draft),
     )
     services, actor = context.services, update.effective_user.id
     created = await DRAFTS.store(
@@ -196,7 +201,10 @@ async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
 
 
 def _without_refused(draft: Draft, error: ServiceError) -> Draft:
-    """The draft for another go after a refusal: a refused time is asked again."""
+    """The draft for another go after a refusal: a refused time, or a feedback survey file
+    that no longer reads or fits, is asked again."""
+    if isinstance(error, feedback.REFUSED_FILE):
+        return feedback.without_unfit(draft)
     return draft.with_changes(starts_at=None) if isinstance(error, TimeRefused) else draft
 
 
@@ -252,6 +260,7 @@ DRAFTS.define(
             lambda d, rule: d.with_changes(repeat=rule),
             missing=lambda d: not d.repeat,
         ),
+        feedback.feedback_step(DRAFTS),
     ],
     preview=show_preview,
     finish=_create,
@@ -265,6 +274,7 @@ DRAFTS.define(
         Change("meetings.button_change_who", "xa", lambda d: d.with_changes(audience=None)),
         Change("meetings.button_change_notes", "xn", lambda d: d.with_changes(notes="")),
         Change("meetings.button_change_repeat", "xr", lambda d: d.with_changes(repeat="")),
+        Change("meeting_feedback.button_change", "xf", feedback.without_unfit),
     ],
 )
 

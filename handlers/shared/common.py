@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from bot.flood import retry_after_seconds
 from bot.services.registry import Services
-from bot.services.roles import COORDINATOR
+from bot.services.roles import COORDINATOR, READER
 from bot.texts import Texts
 from bot.textsplit import TELEGRAM_LIMIT, split_text, visible_units
 from handlers.shared.callbacks import Callback, decode
@@ -87,7 +87,9 @@ async def patiently(call: Callable[[], Awaitable[T]], patience: Patience | None 
 
 
 def role_words(texts: Texts, role: str) -> str:
-    """A role in words: "coordinator" or "decision-maker"."""
+    """A role in words: "coordinator", "decision-maker" or "reader"."""
+    if role == READER:
+        return texts.plain("roles.reader")
     return texts.plain("roles.coordinator" if role == COORDINATOR else "roles.decision_maker")
 
 
@@ -96,8 +98,11 @@ async def send(
     chat_id: int,
     text: str,
     markup: InlineKeyboardMarkup | None = None,
+    *,
+    thread_id: int | None = None,
 ) -> Message:
-    """Send HTML text, split if it is too long; the buttons go on the last part."""
+    """Send HTML text, split if it is too long; the buttons go on the last part. In a group
+    with topics, ``thread_id`` is the topic it goes in."""
     parts = split_text(text)
     message: Message | None = None
     patience = Patience()
@@ -110,6 +115,7 @@ async def send(
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup if last else None,
                 disable_web_page_preview=True,
+                message_thread_id=thread_id,
             ),
             patience,
         )
@@ -125,9 +131,12 @@ async def say(
     /,
     **values: object,
 ) -> Message:
-    """Send a catalogue text to the chat this update came from."""
+    """Send a catalogue text to the chat this update came from (in a group with topics, to
+    the topic it came from)."""
     text = context.services.texts.get(key, **values)
-    return await send(context, update.effective_chat.id, text, markup)
+    message = update.effective_message
+    thread = message.message_thread_id if message and message.is_topic_message else None
+    return await send(context, update.effective_chat.id, text, markup, thread_id=thread)
 
 
 async def show(

@@ -23,6 +23,8 @@ def audience_words(services: Services, label: str) -> str:
         return texts.plain("broadcast.audience_region", region=services.forum.region_name(place))
     if scope == "hub" and services.forum.hub_name(place):
         return texts.plain("broadcast.audience_hub", hub=services.forum.hub_name(place))
+    if scope == "group":  # a post to a linked group chat (bot/delivery/group_posts.py)
+        return texts.plain("group_chats.audience_group")
     return texts.plain("broadcast.audience_other")
 
 

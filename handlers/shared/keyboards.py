@@ -66,7 +66,11 @@ def main_menu(context: ForumContext, is_member: bool) -> InlineKeyboardMarkup:
                 button(context, "buttons.get_support", "menu", "support"),
                 button(context, "buttons.my_settings", "menu", "settings"),
             ],
-            [button(context, "buttons.contact", "contact", "start")],
+            [
+                button(context, "buttons.contact", "contact", "start"),
+                button(context, "journey.menu_button", "jny", "v"),  # handlers/journey
+            ],
+            [button(context, "opportunities.menu_button", "opl")],  # handlers/opportunities
         ],
     )
 

@@ -21,6 +21,7 @@ from bot.services.surveys.definition import NUMBER, TEXT
 from bot.services.surveys.flow import AnswerRefused
 from bot.services.surveys.records import CONSENT, FINISHED, QUESTION, Position
 from bot.texts import Markup
+from bot.textsplit import TELEGRAM_LIMIT, visible_units
 from handlers.shared import awaiting
 from handlers.shared.callbacks import BadCallback, pattern
 from handlers.shared.common import ForumApp, ForumContext, answer, patiently, send, show
@@ -86,13 +87,23 @@ async def send_position(
     await send(context, update.effective_chat.id, text, markup)
 
 
-def redraw_position(update: Update, context: ForumContext, position: Position) -> None:
+async def redraw_position(update: Update, context: ForumContext, position: Position) -> None:
     """Show where the member is in the pressed message. The press is answered already; the
-    new look waits in the redraw lane (paced within Telegram's limits, one per message)."""
+    new look waits in the redraw lane (paced within Telegram's limits, one per message), so
+    a rush of presses never waits on Telegram's "slow down". A question is drawn when its
+    turn comes (a newer look replaces one not drawn yet); another screen (consent, thanks)
+    too long for one message is shown now instead, split."""
     remember(context, position)
-    message = update.callback_query.message
     view = views(context)
-    context.redraws.redraw(message.chat.id, message.message_id, lambda: view.position(position))
+    key = update.callback_query.message.chat.id, update.callback_query.message.message_id
+    if position.state == QUESTION:
+        context.redraws.redraw(*key, lambda: view.position(position))  # drawn in its turn
+        return
+    text, markup = view.position(position)
+    if len(text) > TELEGRAM_LIMIT and visible_units(text) > TELEGRAM_LIMIT:
+        await show(update, context, text, markup)
+        return
+    context.redraws.redraw(*key, lambda: (text, markup))
 
 
 # Buttons
@@ -120,10 +131,7 @@ async def on_press(update: Update, context: ForumContext) -> None:
         await refuse(update, context, refusal)
         return
     await answer(update, context)  # the next question is the answer; a stale press changed nothing
-    if press.action == codes.AGREE or position.state != QUESTION:
-        await _show_pressed(update, context, position)  # consent and thanks may be long
-    else:
-        redraw_position(update, context, position)
+    await redraw_position(update, context, position)
 
 
 async def with_withdraw(context: ForumContext, member: int, position: Position) -> Position:
@@ -232,14 +240,14 @@ async def prompt(update: Update, context: ForumContext) -> None:
 
 
 async def recover(context: ForumContext, user_id: int) -> str | None:
-    """After a restart: the typed question this member is on, found in the database."""
-    position = await context.services.surveys.answering(user_id)
+    """After a restart: the question this member is on, found in the database. Typed text
+    answers a number or text question; at a button question it gets the survey's "please use
+    the buttons" and the question again, as before the restart."""
+    position = await context.services.surveys.answering(user_id, any_kind=True)
     if position is None or position.question is None:
         return None
-    if position.question.kind not in TYPED_KINDS:
-        return None
     context.user_data[AT] = (position.survey_id, position.question.id)
-    return STEP_TYPED
+    return STEP_TYPED if position.question.kind in TYPED_KINDS else STEP_BUTTONS
 
 
 # Withdraw

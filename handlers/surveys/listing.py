@@ -122,7 +122,9 @@ def describe(context: ForumContext, survey: SurveyRecord) -> str:
     return services.texts.get(
         key,
         title=survey.title,
-        audience=audience_words(services, survey.audience_label),
+        audience=services.texts.plain("survey_results.audience_came")
+        if survey.listed
+        else audience_words(services, survey.audience_label),
         opens=when(survey.opens_at),
         closes=when(survey.closes_at),
         invited=number(survey.invited),

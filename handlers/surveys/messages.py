@@ -10,7 +10,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.forum import Forum
-from bot.localtime import local_date
+from bot.localtime import local_date, local_when
 from bot.services.consultations.messages import PackPart
 from bot.services.surveys.records import SurveyRecord
 from bot.texts import Texts
@@ -29,6 +29,14 @@ class SurveyMessageTexts(SurveyResultsMessages):
     def invitation(self, survey: SurveyRecord) -> View:
         """The invitation, with a Start button (``svs:<id>``)."""
         return self._views.invitation(survey)
+
+    def group_post(self, survey: SurveyRecord) -> str:
+        """The notice posted in a linked group: answered only in private."""
+        return self._texts.get(
+            "group_chats.post_survey",
+            title=survey.title,
+            closes=local_when(survey.closes_at, self._zone, self._texts),
+        )
 
     def nudge(self, survey: SurveyRecord) -> View:
         """The one gentle reminder, with a button that starts or carries on."""

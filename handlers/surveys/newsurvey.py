@@ -10,6 +10,8 @@ explained kindly and the step is asked again; the draft is kept.
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Update
 
 from bot.services.errors import InvalidChoice, ServiceError
@@ -26,6 +28,7 @@ from bot.services.surveys import (
 from bot.services.surveys.flow import count_left, next_question, section_of
 from bot.services.times import TimeRefused
 from handlers.retention import duration_words
+from handlers.series.create import store_once_or_series
 from handlers.shared.callbacks import encode
 from handlers.shared.common import ForumContext, say, send, show_key
 from handlers.shared.conversation import Change
@@ -37,6 +40,7 @@ from handlers.surveys.newsurvey_steps import (
     FILE,
     PLACE,
     READERS,
+    REPEAT,
     TIMES,
     Draft,
     place_of,
@@ -110,6 +114,7 @@ async def show_preview(update: Update, context: ForumContext, draft: Draft) -> N
         opens=views.when(draft.opens_at) if draft.opens_at else texts.plain("newsurvey.opens_now"),
         closes=views.when(draft.closes_at),
         readers=readers,
+        repeat=REPEAT.words(context, draft),
         answers_kept=duration_words(texts, services.surveys.answers_kept),
     )
 
@@ -136,8 +141,9 @@ async def _create(update: Update, context: ForumContext, draft: Draft) -> None:
     service = context.services.surveys
     actor = update.effective_user.id
     wanted = draft.build(SurveyDraft)
-    created = await DRAFTS.store(
-        update, context, draft, lambda: service.create(actor, wanted), _without_refused
+    create = partial(service.create, actor, wanted)
+    created = await store_once_or_series(
+        update, context, DRAFTS, draft, _without_refused, wanted, create
     )
     if created is None:
         return
@@ -176,11 +182,12 @@ DRAFTS.define(
     [
         FILE,
         PLACE,
+        REPEAT.step,
         TIMES.opens,
         TIMES.closes,
         READERS.step,
     ],
-    extra=[TIMES.opens_at],
+    extra=[TIMES.opens_at, REPEAT.typed],
     preview=show_preview,
     finish=_create,
     fresh=Draft,
@@ -195,7 +202,8 @@ DRAFTS.define(
         Change(
             "newsurvey.button_change_place", "xa", lambda d: d.with_changes(audience=place_of(d))
         ),
-        Change("newsurvey.button_change_times", "xt", TIMES.cleared),
+        Change("series.button_change_repeat", "xp", REPEAT.cleared),
+        Change("newsurvey.button_change_times", "xt", REPEAT.times_cleared(TIMES)),
         Change(
             "newsurvey.button_change_readers", "xr", lambda d: d.with_changes(readers_done=False)
         ),

@@ -17,6 +17,7 @@ from bot.services.errors import InvalidChoice
 from bot.services.surveys import MIN_OPEN, CloseTooFar, SurveyFileBroken
 from bot.services.surveys.definition import FORUM, HUB, REGION, Survey
 from bot.texts import Markup
+from handlers.series.repeat_step import RepeatFields, RepeatStep
 from handlers.shared import audience_picker
 from handlers.shared.common import ForumContext, say
 from handlers.shared.conversation import Conversation, Step
@@ -27,10 +28,11 @@ from handlers.shared.readers_picker import ReaderFields, ReadersPicker
 
 ACTION = "ns"  # ns:<draft id>:<what>[:<arg>]
 STEP_BUTTONS, STEP_OPENS, STEP_CLOSES = "newsurvey_buttons", "newsurvey_opens", "newsurvey_closes"
+STEP_RULE = "newsurvey_repeat_rule"  # a typed repeat rule (handlers/series/repeat_step.py)
 
 
 @dataclass(frozen=True)
-class Draft(DraftFields, OpeningFields, ReaderFields):
+class Draft(DraftFields, OpeningFields, ReaderFields, RepeatFields):
     """A survey being opened (times in UTC)."""
 
     file_key: str = ""
@@ -164,6 +166,7 @@ TIMES = OpenClose(
     awaits_opens=STEP_OPENS,
     awaits_closes=STEP_CLOSES,
 )
+REPEAT = RepeatStep(DRAFTS, awaits=STEP_RULE)  # just once, or a series (before the times)
 
 
 # 5. Who gets the results (handlers/shared/readers_picker.py)

@@ -72,7 +72,9 @@ class SurveyResultsMessages:
                 "survey_results.summary",
                 title=survey.title,
                 closed=local_when(closed, self._zone, self._texts),
-                audience=self.audience(survey.audience_scope, survey.audience_place),
+                audience=self._texts.plain("survey_results.audience_came")
+                if survey.listed
+                else self.audience(survey.audience_scope, survey.audience_place),
                 invited=self.figure(results.invited, results.threshold),
                 answered=self.figure(results.finished, results.threshold),
                 rate=Markup(rate),

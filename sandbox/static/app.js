@@ -11,7 +11,8 @@ const SAVED_PERSON = "forum-sandbox.person";
 const PICTURES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 const MAX_FILE_MB = 10; // as sandbox/runtime.py's MAX_FILE_BYTES
 
-const state = { people: [], current: null, version: null, busy: false };
+// view: "private" (the person's own chat with the bot) or "group" (the practice hub group).
+const state = { people: [], current: null, version: null, busy: false, view: "private" };
 const $ = (id) => document.getElementById(id);
 
 // The chosen person is kept in this browser, so reloading the page keeps them chosen.
@@ -87,14 +88,21 @@ function drawPeople() {
     list.appendChild(item);
   }
   const me = state.people.find((p) => p.user_id === state.current);
-  $("who").textContent = me ? `You are ${me.first_name} (${me.role})` : "Pick a person";
+  if (state.view === "group") {
+    $("bot-name").textContent = "Hub group (practice)";
+    $("who").textContent = me ? `You write here as ${me.first_name}. ${state.groupLine || ""}` : "Pick a person";
+  } else {
+    $("bot-name").textContent = state.botName || "Forum bot";
+    $("who").textContent = me ? `You are ${me.first_name} (${me.role})` : "Pick a person";
+  }
+  $("group-open").textContent = state.view === "group" ? "Back to the private chat" : "Open the practice group";
 }
 
 function applyState(data) {
   state.people = data.people;
   $("clock").textContent = data.clock;
   $("show-keys").checked = data.show_keys;
-  $("bot-name").textContent = data.bot_name;
+  state.botName = data.bot_name;
   $("database").textContent = data.database;
   const known = (userId) => state.people.some((p) => p.user_id === userId);
   if (!known(state.current)) {
@@ -116,10 +124,22 @@ function choose(userId) {
 
 function drawMessage(message) {
   const wrap = document.createElement("div");
-  wrap.className = `msg ${message.from_bot ? "bot" : "me"}`;
+  if (message.note) { // "Sam joined the group": a notice, not a message
+    wrap.className = "day";
+    wrap.textContent = message.note;
+    return wrap;
+  }
+  const mine = !message.from_bot && (message.sender === undefined || message.sender === currentName());
+  wrap.className = `msg ${mine ? "me" : message.from_bot ? "bot" : "them"}`;
   wrap.dataset.messageId = message.id;
   const bubble = document.createElement("div");
   bubble.className = "bubble";
+  if (message.sender && !mine) {
+    const who = document.createElement("div");
+    who.className = "sender";
+    who.textContent = message.sender;
+    bubble.appendChild(who);
+  }
   if (message.photo) {
     const img = document.createElement("img");
     img.src = message.photo.url;
@@ -180,24 +200,36 @@ function drawMessage(message) {
   return wrap;
 }
 
+function currentName() {
+  const me = state.people.find((p) => p.user_id === state.current);
+  return me ? me.first_name : null;
+}
+
 async function refresh() {
   if (state.current === null) return;
   const userId = state.current;
+  const view = state.view;
   let data;
   try {
-    data = await api(`/api/chat/${userId}`);
+    data = await api(view === "group" ? "/api/group" : `/api/chat/${userId}`);
   } catch (error) {
     return;
   }
-  if (userId !== state.current || data.version === state.version) return;
-  state.version = data.version;
+  if (view === "group") {
+    const bot = !data.exists || !data.bot_in ? "The bot is not in the group." : data.admin ? "The bot is an admin: it sees every message." : "The bot sees only commands and replies to it.";
+    state.groupLine = `${bot} In the group: ${data.members.length ? data.members.join(", ") : "nobody yet"}.`;
+    drawPeople();
+  }
+  const version = `${view}:${userId}:${data.version}`;
+  if (userId !== state.current || view !== state.view || version === state.version) return;
+  state.version = version;
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   box.replaceChildren();
   if (!data.messages.length) {
     const empty = document.createElement("div");
     empty.className = "empty";
-    empty.textContent = "No messages yet. Send /start to begin.";
+    empty.textContent = view === "group" ? "Nobody has written here yet. Add the bot to the group, then a coordinator sends /link here." : "No messages yet. Send /start to begin.";
     box.appendChild(empty);
   }
   let day = null;
@@ -224,7 +256,8 @@ function toast(text) {
 
 async function pressButton(messageId, data) {
   try {
-    const result = await api("/api/press", { user_id: state.current, message_id: messageId, data });
+    const path = state.view === "group" ? "/api/group/press" : "/api/press";
+    const result = await api(path, { user_id: state.current, message_id: messageId, data });
     if (result.answer) {
       const keys = (result.answer_keys || []).map((k) => `[${k}] `).join("");
       toast(keys + result.answer);
@@ -244,7 +277,7 @@ $("composer").addEventListener("submit", async (event) => {
   if (!text.trim() || state.current === null) return;
   input.value = "";
   try {
-    await api("/api/send", { user_id: state.current, text });
+    await api(state.view === "group" ? "/api/group/send" : "/api/send", { user_id: state.current, text });
   } catch (error) {
     input.value = text;
     toast(`Not sent: ${error.message}`);
@@ -261,7 +294,31 @@ function base64Of(file) {
   });
 }
 
-$("attach").addEventListener("click", () => { if (state.current !== null) $("file").click(); });
+$("attach").addEventListener("click", () => {
+  if (state.view === "group") { toast("In the practice group you can write, not send files."); return; }
+  if (state.current !== null) $("file").click();
+});
+
+// The practice group: open it, or act in it as the person picked.
+$("group-open").addEventListener("click", () => {
+  state.view = state.view === "group" ? "private" : "group";
+  state.version = null;
+  drawPeople();
+  refresh();
+});
+
+for (const button of document.querySelectorAll(".group-act")) {
+  button.addEventListener("click", async () => {
+    if (state.current === null) return;
+    try {
+      await api("/api/group", { user_id: state.current, action: button.dataset.action });
+      if (state.view !== "group") { state.view = "group"; state.version = null; }
+    } catch (error) {
+      toast(`That did not work: ${error.message}`);
+    }
+    refresh();
+  });
+}
 
 $("file").addEventListener("change", async (event) => {
   const file = event.target.files[0];

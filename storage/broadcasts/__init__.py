@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 
 from storage.broadcasts.records import (
@@ -45,6 +46,11 @@ class BroadcastRepository(BroadcastResends):
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def transaction(self) -> AbstractAsyncContextManager[Session]:
+        """A transaction on the one connection: a broadcast written with others (its group
+        posts) or not at all."""
+        return self._db.transaction()
 
     async def create(
         self,

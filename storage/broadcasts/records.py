@@ -43,6 +43,7 @@ class NewBroadcast:
     must_reach: bool = False  # sent even to people who paused or were marked unreachable
     resend_of: int | None = None  # the broadcast this one sends again
     number: int | None = None  # None: the next number of its group
+    thread_id: int | None = None  # a group's topic to post in
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class Broadcast:
     must_reach: bool = False
     number: int = 0  # what coordinators see: "Message 3", "Notice 12"
     resend_of: int | None = None
+    thread_id: int | None = None  # a group's topic to post in
 
     @property
     def by_coordinator(self) -> bool:
@@ -99,7 +101,7 @@ class StateCount:
 COLUMNS = (
     "id, kind, created_by, created_at, text_html, media_kind, media_file_id, reply_markup, "
     "urgent, preference, audience, not_before, state, total, started_at, finished_at, "
-    "report_chat_id, progress_message_id, reported, must_reach, number, resend_of"
+    "report_chat_id, progress_message_id, reported, must_reach, number, resend_of, thread_id"
 )
 
 
@@ -128,8 +130,8 @@ async def write_broadcast(
     broadcast_id = await tx.insert(
         "INSERT INTO broadcasts (kind, created_by, created_at, text_html, media_kind, "
         "media_file_id, reply_markup, urgent, preference, audience, not_before, total, "
-        "report_chat_id, must_reach, resend_of, number) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "report_chat_id, must_reach, resend_of, number, thread_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.kind,
             new.created_by,
@@ -147,6 +149,7 @@ async def write_broadcast(
             int(new.must_reach),
             new.resend_of,
             number,
+            new.thread_id,
         ),
     )
     if new.upload is not None:

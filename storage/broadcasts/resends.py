@@ -114,6 +114,7 @@ class BroadcastResends:
             must_reach=original.must_reach,
             resend_of=original.id,
             number=original.number,
+            thread_id=original.thread_id,
         )
         copy_id = await write_broadcast(tx, new, recipients, now)
         if original.media_kind and not original.media_file_id:

@@ -3,6 +3,7 @@ table group, brought together as ``MeetingRepository``."""
 
 from __future__ import annotations
 
+from storage.meetings.feedback import FeedbackRows
 from storage.meetings.records import (
     ANSWERS,
     CANCELLED,
@@ -37,6 +38,7 @@ __all__ = [
     "SENT",
     "AnswerCounts",
     "DueReminder",
+    "FeedbackRows",
     "Meeting",
     "MeetingRepository",
     "MeetingRows",
@@ -47,6 +49,6 @@ __all__ = [
 ]
 
 
-class MeetingRepository(MeetingRows, RsvpRows, ReminderRows):
-    """Reads and writes meetings, RSVPs, reminders and series (each table group's repository,
-    in one object for the service)."""
+class MeetingRepository(MeetingRows, RsvpRows, ReminderRows, FeedbackRows):
+    """Reads and writes meetings, RSVPs, reminders, series and feedback surveys (each table
+    group's repository, in one object for the service)."""

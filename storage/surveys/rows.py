@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from storage.db import Row, Session
+from storage.meetings.feedback import is_listed, listed_members
 from storage.rows import columns, record
 from storage.scheduled import ScheduledRows
 from storage.surveys.records import (
@@ -99,6 +100,15 @@ class SurveyRows(Rows, ScheduledRows):
             member_id,
             order="closes_at, id",
         )
+
+    async def listed(self, survey_id: int, now: datetime) -> list[int] | None:
+        """Who a survey sent to a list of members rather than a place asks now (a meeting's
+        feedback survey: those marked as came); None for a survey sent to a place."""
+        return await listed_members(self._db, survey_id, now)
+
+    async def is_listed(self, survey_id: int) -> bool:
+        """Whether a survey asks a list of members rather than a place (see ``listed``)."""
+        return await is_listed(self._db, survey_id)
 
     async def counts(self, survey: SurveyRow) -> Counts:
         """How many were asked (as kept at closing, once closed) and how many responses are

@@ -5,7 +5,8 @@ and the whole net (phrases, rules and that signal) is scored on the held-out mes
 
     python -m tests.crisis.crossval                 figures, per writer and pooled (one
                                                     helper's voices are held out together:
-                                                    W1 to W3 as W, W4 to W7 as X)
+                                                    W1 to W3 as W, W4 to W7 as X, W8 to
+                                                    W11 as Y)
     python -m tests.crisis.crossval --by writer     every writer held out on their own
     python -m tests.crisis.crossval --by source     hold out sources (10 folds) instead
     python -m tests.crisis.crossval --misses        also list what the net missed or wrongly
@@ -34,8 +35,13 @@ from bot.crisis.matcher import CrisisMatcher, Hit, Learned, learned_hits
 from config.yamlfile import read_yaml
 
 SOURCE_FOLDS = 10
-# The voices of one blind-writing helper, held out together: crisis_new's three, crisis_new2's.
-WRITER_FAMILIES = {"W1": "W", "W2": "W", "W3": "W", "W4": "X", "W5": "X", "W6": "X", "W7": "X"}
+# The voices of one blind-writing helper, held out together: crisis_new's three, crisis_new2's
+# four, crisis_new3's four.
+WRITER_FAMILIES = {
+    **{f"W{n}": "W" for n in (1, 2, 3)},
+    **{f"W{n}": "X" for n in (4, 5, 6, 7)},
+    **{f"W{n}": "Y" for n in (8, 9, 10, 11)},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +97,7 @@ def held_out(matcher: CrisisMatcher, by: str = "family") -> list[Held]:
             if other != group:
                 continue
             listed, room = matcher.listed_hits(message.text)
-            scores = signal.scores(message.text) if room is not None else None
+            scores = signal.scores(matcher.heard_text(message.text)) if room is not None else None
             held.append(Held(message, group, tuple(listed), room, scores))
     return held
 

@@ -36,10 +36,14 @@ from config.yamlfile import read_yaml
 # With 3,176 more blind-written examples (writers W4 to W7), text-speak, dropped g's and new
 # rules, thresholds chosen by cross-validation: 0.860, 0.048, 0.765, 0.853 (0.857, 0.048, 0.809,
 # 0.856 before the last 21 examples were merged: distress is 68 messages, so it moves by steps).
-LOCKED_CRISIS_RECALL_AT_LEAST = 0.851  # three messages of room
-LOCKED_FALSE_ALARMS_AT_MOST = 0.049
-LOCKED_CONCERN_RECALL_AT_LEAST = 0.76
-LOCKED_KIND_ACCURACY_AT_LEAST = 0.845
+# With 2,827 more (writers W8 to W11), everyday sayings that silence only their own part of a
+# message, rule parts that need words of their own, "I'll" read as "I will", new concept rules,
+# and thresholds chosen by cross-validation: 0.874, 0.048, 0.809, 0.862; then, with everyday
+# idioms guarded for a development-part check of the rules alone: 0.874, 0.043, 0.809, 0.862.
+LOCKED_CRISIS_RECALL_AT_LEAST = 0.873
+LOCKED_FALSE_ALARMS_AT_MOST = 0.043
+LOCKED_CONCERN_RECALL_AT_LEAST = 0.80
+LOCKED_KIND_ACCURACY_AT_LEAST = 0.861
 
 
 @pytest.fixture(scope="module")

@@ -19,12 +19,25 @@ EVERYDAY = [
     "I can't make it tonight",
     "see you at the meeting",
     "night all",
+    "I'm going to bed",
+    "love you all",
+    "thanks for everything",
+    "won't be around for a while",
+    "last day at work today",
+    "love you all, see you thursday",
+    "thanks for everything you do",
+    "last day at work today, then off to spain",
 ]
 # What must still be answered: the same words turned into a goodbye or a plan.
 STILL_CRISIS = [
     "i'm going to sleep and never wake up",
     "see you on the other side, I've got the pills ready",
     "can't make it through tonight, I have the rope",
+    # an everyday saying silences only its own part of the message
+    "won't be around for a while, I've got the rope",
+    "I'm going to bed. I've taken all my tablets, goodbye everyone",
+    "love you all. sorry for everything. goodbye",
+    "last day alive today",
 ]
 
 

@@ -247,6 +247,17 @@ def test_same_sentence(text: str) -> None:
     assert fired(net(ALL, [together]), "i want it, die") == ["r"]
 
 
+def test_each_part_needs_words_of_its_own() -> None:
+    """A word found once fills one part only, even where two parts may be the same family or
+    overlap: "want" alone is not [want, want|die], in order or not."""
+    for in_order in (True, False):
+        rule = make_rule("r", "suicide", "want", "want|die", in_order=in_order, within=12)
+        assert fired(net(ALL, [rule]), "i want it") == []
+        assert fired(net(ALL, [rule]), "i want it and i want it") == ["r"]
+        assert fired(net(ALL, [rule]), "i want to die") == ["r"]
+    assert fired(net(ALL, [make_rule("r", "suicide", "die", "want", in_order=False)]), "want") == []
+
+
 def test_a_part_may_be_any_of_several_families() -> None:
     """find [want|sad, die]: either family does for that part."""
     rule = make_rule("r", "suicide", "want|sad", "die")
@@ -557,3 +568,18 @@ def test_the_learned_signal_outside_its_families_answers_only_a_very_sure_crisis
         Hit("learned", "examples", "unsafe"),
     ]
     assert learned_hits(learned, very_sure_of_others, [], ANYWHERE) == []
+
+
+def test_the_learned_signal_hears_two_word_messages_only_when_very_sure() -> None:
+    """In a message of two or three words with a family it needs ("pills + vodka") the learned
+    signal answers only a crisis it is very sure of, never distress."""
+    from bot.crisis.learned import Scores
+    from bot.crisis.matcher import SHORT, SHORT_CRISIS_FROM, Learned, learned_hits
+
+    learned = Learned(signal=None, crisis_from=0.75, concern_from=0.85)  # type: ignore[arg-type]
+    sure = Scores(crisis=SHORT_CRISIS_FROM, concern=0.0, kind="overdose")
+    likely = Scores(crisis=0.8, concern=0.1, kind="overdose")
+    distress = Scores(crisis=0.1, concern=0.9, kind="suicide")
+    assert learned_hits(learned, sure, [], SHORT) == [Hit("learned", "examples", "overdose")]
+    assert learned_hits(learned, likely, [], SHORT) == []
+    assert learned_hits(learned, distress, [], SHORT) == []

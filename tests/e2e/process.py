@@ -8,6 +8,7 @@ and the process is always killed on the way out.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import signal
 import subprocess
@@ -29,8 +30,33 @@ START_TIMEOUT = 20.0
 STOP_TIMEOUT = 10.0
 
 
+@functools.cache
+def crisis_cache() -> str:
+    """The folder of the crisis net's learned signal, trained here once on the examples as
+    they are. Each bot process has a new HOME, so without this each would train the signal as
+    it starts (about ten seconds); the start itself is what these tests time. A first start
+    that trains is covered by tests/crisis/test_signal_cache.py."""
+    from bot.crisis import load_crisis_matcher
+    from bot.crisis.signal_cache import folder
+    from config.settings import CONFIG_DIR
+
+    load_crisis_matcher(CONFIG_DIR / "crisis_phrases.yaml", CONFIG_DIR / "crisis_rules.yaml")
+    return str(folder())
+
+
+@functools.cache
+def matplotlib_cache() -> str:
+    """matplotlib's cache folder, with its font list made (here, once)."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    font_manager.findfont("DejaVu Sans")
+    return matplotlib.get_cachedir()
+
+
 def bot_env(home: Path, **settings: str) -> dict[str, str]:
-    """An environment from scratch: what Python needs, PTB's timedelta opt-in and the settings.
+    """An environment from scratch: what Python needs, PTB's timedelta opt-in, the crisis
+    signal's cache (``crisis_cache``) and the settings.
 
     PYTHONPATH puts this checkout first, so the code under test runs even if the editable
     install points at another copy.
@@ -40,6 +66,9 @@ def bot_env(home: Path, **settings: str) -> dict[str, str]:
         "HOME": str(home),
         "PYTHONPATH": str(PROJECT_ROOT),
         "PTB_TIMEDELTA": "true",
+        "FORUM_BOT_CACHE": crisis_cache(),
+        # matplotlib's font list, made once (with a new HOME it would be made at every start)
+        "MPLCONFIGDIR": matplotlib_cache(),
     }
     env.update(settings)
     return env

@@ -404,7 +404,10 @@ async def test_newmeeting_every_step_carries_on_with_the_draft_kept(office: Runn
     repeat = await pressed(bot, CASEY, notes, "No notes", "Does it repeat?")
     repeat = await assert_carry_on(bot, CASEY, repeat)
     repeat = await assert_typed_repeats(bot, CASEY, repeat, use_buttons)
-    preview = await pressed(bot, CASEY, repeat, "Just once", "Please check")
+    feedback = await pressed(bot, CASEY, repeat, "Just once", "feedback survey")
+    feedback = await assert_carry_on(bot, CASEY, feedback)
+    feedback = await assert_typed_repeats(bot, CASEY, feedback, use_buttons)
+    preview = await pressed(bot, CASEY, feedback, "No feedback survey", "Please check")
     preview = await assert_carry_on(bot, CASEY, preview)
     preview = await assert_typed_repeats(bot, CASEY, preview, use_buttons)
     assert "I will invite 2 people" in preview.text

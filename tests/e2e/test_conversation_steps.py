@@ -113,6 +113,7 @@ async def test_confirm_on_a_draft_missing_a_step_makes_nothing_and_asks_that_ste
         audience=Audience(EVERYONE),
         notes="-",
         repeat=newmeeting.ONCE,
+        feedback="-",  # no feedback survey
     )
     data[newmeeting.DRAFTS.key] = draft
     data["awaiting"] = newmeeting.STEP_BUTTONS
@@ -188,6 +189,7 @@ def ready_meeting(bot: RunningBot) -> newmeeting.Draft:
         audience=Audience(EVERYONE),
         notes="-",
         repeat=newmeeting.ONCE,
+        feedback="-",  # no feedback survey
     )
 
 

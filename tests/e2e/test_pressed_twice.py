@@ -224,6 +224,7 @@ async def test_the_meeting_confirm_pressed_twice_makes_one_meeting(bot: RunningB
         audience=Audience(EVERYONE),
         notes="-",
         repeat=newmeeting.ONCE,
+        feedback="-",  # no feedback survey
     )
     data["awaiting"] = newmeeting.STEP_BUTTONS
     since = at(bot, CASEY)

@@ -28,7 +28,18 @@ pytestmark = pytest.mark.timeout(60)
 
 ALEX = 700_000_101
 SAM = 700_000_102
-MEMBER_COMMANDS = ["menu", "meetings", "surveys", "support", "settings", "mydata", "leave", "help"]
+MEMBER_COMMANDS = [
+    "menu",
+    "meetings",
+    "surveys",
+    "support",
+    "settings",
+    "opportunities",
+    "mydata",
+    "journey",
+    "leave",
+    "help",
+]
 
 
 @pytest.fixture

@@ -179,3 +179,13 @@ async def test_a_handler_error_gets_a_kind_reply_and_logs_no_member_text(
     await bot.emu.send_text(JO, "/help")
     follow_up = await bot.emu.wait_for_message(JO, lambda m: "/help" in (m.text or ""))
     assert "What this bot does" in follow_up.text
+
+
+async def test_a_bare_command_is_never_read_as_words_of_risk(bot: RunningBot) -> None:
+    """The bot's own command "/help" gets the help, though "help" alone is a plea. Words
+    written after a command are still heard."""
+    bot.emu.add_user(JO, "Jo")
+    helped = await bot.say(JO, "/help")
+    assert "116 123" not in helped.text
+    crisis = await bot.say(JO, "/start i want to end it all tonight")
+    assert "116 123" in crisis.text and "999" in crisis.text

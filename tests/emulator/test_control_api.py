@@ -128,7 +128,9 @@ async def test_groups_documents_commands_files_and_reset(
     emu: BotApiEmulator, bot: telegram.Bot, http: Any
 ) -> None:
     await http("POST", "/users", {"user_id": USER, "first_name": "Ada"})
-    _status, body = await http("POST", "/groups", {"chat_id": -42, "title": "Forum"})
+    # an admin bot sees every message in the group (privacy mode: tests/emulator/test_groups.py)
+    group = {"chat_id": -42, "title": "Forum", "bot_is_admin": True}
+    _status, body = await http("POST", "/groups", group)
     assert body["result"] == {"id": -42, "type": "group", "title": "Forum"}
     await http(
         "POST",

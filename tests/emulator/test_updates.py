@@ -104,6 +104,7 @@ async def test_allowed_updates_filter(emu: BotApiEmulator, bot: telegram.Bot) ->
 async def test_group_messages(emu: BotApiEmulator, bot: telegram.Bot) -> None:
     emu.add_user(USER, "Ada")
     emu.add_group(GROUP, "Service user forum", supergroup=True)
+    emu.set_privacy_mode(False)  # the bot sees all group talk (tests/emulator/test_groups.py)
     await emu.send_text(USER, "hello all", chat_id=GROUP)
     (update,) = await bot.get_updates()
     assert update.message.chat.id == GROUP

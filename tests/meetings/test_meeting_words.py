@@ -100,7 +100,8 @@ async def test_lengths_that_cannot_be_used_say_why_and_the_place_is_kept_as_type
     regions = await pressed(bot, CASEY, audience, "One region", "Which region?")
     notes = await pressed(bot, CASEY, regions, "North West", "anything people should know")
     repeat = await pressed(bot, CASEY, notes, "No notes", "Does it repeat?")
-    preview = await pressed(bot, CASEY, repeat, "Just once", "Please check")
+    feedback = await pressed(bot, CASEY, repeat, "Just once", "feedback survey")
+    preview = await pressed(bot, CASEY, feedback, "No feedback survey", "Please check")
 
     assert f"Where: {PLACE}\n" in preview.text
     assert "How long: 90 minutes" in preview.text

@@ -98,8 +98,10 @@ async def test_a_coordinator_sets_up_a_meeting_with_bad_input_at_each_step(
         notes = await pressed(bot, CASEY, regions, "North West", "anything people should know")
         repeat = await said(bot, CASEY, "Step-free access. Travel paid.", "Does it repeat?")
         assert repeat.buttons[0][0] == "Just once"
-        preview = await pressed(bot, CASEY, repeat, "Every month, same weekday", "Please check")
+        feedback = await pressed(bot, CASEY, repeat, "Every month, same weekday", "feedback")
+        preview = await pressed(bot, CASEY, feedback, "No feedback survey", "Please check")
         assert "It repeats every month, on the second Friday." in preview.text
+        assert "Feedback: no survey." in preview.text
         assert "North West &lt;hub&gt; meeting" not in preview.text  # shown as text, not HTML
         assert "North West <hub> meeting" in preview.text
         assert "Friday 11 December 2026 at 10:30" in preview.text

@@ -289,3 +289,26 @@ async def test_the_page_has_an_icon_and_nothing_it_asks_for_is_missing(page: Any
     assert icon["width"] > 0  # the icon is a picture the browser can draw
     assert icon["fallback"] == 200 and icon["type"].startswith("image/")
     assert failed == []
+
+
+async def test_the_practice_group_in_the_browser(page: Any) -> None:
+    await be(page, CASEY)
+    await page.click(".group-act[data-action='add']")
+    await see(page, "send /link here")
+    assert (await page.text_content("#bot-name")) == "Hub group (practice)"
+    assert "You write here as Casey" in (await page.text_content("#who"))
+    await write(page, "/link")
+    await press(page, "North West")
+    await press(page, "All of North West")
+    await see(page, "linked to North West")
+    await be(page, SAM)
+    await page.click(".group-act[data-action='join']")
+    await page.locator(".day", has_text="Sam joined the group").wait_for()
+    await write(page, "see you all on Tuesday")
+    await page.locator(".msg.me .text", has_text="see you all on Tuesday").wait_for()
+    # Casey sees Sam's message with Sam's name on it
+    await be(page, CASEY)
+    await page.locator(".msg.them .sender", has_text="Sam").wait_for()
+    await page.click("#group-open")
+    assert (await page.text_content("#group-open")) == "Open the practice group"
+    assert (await page.text_content("#who")) == "You are Casey (coordinator)"

@@ -36,6 +36,26 @@ ALLOWED_ENTITIES = {"lt", "gt", "amp", "quot"}
 
 # A sample value for every placeholder the catalogue uses, like the bot fills in.
 SAMPLES: dict[str, object] = {
+    # Progression (progression.yaml).
+    "stage": "Took part",
+    "moved": 15,
+    "offered": 3,
+    "taken": 12,
+    "completed": 6,
+    "coordinator": "Casey",
+    "contribution": "a role at a meeting",
+    "words": "Sam",
+    # Opportunities (opportunities.yaml).
+    "interested": 3,
+    "chosen": 1,
+    "not_chosen": 2,
+    "withdrawn": 0,
+    "involves": "A ten-minute talk about the forum.",
+    "gives": "Travel paid and a reference",
+    "time_needed": "One afternoon",
+    "places": "Places: 2",
+    "kinds": "Volunteering: Yes, Jobs: No",
+    "outcome": "completed",
     "action": "role.granted",
     "active": 12,
     "asked": 3,
@@ -71,6 +91,11 @@ SAMPLES: dict[str, object] = {
     "phone": "116 123",
     "records": 12,
     "region": "North West",
+    "group": "North West hub chat",
+    "opportunity_kind": "volunteering",
+    "groups": 2,
+    "topic": " I will post in this topic.",
+    "admin": " The bot is an admin there, so it sees every message.",
     "request_id": 7,
     "requests": 12,
     "role": "coordinator",
@@ -107,6 +132,8 @@ SAMPLES: dict[str, object] = {
     "removed": 1,
     "place": "Central Library, Room 2",
     "repeat": "It repeats every month, on the first Tuesday.",
+    "feedback": "Feedback: no survey.",  # the preview's feedback survey line
+    "meeting": "North West hub meeting",  # the meeting a feedback survey is about
     "silent": 9,
     "title": "North West hub meeting",
     "where": "Central Library, Room 2",
@@ -184,6 +211,13 @@ SAMPLES: dict[str, object] = {
     "key": "getting_help",
     "error": "line 12: 'chioce' is not a kind of question.",
     "broken": "\n\nThese files have a mistake:\n• <b>old_one</b>: line 3: 'title:' is missing.",
+    # Repeating questions and surveys (series.yaml).
+    "rule": "Every month on the first Monday at 10:00, open for 7 days.",
+    "week": "first",
+    "made": 3,
+    "round": 2,
+    "rounds": "round 1 (4 Jan), round 2 (1 Feb), round 3 (1 Mar)",
+    "figures": "50%, fewer than 5, 42%",
 }
 
 _TAG = re.compile(r"<[^>]*>")

@@ -986,13 +986,15 @@ EVERYDAY_LINES = (
     "biscuits tea coffee cake cup water today tomorrow yesterday morning afternoon evening",
     "week month year time date good great fine okay lovely nice brilliant helpful useful",
     "interesting busy late early going coming went came see saw look looking forward hope",
-    "hoping think thought know knew want need like love enjoy enjoyed help helped join joined",
-    "share shared talk talked listen peer support volunteer coordinator worker housing",
+    "hoping think thought know knew want need like love enjoy enjoyed helped join joined",
+    "share shared talked listen peer support volunteer coordinator worker housing",
     "benefits job course training recovery garden walk park dog cat music football film book",
     "kitchen dinner breakfast shopping new old big small first last next other same more less",
     "very much many some all any to of in at for with about from by up down out over after",
     "before again still just also not",
 )
+# Not "help" or "talk": a short message of "help me", "please help" or "talk me down" is a plea
+# said alone, and gets the crisis reply (rule plea_alone in config/crisis_rules.yaml).
 EVERYDAY = [word for line in EVERYDAY_LINES for word in line.split()]
 
 SEPARATORS = [" ", "  ", "\n", "\t", " \n ", ", ", ". ", "! ", "? ", " - ", "... ", " / ", "\r\n"]

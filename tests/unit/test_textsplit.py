@@ -97,7 +97,13 @@ def test_every_part_is_read_by_telegram_and_nothing_loses_its_place_or_look(
     assert [item for part in parts for item in _styled(part)] == _styled(text)
 
 
-@given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=400))
+# Plain text: no "<" or "&", which split_text (whose input is HTML) reads as markup, so
+# "0000<A>" is 5 units to it (a link tag) and would be 8 to a reader of the raw string.
+@given(
+    st.text(
+        alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="<&"), max_size=400
+    )
+)
 @example("\u2028" * 30 + "c" * 30)
 def test_plain_text_keeps_every_character_in_order(text: str) -> None:
     parts = split_text(text, 16)

@@ -22,7 +22,7 @@ from bot.services.consultations.errors import (
     TextInvalid,
     existing,
 )
-from bot.services.consultations.messages import PREFERENCE, PackPart
+from bot.services.consultations.messages import PREFERENCE, ExtraParts, PackPart
 from bot.services.consultations.results import ConsultationResults
 from bot.services.consultations.rules import (
     MAX_FOLLOWUP,
@@ -141,15 +141,15 @@ class ConsultationService(ConsultationBase):
         await self.roles.require_coordinator(actor_id, "list decision-makers")
         return await decision_makers(self.roles_repository)
 
-    async def create(self, actor_id: int, draft: ConsultationDraft) -> Consultation:
-        """Store a consultation; it opens now (inviting its audience) or at its time."""
+    async def prepare(self, actor_id: int, draft: ConsultationDraft) -> NewConsultation:
+        """A coordinator's draft checked and tidied, ready to store (a series keeps it too)."""
         await self.roles.require_coordinator(actor_id, "create consultation")
         self.check(draft)
         now = self.clock.now()
         readers = set(await self.roles_repository.holders(DECISION_MAKER))
         if not set(draft.readers) <= readers:
             raise InvalidChoice
-        new = NewConsultation(
+        return NewConsultation(
             question=check_question(draft.question),
             options=tuple(" ".join(option.split()) for option in draft.options),
             multiple=draft.multiple,
@@ -162,6 +162,11 @@ class ConsultationService(ConsultationBase):
             closes_at=draft.closes_at,
             readers=tuple(draft.readers),
         )
+
+    async def create(self, actor_id: int, draft: ConsultationDraft) -> Consultation:
+        """Store a consultation; it opens now (inviting its audience) or at its time."""
+        new = await self.prepare(actor_id, draft)
+        now = self.clock.now()
         async with self.db.transaction() as tx:
             consultation_id = await self.consultations.create(new, actor_id, now, tx)
             closes = new.closes_at.isoformat(timespec="minutes")
@@ -257,6 +262,14 @@ class ConsultationService(ConsultationBase):
     async def results_pack(self, actor_id: int, consultation_id: int) -> list[PackPart]:
         """A closed consultation's results pack, for someone allowed to see it."""
         return await self._results.results_pack(actor_id, consultation_id)
+
+    async def published(self, consultation: Consultation) -> SafeResults:
+        """The protected figures its pack shows (a series' trend reads each round's)."""
+        return await self._results.protected(consultation)
+
+    def add_to_packs(self, extra: ExtraParts) -> None:
+        """Parts added after every results pack (a series' trend across its rounds)."""
+        self._results.extra_parts = extra
 
     # Scheduled work (schedule.py)
 

@@ -3,6 +3,7 @@ members have them, and how they look (the handlers layer provides the renderer).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -14,6 +15,7 @@ from storage.consultations import Consultation
 KIND_INVITE, KIND_NUDGE = "consultation_invite", "consultation_nudge"
 KIND_RESULTS, KIND_MEMBER_RESULTS = "consultation_results", "consultation_member_results"
 KIND_CANCELLED, KIND_FOLLOWUP = "consultation_cancelled", "consultation_followup"
+KIND_GROUP_POST = "consultation_group_post"  # a new question, in a linked group chat
 # Notices sent to people picked by whether they answered (the results to those who did, the
 # nudge to those who did not): who got one, who it missed and how many it went to would say
 # who answered, so coordinators are not shown them.
@@ -31,10 +33,15 @@ class PackPart:
     media: Media | None = None
 
 
+# Parts added after a results pack, given the consultation's or survey's id (a series' trend).
+ExtraParts = Callable[[int], Awaitable[list[PackPart]]]
+
+
 class ConsultationMessages(Protocol):
     """How consultation messages look; the handlers layer provides it."""
 
     def invitation(self, consultation: Consultation) -> Rendered: ...
+    def group_post(self, consultation: Consultation) -> str: ...
     def nudge(self, consultation: Consultation) -> Rendered: ...
     def cancelled(self, consultation: Consultation) -> Rendered: ...
     def followup(self, consultation: Consultation, text: str) -> Rendered: ...

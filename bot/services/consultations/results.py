@@ -32,6 +32,7 @@ from bot.services.consultations.errors import (
 from bot.services.consultations.messages import (
     KIND_MEMBER_RESULTS,
     KIND_RESULTS,
+    ExtraParts,
     PackPart,
     for_members,
 )
@@ -67,6 +68,7 @@ class ConsultationResults(ConsultationBase, SmallGroupRule):
         # Decision-makers' pack parts are linked to their consultation, so one that cannot
         # reach someone becomes a warning to coordinators (bot/services/reach.py).
         self._pack_parts = ResultsWarningRepository(self.db)
+        self.extra_parts: ExtraParts | None = None  # a series' trend, added after the pack
 
     async def tally(self, consultation: Consultation) -> RawResults:
         """Raw figures: from the kept counts once closed, from the answers before that."""
@@ -140,7 +142,10 @@ class ConsultationResults(ConsultationBase, SmallGroupRule):
         if safe is None:
             safe = await self.protected(consultation)
         comments = await self.consultations.comments(consultation.id) if with_comments else None
-        return await self.messages.results_pack(consultation, safe, comments)
+        parts = await self.messages.results_pack(consultation, safe, comments)
+        if self.extra_parts is not None:
+            parts = [*parts, *await self.extra_parts(consultation.id)]
+        return parts
 
     async def try_send(self, consultation: Consultation) -> None:
         """Queue the results pack; a failure is logged and left to the next sweep."""

@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 
 from bot.delivery import Audience
 from bot.delivery.audience import UnknownPlace
+from bot.delivery.group_posts import SAY
 from bot.delivery.outbox import outbox
 from bot.services.consultations.answers import FixedParts
 from bot.services.consultations.base import ConsultationBase
 from bot.services.consultations.errors import existing
 from bot.services.consultations.messages import (
+    KIND_GROUP_POST,
     KIND_INVITE,
     KIND_NUDGE,
     PREFERENCE,
@@ -74,6 +76,13 @@ class ConsultationSchedule(ConsultationBase):
                         self.messages.invitation(replace(consultation, state=OPEN)),
                         invitees,
                         **for_members(consultation),
+                    )
+                    await box.post_to_groups(
+                        KIND_GROUP_POST,
+                        consultation.audience_scope,
+                        consultation.audience_place,
+                        self.messages.group_post(consultation),
+                        SAY,
                     )
             except Exception:
                 logger.exception("consultation %s could not be opened; kept", consultation.id)

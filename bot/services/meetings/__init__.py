@@ -13,14 +13,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.delivery import Audience
+from bot.delivery.group_posts import MEETINGS
 from bot.delivery.outbox import Outbox, Rendered, outbox
 from bot.recurrence import RULES, next_start
 from bot.services.audiences import check_audience
 from bot.services.errors import InvalidChoice, ServiceError
+from bot.services.feedback.files import FeedbackFiles
 from bot.services.meetings.answers import MeetingAnswers, MemberMeeting, open_meeting
 from bot.services.meetings.messages import (
     KIND_CANCELLED,
     KIND_CHANGED,
+    KIND_GROUP_POST,
     KIND_INVITE,
     PREFERENCE,
     MeetingMessages,
@@ -109,6 +112,8 @@ class MeetingService(Outreach):
     members: MemberRepository
     messages: MeetingMessages
     reminder_hours: Sequence[int] = (24, 2)
+    # Checks the feedback survey file a new meeting names (None: no survey files here).
+    feedback_files: FeedbackFiles | None = None
 
     def __post_init__(self) -> None:
         """The parts built from the fields."""
@@ -146,6 +151,10 @@ class MeetingService(Outreach):
         await self.roles.require_coordinator(actor_id, "create meeting")
         if draft.repeat is not None and draft.repeat not in RULES:
             raise InvalidChoice
+        if draft.feedback is not None:
+            if self.feedback_files is None:
+                raise InvalidChoice
+            await asyncio.to_thread(self.feedback_files.check, draft.feedback, draft.audience)
         return await self._create(actor_id, draft, None)
 
     async def _create(
@@ -161,6 +170,8 @@ class MeetingService(Outreach):
         async with outbox(self.db, self.delivery) as box:
             if series_id is None and draft.repeat is not None:
                 series_id = await self.meetings.create_series(draft.repeat, actor_id, now, box.tx)
+                if draft.feedback is not None:  # each meeting it makes sends it too
+                    await self.meetings.add_series_feedback(series_id, draft.feedback, box.tx)
             new = NewMeeting(
                 title=draft.title.strip(),
                 starts_at=draft.starts_at,
@@ -173,6 +184,8 @@ class MeetingService(Outreach):
                 series_id=series_id,
             )
             meeting_id = await self.meetings.create(new, plans, invitees, actor_id, now, box.tx)
+            if draft.feedback is not None:
+                await self.meetings.add_feedback(meeting_id, draft.feedback, now, box.tx)
             detail = f"meeting {meeting_id} for {audience.label}, {len(invitees)} invited"
             if series_id is not None:
                 detail += f", series {series_id}"
@@ -183,6 +196,13 @@ class MeetingService(Outreach):
             meeting = await self.meetings.get(meeting_id, box.tx)
             assert meeting is not None
             await _tell(box, KIND_INVITE, self.messages.invitation, meeting, invitees, actor_id)
+            await box.post_to_groups(
+                KIND_GROUP_POST,
+                meeting.audience_scope,
+                meeting.audience_place,
+                self.messages.group_post(meeting, reminder=False),
+                MEETINGS,
+            )
         await self._reminders.tell_listeners(meeting_id)
         return Created(meeting, len(invitees))
 
@@ -206,6 +226,7 @@ class MeetingService(Outreach):
                     link=latest.link,
                     notes=latest.notes,
                     repeat=rule,
+                    feedback=await self.meetings.series_feedback(series_id),
                 )
                 try:
                     made.append(await self._create(creator, draft, series_id))

@@ -10,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import Clock
 from bot.delivery import DeliveryService
+from bot.delivery.group_posts import MEETINGS
 from bot.delivery.outbox import Outbox, outbox
 from bot.delivery.quiet import QuietHours
 from bot.services.meetings.messages import (
+    KIND_GROUP_POST,
     KIND_NUDGE,
     KIND_REMINDER,
     MeetingMessages,
@@ -130,6 +132,13 @@ class MeetingReminders:
         broadcast_id = await box.send_rendered(KIND_REMINDER, reminder_text, coming, **options)
         if broadcast_id is not None:
             await self.meetings.set_reminder_broadcast(reminder.id, broadcast_id, box.tx)
+        await box.post_to_groups(
+            KIND_GROUP_POST,
+            meeting.audience_scope,
+            meeting.audience_place,
+            self.messages.group_post(meeting, reminder=True),
+            MEETINGS,
+        )
         if reminder.first:
             silent = await self.meetings.people(meeting.id, (None,), invited_only=True, tx=box.tx)
             await box.send_rendered(KIND_NUDGE, self.messages.nudge(meeting), silent, **options)

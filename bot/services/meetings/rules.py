@@ -49,6 +49,7 @@ class MeetingDraft:
     link: str = ""
     notes: str = ""
     repeat: str | None = None  # 'weekly', 'fortnightly', 'monthly' or None
+    feedback: str | None = None  # a survey file for those who came (feedback.py), or None
 
 
 def check_where(place: str, link: str) -> None:

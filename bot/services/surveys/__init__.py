@@ -17,6 +17,7 @@ from bot.delivery.outbox import outbox
 from bot.results.small_groups import SMALL_GROUP_DEFAULT
 from bot.retention_policy import Duration
 from bot.services.audiences import check_audience
+from bot.services.consultations.messages import ExtraParts
 from bot.services.consultations.rules import (  # typed times and readers as polls'
     TIME_LIMITS,
     Reader,
@@ -55,6 +56,7 @@ from bot.services.surveys.records import (
     SurveyFileEntry,
     SurveyRecord,
 )
+from bot.services.surveys.results import SurveyResults
 from bot.services.surveys.rules import (
     MIN_OPEN,
     SCOPE_OF,
@@ -176,10 +178,9 @@ class SurveyService(Outreach):
         await self.roles.require_coordinator(actor_id, "list decision-makers")
         return await decision_makers(self.roles_repository)
 
-    async def create(self, actor_id: int, draft: SurveyDraft) -> SurveyRecord:
-        """Open a survey from its file as it reads now; it opens at once (inviting its
-        audience) or at its time. The file's questions are kept with it, so editing the file
-        later never changes a survey already out."""
+    async def prepare(self, actor_id: int, draft: SurveyDraft) -> NewSurvey:
+        """A coordinator's draft checked, with the file's questions as it reads now, ready to
+        store (a series keeps it too)."""
         await self.roles.require_coordinator(actor_id, "create survey")
         survey = await asyncio.to_thread(self.survey_file, draft.file_key)  # a file read
         self.check_audience(survey, draft.audience)
@@ -187,7 +188,7 @@ class SurveyService(Outreach):
         if not set(draft.readers) <= set(await self.roles_repository.holders(DECISION_MAKER)):
             raise InvalidChoice
         now = self.clock.now()
-        new = NewSurvey(
+        return NewSurvey(
             file_key=survey.key,
             title=survey.title,
             definition=to_json(survey),
@@ -198,6 +199,13 @@ class SurveyService(Outreach):
             closes_at=draft.closes_at,
             readers=tuple(draft.readers),
         )
+
+    async def create(self, actor_id: int, draft: SurveyDraft) -> SurveyRecord:
+        """Open a survey from its file as it reads now; it opens at once (inviting its
+        audience) or at its time. The file's questions are kept with it, so editing the file
+        later never changes a survey already out."""
+        new = await self.prepare(actor_id, draft)
+        now = self.clock.now()
         async with self.db.transaction() as tx:
             survey_id = await self.surveys.create(new, actor_id, now, tx)
             await self.audit.record(
@@ -317,9 +325,10 @@ class SurveyService(Outreach):
         """Where the member is now ("Carry on", after a restart too)."""
         return await self._answers.current(member_id, survey_id)
 
-    async def answering(self, member_id: int) -> Position | None:
-        """The survey whose typed question this member is on, or None."""
-        return await self._answers.answering(member_id)
+    async def answering(self, member_id: int, *, any_kind: bool = False) -> Position | None:
+        """The survey whose typed question (``any_kind``: any question) this member is on,
+        the one touched last, or None."""
+        return await self._answers.answering(member_id, any_kind)
 
     async def withdraw(self, member_id: int, token: str) -> bool:
         """Take back finished answers until the survey closes; False if that is no longer
@@ -348,6 +357,14 @@ class SurveyService(Outreach):
         """A closed survey's results pack, for someone allowed to see it."""
         return await self._packs.results_pack(actor_id, survey_id)
 
+    async def published(self, survey: SurveyRecord) -> SurveyResults:
+        """The protected figures its pack shows (a series' trend reads each round's)."""
+        return await self._packs.results(survey)
+
+    def add_to_packs(self, extra: ExtraParts) -> None:
+        """Parts added after every results pack (a series' trend across its rounds)."""
+        self._packs.extra_parts = extra
+
     # Scheduled work (schedule.py)
 
     async def sweep(self) -> None:
@@ -374,4 +391,5 @@ class SurveyService(Outreach):
             results_sent=row.results_sent,
             closed_at=row.closed_at,
             answers_deleted_at=row.answers_deleted_at,
+            listed=await self.surveys.is_listed(row.id),
         )

@@ -187,11 +187,12 @@ class SurveyAnswers:
             return False
         return await self.surveys.withdraw(token, member_id, self.clock.now()) is not None
 
-    async def answering(self, member_id: int) -> Position | None:
-        """The survey whose typed question this member is on, the one touched last first."""
+    async def answering(self, member_id: int, any_kind: bool = False) -> Position | None:
+        """The survey whose typed question (``any_kind``: any question) this member is on,
+        the one touched last first."""
         for survey_id in await self.surveys.answering(member_id, self.clock.now()):
             position = await self.current(member_id, survey_id)
-            if position.state == records.QUESTION and position.question.kind in TYPED:
+            if position.state == records.QUESTION and (any_kind or position.question.kind in TYPED):
                 return position
         return None
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 KIND_INVITE, KIND_NUDGE = "survey_invite", "survey_nudge"
 KIND_CANCELLED, KIND_RESULTS = "survey_cancelled", "survey_results"
+KIND_GROUP_POST = "survey_group_post"  # a new survey, in a linked group chat
 # The nudge goes to those who have not finished: who got it would say who finished, so it is
 # one of the notices coordinators are not shown (consultations.messages.KINDS_BY_ANSWER).
 PREFERENCE = "consultations"  # members who chose consultations get surveys
@@ -35,6 +36,10 @@ class SurveyMessages(Protocol):
 
     def invitation(self, survey: SurveyRecord) -> Rendered:
         """The invitation, with a Start button (``svs:<id>``)."""
+        ...
+
+    def group_post(self, survey: SurveyRecord) -> str:
+        """The notice posted in a linked group: answered only in private."""
         ...
 
     def nudge(self, survey: SurveyRecord) -> Rendered:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.delivery.outbox import outbox
 from bot.results.small_groups import SmallGroupRule
 from bot.services import results_readers
+from bot.services.consultations.messages import ExtraParts
 from bot.services.outreach import Outreach
 from bot.services.surveys.answers import stored_answer
 from bot.services.surveys.definition import Answer
@@ -20,6 +21,7 @@ from bot.services.surveys.messages import KIND_RESULTS, PackPart, SurveyMessages
 from bot.services.surveys.records import SurveyRecord
 from bot.services.surveys.results import SurveyResults, free_text, survey_results
 from storage.db import Database
+from storage.results_warnings import survey_pack_label
 from storage.surveys import CANCELLED, CLOSED, SurveyRepository, SurveyRow
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ class SurveyPacks(Outreach, SmallGroupRule):
         """The threshold checked, and the memory of results already worked out."""
         super().__post_init__()
         self._kept: dict[int, SurveyResults] = {}
+        self.extra_parts: ExtraParts | None = None  # a series' trend, added after the pack
 
     async def responses(self, survey_id: int) -> list[dict[str, Answer]]:
         """Every finished response's answers (ticks as tuples, skipped as None)."""
@@ -94,7 +97,10 @@ class SurveyPacks(Outreach, SmallGroupRule):
         words = None
         if with_free_text:
             words = free_text(survey.survey, await self.responses(survey.id))
-        return await self.messages.results_pack(survey, results, words)
+        parts = await self.messages.results_pack(survey, results, words)
+        if self.extra_parts is not None:
+            parts = [*parts, *await self.extra_parts(survey.id)]
+        return parts
 
     async def try_send(self, survey: SurveyRecord) -> None:
         """Queue the results pack; a failure is logged and left to the next sweep."""
@@ -112,14 +118,21 @@ class SurveyPacks(Outreach, SmallGroupRule):
         if survey.answers_deleted_at is not None:  # never sent, and now nothing to count
             return
         coordinators, readers = await results_readers.pack_recipients(self, self.surveys, survey.id)
+        # The decision-makers' parts are labelled with the survey, so a part that cannot
+        # reach one of them warns coordinators (bot/services/reach.py).
         packs = [
-            (recipients, await self._pack(survey, with_free_text))
-            for recipients, with_free_text in ((coordinators, True), (readers, False))
+            (recipients, await self._pack(survey, with_free_text), label)
+            for recipients, with_free_text, label in (
+                (coordinators, True, ""),
+                (readers, False, survey_pack_label(survey.id)),
+            )
             if recipients
         ]
         async with outbox(self.db, self.delivery) as box:
             if not await self.surveys.take_results(survey.id, box.tx):
                 return  # queued meanwhile by another sweep
-            for recipients, parts in packs:
+            for recipients, parts, label in packs:
                 for part in parts:
-                    await box.send(KIND_RESULTS, part.text_html, recipients, media=part.media)
+                    await box.send(
+                        KIND_RESULTS, part.text_html, recipients, media=part.media, audience=label
+                    )

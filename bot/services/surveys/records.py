@@ -49,6 +49,7 @@ class SurveyRecord(HasAudience):
     results_sent: bool = False
     closed_at: datetime | None = None
     answers_deleted_at: datetime | None = None  # deleted by the retention policy then
+    listed: bool = False  # asked a list, not a place: a meeting's feedback survey, who came
 
 
 @dataclass(frozen=True)

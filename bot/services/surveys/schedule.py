@@ -10,12 +10,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.delivery import Audience
-from bot.delivery.outbox import Rendered, outbox
+from bot.delivery.group_posts import SAY
+from bot.delivery.outbox import Outbox, Rendered, outbox
 from bot.services.audiences import audience_recipients
 from bot.services.consultations.schedule import NUDGE_GAP, NUDGE_LAST, QUIET_MARGIN
 from bot.services.errors import InvalidChoice
 from bot.services.outreach import Outreach
 from bot.services.surveys.messages import (
+    KIND_GROUP_POST,
     KIND_INVITE,
     KIND_NUDGE,
     PREFERENCE,
@@ -66,11 +68,15 @@ class SurveySchedule(Outreach):
         return [row.id for row in due if await self._open(row)]
 
     async def _open(self, row: SurveyRow) -> bool:
-        """Open one survey, inviting its audience as it is now; True when this call did."""
+        """Open one survey, inviting its audience as it is now (or its list of members: a
+        meeting's feedback survey asks those who came); True when this call did."""
+        invitees = await self.surveys.listed(row.id, self.clock.now())
+        for_audience = invitees is None  # not a list of members (a meeting's feedback)
         try:
-            invitees = await audience_recipients(
-                self.audiences, Audience(row.audience_scope, row.audience_place, PREFERENCE)
-            )
+            if invitees is None:
+                invitees = await audience_recipients(
+                    self.audiences, Audience(row.audience_scope, row.audience_place, PREFERENCE)
+                )
         except InvalidChoice:
             invitees = []  # the forum file lost that place; nobody to ask
 
@@ -81,7 +87,15 @@ class SurveySchedule(Outreach):
             return invitees
 
         record = replace(await self.recorder(row), state=stored.OPEN, invited=len(invitees))
-        return await self._once(record, KIND_INVITE, self.messages.invitation, take, whom)
+
+        async def post(box: Outbox) -> None:
+            if for_audience:  # a linked group hears of it; a feedback survey is private
+                notice = self.messages.group_post(record)
+                await box.post_to_groups(
+                    KIND_GROUP_POST, row.audience_scope, row.audience_place, notice, SAY
+                )
+
+        return await self._once(record, KIND_INVITE, self.messages.invitation, take, whom, post)
 
     def nudge_due(self, row: SurveyRow) -> datetime | None:
         """When the nudge goes: the set hours before closing, moved to before quiet hours;
@@ -126,6 +140,7 @@ class SurveySchedule(Outreach):
         render: Callable[[SurveyRecord], Rendered],
         take: Take,
         whom: Whom,
+        also: Callable[[Outbox], Awaitable[None]] | None = None,
     ) -> bool:
         """Take a step and queue its message in one transaction: True when this call did;
         False when another did, or when it failed (logged, kept for the next sweep)."""
@@ -135,6 +150,8 @@ class SurveySchedule(Outreach):
                     return False
                 people = await whom(box.tx)
                 await box.send_rendered(kind, render(record), people, **for_members(record))
+                if also is not None:
+                    await also(box)
         except Exception:
             logger.exception("survey %s %s could not be queued; kept", record.id, kind)
             return False

@@ -1,0 +1,1 @@
+"""Repeating questions and surveys in Telegram: the Repeat step, /series, the trend in packs."""
