@@ -342,7 +342,9 @@ async def build_application(
             .build()
         )
         app.bot_data["services"] = services
-        app.bot_data[REDRAWS] = build_redraw_lane(app.bot, settings.delivery_rate_per_second)
+        app.bot_data[REDRAWS] = build_redraw_lane(
+            app.bot, settings.delivery_rate_per_second, services.delivery.idle_for
+        )
         register_all(app)
         schedule_jobs(app)
     except BaseException:

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from bot.clock import Clock
@@ -18,6 +19,11 @@ from storage.db import Database, open_database
 
 # PTB's future default for time periods; without it PTB warns each time it builds a RetryAfter.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+# Property tests check what happens, never how fast: no per-example deadline, so an example
+# that waits behind the other test worker on a 2-core machine is not a failure.
+hypothesis.settings.register_profile("forum", deadline=None)
+hypothesis.settings.load_profile("forum")
 
 TEST_TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuv"
 # Thursday 10 December 2026, 14:30 UTC (also 14:30 in London: no summer time in December).

@@ -39,6 +39,10 @@ class DeliveryService:
         """A finished broadcast's cached content is dropped by the worker."""
         self.monitor.on_finished(self.worker.forget)
 
+    def idle_for(self) -> float:
+        """Seconds since the engine last started a send (0 while one is in the air)."""
+        return self.worker.idle_for()
+
     @property
     def in_flight_limit(self) -> int:
         """The most sends in the air at once (and so the most a crash can leave uncertain)."""

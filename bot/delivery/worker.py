@@ -94,6 +94,14 @@ class DeliveryWorker:
         self._event = asyncio.Event()
         self._stopping = False
         self._runner: asyncio.Task[None] | None = None
+        self._last_launch = -math.inf  # the limiter's clock when a send last started
+
+    def idle_for(self) -> float:
+        """Seconds since the last send started (0 while any is in the air): how long Telegram's
+        limit has been left to others, such as the redraw lane."""
+        if self._active:
+            return 0.0
+        return max(0.0, self._limiter.now() - self._last_launch)
 
     @property
     def in_flight_limit(self) -> int:
@@ -282,6 +290,7 @@ class DeliveryWorker:
             pick.id, pick.broadcast_id, pick.recipient_id, pick.part, pick.attempts, parts, call
         )
         self._limiter.take(pick.recipient_id)
+        self._last_launch = self._limiter.now()
         self._active[pick.id] = claimed
         task = asyncio.create_task(self._send(claimed), name=f"delivery-{pick.id}")
         self._tasks.add(task)

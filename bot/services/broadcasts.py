@@ -67,7 +67,7 @@ class Draft:
     media: Media | None = None
     urgent: bool = False
     send_at: datetime | None = None
-    to_groups: bool = False  # also posted in the group chats linked to the audience
+    to_groups: bool | None = None  # also posted in the linked group chats (None: not asked)
 
     def with_changes(self, **changes: object) -> Draft:
         """A copy with some fields changed (same draft id)."""

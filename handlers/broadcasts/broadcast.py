@@ -334,6 +334,40 @@ async def cancel_command(update: Update, context: ForumContext) -> None:
 
 
 AUDIENCE = audience_picker.step(DRAFTS, awaits=STEP_AUDIENCE, back="aud", change="aud")
+
+
+async def ask_groups(update: Update, context: ForumContext, draft: Draft) -> None:
+    """When group chats are linked to the audience chosen: post it there too? Otherwise the
+    question is not asked (the answer is no) and the next step follows."""
+    assert draft.audience is not None
+    services = context.services
+    linked = await services.broadcasts.linked_groups(update.effective_user.id, draft.audience)
+    if not linked:
+        await DRAFTS.save_and_continue(update, context, draft.with_changes(to_groups=False))
+        return
+    rows = [
+        [DRAFTS.button(context, "group_chats.button_ask_groups_yes", draft, "gy")],
+        [DRAFTS.button(context, "group_chats.button_ask_groups_no", draft, "gn")],
+        DRAFTS.cancel_row(context, draft),
+    ]
+    await say(update, context, "group_chats.ask_broadcast_groups", keyboard(rows), groups=linked)
+
+
+async def groups_yes(update: Update, context: ForumContext, press: Press) -> Draft:
+    """Post it in the linked group chats too."""
+    return press.draft.with_changes(to_groups=True)
+
+
+async def groups_no(update: Update, context: ForumContext, press: Press) -> Draft:
+    """Members only."""
+    return press.draft.with_changes(to_groups=False)
+
+
+GROUPS = Step(
+    ask=ask_groups,
+    missing=lambda d: d.audience is not None and d.to_groups is None,
+    presses={"gy": groups_yes, "gn": groups_no},
+)
 RESUME = Step(
     ask=ask_resume,
     awaits=STEP_RESUME,
@@ -343,6 +377,7 @@ RESUME = Step(
 DRAFTS.define(
     [
         AUDIENCE,
+        GROUPS,
         Step(
             missing=lambda d: not d.has_content,
             ask=ask_message,

@@ -36,6 +36,7 @@ from handlers.consultations.newpoll_steps import (
     ready_sets,
     use_note,
 )
+from handlers.group_chats.words import preview_line as group_preview_line
 from handlers.series.create import store_once_or_series
 from handlers.shared import audience_picker
 from handlers.shared.common import ForumContext, say, show_key
@@ -76,6 +77,7 @@ async def show_preview(update: Update, context: ForumContext, draft: Draft) -> N
         ),
         audience=audience_words(services, draft.audience.label),
         count=number(count),
+        groups=await group_preview_line(context, draft.audience),
         opens=opens,
         closes=when(draft.closes_at),
         readers=readers,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.delivery.audience import EVERYONE
+from bot.delivery.audience import EVERYONE, Audience
 from bot.services.group_chats import GroupChat
 from bot.services.registry import Services
 from bot.texts import Texts
@@ -51,3 +51,12 @@ def join_markup(context: ForumContext) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, url=join_link(context.bot.username))]]
     )
+
+
+async def preview_line(context: ForumContext, audience: Audience) -> str:
+    """For a check before sending: " It will also be posted in 2 group chats…" when groups
+    are linked to this audience, else nothing."""
+    linked = await context.services.group_chats.linked_to(audience.scope, audience.place_id)
+    if not linked:
+        return ""
+    return " " + context.services.texts.plain("group_chats.preview_line", groups=linked)

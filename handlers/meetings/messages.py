@@ -30,11 +30,12 @@ class MeetingMessages:
         self._texts = texts
         self._zone = zone
 
-    def group_post(self, meeting: Meeting, reminder: bool) -> str:
-        """A new meeting or a reminder as posted in a linked group: the title and time only
-        (the place and link are given in private)."""
-        key = "group_chats.post_reminder" if reminder else "group_chats.post_meeting"
-        return self._texts.get(key, title=meeting.title, when=self.when(meeting))
+    def group_post(self, meeting: Meeting, what: str) -> str:
+        """A meeting that is new, changed or cancelled, or a reminder, as posted in a linked
+        group (``what``): the title and time only (the place and link are given in private)."""
+        return self._texts.get(
+            f"group_chats.post_{what}", title=meeting.title, when=self.when(meeting)
+        )
 
     def when(self, meeting: Meeting) -> str:
         """Like 'Thursday 10 December 2026 at 14:30', in local time."""

@@ -27,6 +27,7 @@ from bot.services.meetings import (
     read_length,
 )
 from bot.texts import Markup
+from handlers.group_chats.words import preview_line as group_preview_line
 from handlers.meetings import feedback
 from handlers.meetings.messages import MeetingMessages
 from handlers.shared import audience_picker
@@ -177,6 +178,7 @@ async def show_preview(update: Update, context: ForumContext, draft: Draft) -> N
         audience=audience_words(services, draft.audience.label),
         repeat=messages.repeats(draft.repeat, draft.starts_at),
         feedback=Markup(feedback.preview_line(services.texts, draft)),
+        groups=await group_preview_line(context, draft.audience),
         count=number(count),
     )
 

@@ -5,7 +5,9 @@ Telegram counts edits against the same limit as sends, about 30 a second for the
 which the delivery engine takes most. So redraws wait here: one per message (a newer look
 replaces one not yet drawn), paced at what is left of Telegram's limit, and drawn in the order
 the messages were first pressed. A rush of answers is then answered as fast as the bot can
-read it, and never trips Telegram's flood control with edits.
+read it, and never trips Telegram's flood control with edits. While the engine has sent nothing
+for a second (no broadcast going), the lane may use Telegram's whole limit: a survey's next
+question then comes six times sooner in a rush.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ Edit = Callable[[int, int, str, Markup], Awaitable[object]]
 Send = Callable[[int, str, Markup], Awaitable[object]]
 
 
+IDLE_ENGINE_SECONDS = 1.0  # the engine quiet this long: the lane may use its share
+
+
 def redraw_rate(delivery_rate_per_second: float) -> float:
     """Redraws a second: what the delivery engine leaves of Telegram's limit, at least 5 (a
     429 from Telegram, should both be busy at once, pauses the lane and is retried)."""
@@ -53,13 +58,20 @@ class RedrawLane:
         send: Send,
         limiter: SendLimiter,
         backoff_seconds: float = NETWORK_BACKOFF_SECONDS,
+        *,
+        spare: SendLimiter | None = None,
+        engine_idle: Callable[[], bool] | None = None,
     ) -> None:
         """``edit`` changes a message; ``send`` posts the look afresh when it cannot be edited;
-        a redraw lost to the network is tried again after ``backoff_seconds`` (then twice it)."""
+        a redraw lost to the network is tried again after ``backoff_seconds`` (then twice it).
+        While ``engine_idle()`` says the delivery engine is sending nothing, draws are paced by
+        ``spare`` (Telegram's whole limit) instead of ``limiter`` (what the engine leaves)."""
         self._backoff = backoff_seconds
         self._edit = edit
         self._send = send
         self._limiter = limiter
+        self._spare = spare
+        self._engine_idle = engine_idle
         self._latest: dict[tuple[int, int], Draw] = {}
         self._order: deque[tuple[int, int]] = deque()
         self._wake = asyncio.Event()
@@ -100,17 +112,24 @@ class RedrawLane:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            wait = max(self._limiter.paused_for(), self._limiter.overall_wait())
+            pace = self._pace()
+            wait = max(self._limiter.paused_for(), pace.overall_wait())
             if wait > 0:
                 await asyncio.sleep(wait)
                 continue
             key = self._order.popleft()
             draw = self._latest.pop(key)
-            self._limiter.take(key[0])
+            pace.take(key[0])
             try:
                 await self._draw(key, draw)
             except Exception as exc:  # the lane must outlive any one message
                 logger.warning("a redraw failed: %s", type(exc).__name__)
+
+    def _pace(self) -> SendLimiter:
+        """The limiter for the next draw: the whole limit while the engine is idle."""
+        if self._spare is not None and self._engine_idle is not None and self._engine_idle():
+            return self._spare
+        return self._limiter
 
     async def _draw(self, key: tuple[int, int], draw: Draw) -> None:
         """Edit one message; on 'slow down' put it back (unless a newer look replaced it)."""
@@ -140,8 +159,12 @@ class RedrawLane:
                 await asyncio.sleep(self._backoff * attempt)
 
 
-def build_redraw_lane(bot: ExtBot, delivery_rate_per_second: float) -> RedrawLane:
-    """The lane for this bot: edits and fresh sends in HTML, paced by ``redraw_rate``."""
+def build_redraw_lane(
+    bot: ExtBot, delivery_rate_per_second: float, engine_idle_for: Callable[[], float]
+) -> RedrawLane:
+    """The lane for this bot: edits and fresh sends in HTML, paced by ``redraw_rate``, or by
+    Telegram's whole limit once ``engine_idle_for()`` (seconds since the engine last sent, 0
+    while it sends) reaches IDLE_ENGINE_SECONDS."""
 
     async def edit(chat_id: int, message_id: int, text: str, markup: Markup) -> object:
         """Change the pressed message."""
@@ -166,4 +189,11 @@ def build_redraw_lane(bot: ExtBot, delivery_rate_per_second: float) -> RedrawLan
 
     # Each message is redrawn at most once at a time, so no pace per chat is needed here.
     limiter = SendLimiter(redraw_rate(delivery_rate_per_second), chat_interval=0.0)
-    return RedrawLane(edit, send, limiter)
+    spare = SendLimiter(TELEGRAM_SENDS_PER_SECOND, chat_interval=0.0)
+    return RedrawLane(
+        edit,
+        send,
+        limiter,
+        spare=spare,
+        engine_idle=lambda: engine_idle_for() >= IDLE_ENGINE_SECONDS,
+    )

@@ -27,6 +27,7 @@ from bot.services.surveys import (
 )
 from bot.services.surveys.flow import count_left, next_question, section_of
 from bot.services.times import TimeRefused
+from handlers.group_chats.words import preview_line as group_preview_line
 from handlers.retention import duration_words
 from handlers.series.create import store_once_or_series
 from handlers.shared.callbacks import encode
@@ -111,6 +112,7 @@ async def show_preview(update: Update, context: ForumContext, draft: Draft) -> N
         anonymity=texts.plain("newsurvey.anonymous" if survey.anonymous else "newsurvey.named"),
         audience=audience_words(services, draft.audience.label),
         count=number(count),
+        groups=await group_preview_line(context, draft.audience),
         opens=views.when(draft.opens_at) if draft.opens_at else texts.plain("newsurvey.opens_now"),
         closes=views.when(draft.closes_at),
         readers=readers,

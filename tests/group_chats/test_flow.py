@@ -18,7 +18,9 @@ from bot.services.consultations.rules import ConsultationDraft
 from bot.services.meetings.rules import MeetingDraft
 from emulator.emulator import BotApiEmulator
 from emulator.records import MessageRecord
+from handlers.meetings import newmeeting
 from tests.e2e.harness import RunningBot, running_bot
+from tests.e2e.test_conversation_steps import at_preview, ready_meeting
 
 CASEY = 900_000_001  # coordinator
 SAM, NEWCOMER, SECOND = 700_000_001, 700_000_050, 700_000_051
@@ -285,15 +287,22 @@ async def test_a_broadcast_can_go_to_the_linked_group_chats_too(bot: RunningBot)
     await bot.join(SAM, "Sam", region="North West")
     ask = await bot.say(CASEY, "/broadcast")  # who should get it
     everyone = next(data for _label, data in ask.buttons if data.endswith(":all"))
-    await bot.press(CASEY, ask, data=everyone)
+    groups_question = await bot.press(CASEY, ask, data=everyone)
+    # the audience chosen has a linked group: asked at once whether it goes there too
+    assert "There is 1 group chat for them too" in groups_question.text
+    await bot.press(CASEY, groups_question, "Yes, post it there too")
     await emu.send_text(CASEY, "The garden opens on Saturday.")
     await emu.wait_for_message(CASEY)  # as members will see it
     summary = await emu.wait_for_message(CASEY)
-    assert "There is 1 group chat for them too" in summary.text
+    assert "also be posted in 1 group chat" in summary.text
+    # the preview can still change it, one press at a time
+    await emu.press_button(CASEY, summary, text="Do not post in the group chats")
+    await emu.wait_for_message(CASEY)
+    summary = await emu.wait_for_message(CASEY)
+    assert "It will not be posted there unless you say so" in summary.text
     await emu.press_button(CASEY, summary, text="Post in the group chats too")
     await emu.wait_for_message(CASEY)
     summary = await emu.wait_for_message(CASEY)
-    assert "also be posted in 1 group chat" in summary.text
     since_group = emu.cursor(GROUP)
     done = await bot.press(CASEY, summary, "✅ Send now")
     assert "also be posted in 1 group chat" in done.text
@@ -302,3 +311,42 @@ async def test_a_broadcast_can_go_to_the_linked_group_chats_too(bot: RunningBot)
     assert post.buttons[0][1].endswith("?start=join")
     member_copy = await emu.wait_for_message(SAM)
     assert "garden" in member_copy.text
+
+
+async def test_the_meeting_check_says_a_linked_group_will_get_a_post(bot: RunningBot) -> None:
+    emu = bot.emu
+    emu.add_bot_to_group(GROUP, "Whole forum chat", by_user=CASEY)
+    await emu.wait_for_message(GROUP)
+    question = await _in_group(bot, CASEY, "/link")
+    await _press(bot, CASEY, question, "The whole forum")
+    await emu.wait_for_message(GROUP, kinds=("edited",))
+    draft = ready_meeting(bot)  # for the whole forum
+    preview = await at_preview(bot, newmeeting.DRAFTS, draft, newmeeting.STEP_BUTTONS)
+    assert "also be posted in 1 group chat, with the title and time only" in preview.text
+    await _in_group(bot, CASEY, "/unlink")
+    preview = await at_preview(bot, newmeeting.DRAFTS, draft, newmeeting.STEP_BUTTONS)
+    assert "group chat" not in preview.text
+
+
+async def test_a_changed_or_cancelled_meeting_is_told_in_its_group_too(bot: RunningBot) -> None:
+    emu, services = bot.emu, bot.services
+    emu.add_bot_to_group(GROUP, "Whole forum chat", by_user=CASEY)
+    await emu.wait_for_message(GROUP)
+    question = await _in_group(bot, CASEY, "/link")
+    await _press(bot, CASEY, question, "The whole forum")
+    await emu.wait_for_message(GROUP, kinds=("edited",))
+    starts = services.clock.now() + timedelta(days=5)
+    draft = MeetingDraft("Forum day", starts, 120, Audience("everyone"), place="Town hall")
+    since = emu.cursor(GROUP)
+    created = await services.meetings.create(CASEY, draft)
+    assert "New meeting: Forum day" in (await emu.wait_for_message(GROUP, since=since)).text
+    since = emu.cursor(GROUP)
+    later = starts + timedelta(days=1)
+    await services.meetings.change(CASEY, created.meeting.id, starts_at=later)
+    changed = await emu.wait_for_message(GROUP, since=since)
+    assert changed.text.startswith("Changed: Forum day") and "Town hall" not in changed.text
+    since = emu.cursor(GROUP)
+    await services.meetings.cancel(CASEY, created.meeting.id)
+    cancelled = await emu.wait_for_message(GROUP, since=since)
+    assert cancelled.text.startswith("Cancelled: Forum day")
+    assert cancelled.buttons[0][1].endswith("?start=meetings")

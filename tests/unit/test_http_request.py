@@ -283,7 +283,9 @@ _presses = _shape(
 )
 
 
-@settings(max_examples=300)
+# No deadline: one example may wait behind the other worker on 2 cores (a 271 ms first run
+# was seen); the test is about what the library reads, not how fast.
+@settings(max_examples=300, deadline=None)
 @given(_presses)
 def test_a_press_taken_as_plain_is_one_the_library_reads(query) -> None:
     update = {"update_id": 1, "callback_query": query}

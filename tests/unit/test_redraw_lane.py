@@ -169,3 +169,53 @@ def test_redraws_use_what_the_delivery_engine_leaves_of_telegrams_limit() -> Non
     assert redraw_rate(25) == 5
     assert redraw_rate(10) == 20
     assert redraw_rate(30) == MIN_REDRAWS_PER_SECOND
+
+
+class CountingLimiter(SendLimiter):
+    """A limiter that counts the draws it paced."""
+
+    def __init__(self) -> None:
+        super().__init__(1000.0, chat_interval=0.0)
+        self.taken = 0
+
+    def take(self, chat_id: int) -> None:
+        """Count, then pace as usual."""
+        self.taken += 1
+        super().take(chat_id)
+
+
+async def test_while_the_engine_sends_nothing_the_lane_uses_the_whole_limit() -> None:
+    chats = Chats()
+    engine = {"idle": True}
+    share, whole = CountingLimiter(), CountingLimiter()
+    lane = RedrawLane(
+        chats.edit, chats.send, share, spare=whole, engine_idle=lambda: engine["idle"]
+    )
+    lane.start()
+    try:
+        for chat in range(3):
+            lane.redraw(chat, 10, look("next question"))
+        await settle(lane, chats, edits=3)
+        assert (whole.taken, share.taken) == (3, 0)
+        engine["idle"] = False  # a broadcast is going: back to what the engine leaves
+        for chat in range(3, 5):
+            lane.redraw(chat, 10, look("next question"))
+        await settle(lane, chats, edits=5)
+        assert (whole.taken, share.taken) == (3, 2)
+    finally:
+        await lane.stop()
+
+
+def test_the_engine_says_how_long_it_has_sent_nothing() -> None:
+    """0 while a send is in the air; else the seconds since the last one started."""
+    from bot.delivery.worker import DeliveryWorker
+
+    now = {"t": 100.0}
+    limiter = SendLimiter(30.0, clock=lambda: now["t"])
+    worker = DeliveryWorker.__new__(DeliveryWorker)  # only the clock and its two fields
+    worker._limiter, worker._active, worker._last_launch = limiter, {}, 99.5
+    assert worker.idle_for() == 0.5
+    now["t"] = 104.0
+    assert worker.idle_for() == 4.5
+    worker._active = {1: object()}
+    assert worker.idle_for() == 0.0

@@ -149,6 +149,10 @@ class GroupChatService:
         """The linked groups."""
         return await self.groups.linked()
 
+    async def linked_to(self, scope: str, place: str | None) -> int:
+        """How many groups are linked to exactly this audience (their posts go with its)."""
+        return len(await self.groups.linked_to(scope, place))
+
     async def newcomers(
         self, chat_id: int, people: Iterable[int], invitation: Rendered
     ) -> Newcomers:

@@ -21,6 +21,9 @@ from bot.services.errors import InvalidChoice, ServiceError
 from bot.services.feedback.files import FeedbackFiles
 from bot.services.meetings.answers import MeetingAnswers, MemberMeeting, open_meeting
 from bot.services.meetings.messages import (
+    GROUP_CANCELLED,
+    GROUP_CHANGED,
+    GROUP_NEW,
     KIND_CANCELLED,
     KIND_CHANGED,
     KIND_GROUP_POST,
@@ -196,13 +199,7 @@ class MeetingService(Outreach):
             meeting = await self.meetings.get(meeting_id, box.tx)
             assert meeting is not None
             await _tell(box, KIND_INVITE, self.messages.invitation, meeting, invitees, actor_id)
-            await box.post_to_groups(
-                KIND_GROUP_POST,
-                meeting.audience_scope,
-                meeting.audience_place,
-                self.messages.group_post(meeting, reminder=False),
-                MEETINGS,
-            )
+            await _post_in_groups(box, self.messages.group_post(meeting, GROUP_NEW), meeting)
         await self._reminders.tell_listeners(meeting_id)
         return Created(meeting, len(invitees))
 
@@ -302,6 +299,7 @@ class MeetingService(Outreach):
             assert changed is not None
             told = await self.meetings.people(meeting_id, (GOING, MAYBE), tx=box.tx)
             await _tell(box, KIND_CHANGED, self.messages.changed, changed, told, actor_id)
+            await _post_in_groups(box, self.messages.group_post(changed, GROUP_CHANGED), changed)
         await self._reminders.tell_listeners(meeting_id)
         return changed
 
@@ -322,6 +320,8 @@ class MeetingService(Outreach):
             await _tell(
                 box, KIND_CANCELLED, self.messages.cancelled, meeting, told, actor_id, urgent=True
             )
+            notice = self.messages.group_post(meeting, GROUP_CANCELLED)
+            await _post_in_groups(box, notice, meeting, urgent=True)
         return len(told)
 
     # Members (answers.py)
@@ -374,4 +374,17 @@ async def _tell(
     ``actor_id``, sent as the meeting's members are sent its messages."""
     await box.send_rendered(
         kind, render(meeting), people, created_by=actor_id, **options, **for_members(meeting)
+    )
+
+
+async def _post_in_groups(box: Outbox, text_html: str, meeting: Meeting, **options: Any) -> None:
+    """Queue in ``box`` a post about ``meeting`` to the group chats linked to its audience,
+    with a button to see one's meetings in private."""
+    await box.post_to_groups(
+        KIND_GROUP_POST,
+        meeting.audience_scope,
+        meeting.audience_place,
+        text_html,
+        MEETINGS,
+        **options,
     )

@@ -10,7 +10,14 @@ from storage.meetings import Meeting
 
 KIND_INVITE, KIND_REMINDER, KIND_NUDGE = "meeting_invite", "meeting_reminder", "meeting_nudge"
 KIND_CHANGED, KIND_CANCELLED = "meeting_changed", "meeting_cancelled"
-KIND_GROUP_POST = "meeting_group_post"  # a new meeting or a reminder in a linked group chat
+KIND_GROUP_POST = "meeting_group_post"  # a new, changed or cancelled meeting, or a reminder,
+# in a linked group chat; ``what`` for the renderer:
+GROUP_NEW, GROUP_REMINDER, GROUP_CHANGED, GROUP_CANCELLED = (
+    "new",
+    "reminder",
+    "changed",
+    "cancelled",
+)
 PREFERENCE = "meetings"
 
 
@@ -22,7 +29,7 @@ class MeetingMessages(Protocol):
     def nudge(self, meeting: Meeting) -> Rendered: ...
     def changed(self, meeting: Meeting) -> Rendered: ...
     def cancelled(self, meeting: Meeting) -> Rendered: ...
-    def group_post(self, meeting: Meeting, reminder: bool) -> str: ...
+    def group_post(self, meeting: Meeting, what: str) -> str: ...
 
 
 def for_members(meeting: Meeting) -> dict[str, str]:

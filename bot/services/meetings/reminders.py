@@ -14,6 +14,7 @@ from bot.delivery.group_posts import MEETINGS
 from bot.delivery.outbox import Outbox, outbox
 from bot.delivery.quiet import QuietHours
 from bot.services.meetings.messages import (
+    GROUP_REMINDER,
     KIND_GROUP_POST,
     KIND_NUDGE,
     KIND_REMINDER,
@@ -136,7 +137,7 @@ class MeetingReminders:
             KIND_GROUP_POST,
             meeting.audience_scope,
             meeting.audience_place,
-            self.messages.group_post(meeting, reminder=True),
+            self.messages.group_post(meeting, GROUP_REMINDER),
             MEETINGS,
         )
         if reminder.first:
