@@ -201,6 +201,7 @@ async def _wire(
         clock,
         surveys=SurveyRepository(db),
         survey_messages=SurveyMessageTexts(texts, settings.zone, forum),
+        round_notes=series.round_note,  # a late joiner's round invitation says it repeats
     )
     member_service = MemberService(db, members, roles_repo, audit, forum, clock, catch_up)
     return Services(

@@ -13,8 +13,8 @@ Routes:
 - ``POST /_emulator/groups`` ``{chat_id, title, supergroup?, bot_is_admin?}``
 - ``POST /_emulator/groups/{chat_id}/bot`` ``{action: add|kick|admin|unadmin, by_user, title?,
   supergroup?, forum?, admin?}``; ``/members`` ``{action: join|leave, user_id}``;
-  ``/migrate`` ``{new_chat_id, by_user}``; ``/topics`` ``{name, by_user}`` -> ``{"thread_id"}``
-  (emulator/group_control.py); ``POST /_emulator/privacy`` ``{on}``
+  ``/migrate`` ``{new_chat_id, by_user, updates_lost?}``; ``/topics`` ``{name, by_user}``
+  -> ``{"thread_id"}`` (emulator/group_control.py); ``POST /_emulator/privacy`` ``{on}``
 - ``POST /_emulator/send_text`` ``{user_id, text, chat_id?, reply_to?, thread_id?}`` -> message
 - ``POST /_emulator/send_document``
   ``{user_id, filename, data_base64, mime_type?, caption?, chat_id?}`` -> message

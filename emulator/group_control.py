@@ -58,7 +58,10 @@ async def _migrate(emu: BotApiEmulator, request: web.Request) -> Any:
     """A group becomes a supergroup."""
     chat_id, body = await _group_request(request)
     chat = emu.migrate_to_supergroup(
-        chat_id, _int(body.get("new_chat_id"), "new_chat_id"), _int(body.get("by_user"), "by_user")
+        chat_id,
+        _int(body.get("new_chat_id"), "new_chat_id"),
+        _int(body.get("by_user"), "by_user"),
+        updates_lost=_flag(body.get("updates_lost", False)),
     )
     return chat.to_api()
 

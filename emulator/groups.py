@@ -85,11 +85,15 @@ class GroupDriving:
             },
         )
 
-    def _service(self, chat: ChatRecord, actor: UserRecord, **fields: Any) -> MessageRecord:
-        """Record a service message in a group and queue it (bots always get these)."""
+    def _service(
+        self, chat: ChatRecord, actor: UserRecord, lost: bool = False, **fields: Any
+    ) -> MessageRecord:
+        """Record a service message in a group and queue it (bots always get these; ``lost``:
+        this one never reaches the bot)."""
         record = self.state.new_message(chat, actor.to_api(), False, service=fields)
         chat.read_cursor = len(chat.events)
-        self.state.push_update("message", record.to_api())
+        if not lost:
+            self.state.push_update("message", record.to_api())
         return record
 
     def add_bot_to_group(
@@ -186,10 +190,14 @@ class GroupDriving:
 
     # -- supergroups and topics ---------------------------------------------------------------
 
-    def migrate_to_supergroup(self, chat_id: int, new_chat_id: int, by_user: int) -> ChatRecord:
+    def migrate_to_supergroup(
+        self, chat_id: int, new_chat_id: int, by_user: int, *, updates_lost: bool = False
+    ) -> ChatRecord:
         """A group becomes a supergroup with a new id (-100...): the old group's last message
         says ``migrate_to_chat_id``, the new one's first ``migrate_from_chat_id``; sends to the
-        old id then fail with 400 and ``parameters.migrate_to_chat_id``."""
+        old id then fail with 400 and ``parameters.migrate_to_chat_id``. ``updates_lost``: the
+        bot never gets those two messages (it was away longer than Telegram keeps updates),
+        so only a send to the old id tells it."""
         old = self._group(chat_id)
         if old.type != "group":
             raise ValueError(f"chat {chat_id} is not a basic group")
@@ -200,9 +208,9 @@ class GroupDriving:
         new.bot_removed = old.bot_removed
         new.members = set(old.members)
         new.admins = set(old.admins)
-        self._service(old, actor, migrate_to_chat_id=new_chat_id)
+        self._service(old, actor, updates_lost, migrate_to_chat_id=new_chat_id)
         old.migrated_to = new_chat_id
-        self._service(new, actor, migrate_from_chat_id=chat_id)
+        self._service(new, actor, updates_lost, migrate_from_chat_id=chat_id)
         return new
 
     def add_topic(self, chat_id: int, name: str, by_user: int) -> int:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from storage.db import Database
+from storage.db import Database, Session
 from storage.timefmt import to_db
 
 PENDING, SENDING, SENT, FAILED, UNCERTAIN, CANCELLED = (
@@ -88,6 +88,25 @@ class RowUpdate:
     due_at: datetime | None = None
     message_id: int | None = None
     reason: str | None = None
+    moved_to: int | None = None  # the group became a supergroup: the row goes to this id
+
+
+async def move_chat(tx: Session, old_id: int, new_id: int, now: datetime) -> int:
+    """A group became a supergroup, in ``tx``: its rows not sent yet go to the new id, each
+    once (a row whose message already has one for the new id is cancelled as moved instead,
+    so nothing is sent twice); return how many moved."""
+    stamp = to_db(now)
+    moved = await tx.execute(
+        "UPDATE OR IGNORE deliveries SET recipient_id = ?, updated_at = ? "
+        "WHERE recipient_id = ? AND state = 'pending'",
+        (new_id, stamp, old_id),
+    )
+    await tx.execute(
+        "UPDATE deliveries SET state = 'cancelled', reason = 'chat_moved', updated_at = ? "
+        "WHERE recipient_id = ? AND state = 'pending'",
+        (stamp, old_id),
+    )
+    return moved
 
 
 _CANDIDATES = """
@@ -170,7 +189,9 @@ class DeliveryRepository:
         """In one transaction: record finished sends, skip rows, and claim rows for sending.
 
         A row is claimed only if it is still pending (a cancel may have got there first);
-        the ids actually claimed are returned.
+        the ids actually claimed are returned. A row whose group moved (``moved_to``) goes
+        back to pending with every other pending row of that group, all re-pointed to the
+        new id (``move_chat``).
         """
         stamp = to_db(now)
         async with self._db.transaction() as tx:
@@ -193,6 +214,15 @@ class DeliveryRepository:
                         for u in updates
                     ],
                 )
+                for u in updates:
+                    if u.moved_to is not None:
+                        old_id = await tx.fetch_value(
+                            "SELECT recipient_id FROM deliveries "
+                            "WHERE id = ? AND state = 'pending'",
+                            (u.id,),
+                        )
+                        if old_id is not None:
+                            await move_chat(tx, int(old_id), u.moved_to, now)
             if skips:
                 await tx.execute_many(
                     "UPDATE deliveries SET state = 'cancelled', reason = ?, updated_at = ? "

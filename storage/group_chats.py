@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from storage.db import Row, Session
+from storage.deliveries import move_chat
 from storage.repository import Repository
 from storage.rows import record
 from storage.timefmt import to_db
@@ -157,6 +158,10 @@ class GroupChatRepository(Repository):
             (new_id, to_db(now), old_id),
         )
         return True
+
+    async def move_posts(self, old_id: int, new_id: int, now: datetime, tx: Session) -> int:
+        """The group's posts not sent yet go to its new id, in ``tx`` (each once); how many."""
+        return await move_chat(tx, old_id, new_id, now)
 
     async def take_welcome(self, chat_id: int, day: date, now: datetime) -> bool:
         """Note that a welcome is posted in a linked group today; False if one was already

@@ -234,9 +234,12 @@ class SeriesRepository:
             for row in rows
         ]
 
-    async def round_of(self, kind: str, row_id: int) -> tuple[int, int] | None:
-        """The series and round number of a consultation or survey, or None."""
-        row = await self._db.fetch_one(
+    async def round_of(
+        self, kind: str, row_id: int, tx: Session | None = None
+    ) -> tuple[int, int] | None:
+        """The series and round number of a consultation or survey, or None (read in ``tx``
+        when given)."""
+        row = await (tx or self._db).fetch_one(
             f"SELECT series_id, series_round FROM {_ROUND_TABLES[kind]} "
             "WHERE id = ? AND series_id IS NOT NULL",
             (row_id,),

@@ -35,6 +35,13 @@ def row_update(claimed: Claimed, outcome: Outcome, now: datetime, policy: RetryP
     if verdict is Verdict.HOLD:
         due = now + timedelta(seconds=policy.hold_seconds)
         return RowUpdate(claimed.id, PENDING, claimed.part, claimed.attempts, due_at=due)
+    if verdict is Verdict.MOVED and outcome.new_chat_id is not None:
+        # Nothing went: the row is sent again to the group's new id (re-pointed with the
+        # rest of that group's rows as it is settled), unless it keeps moving.
+        attempts = claimed.attempts + 1
+        if policy.gives_up(attempts) or outcome.new_chat_id == claimed.recipient_id:
+            return RowUpdate(claimed.id, FAILED, claimed.part, attempts, reason=outcome.reason)
+        return RowUpdate(claimed.id, PENDING, claimed.part, attempts, moved_to=outcome.new_chat_id)
     if verdict is Verdict.RETRY:
         attempts = claimed.attempts + 1
         if policy.gives_up(attempts):
@@ -43,5 +50,5 @@ def row_update(claimed: Claimed, outcome: Outcome, now: datetime, policy: RetryP
         return RowUpdate(
             claimed.id, PENDING, claimed.part, attempts, due_at=due, reason=outcome.reason
         )
-    state = FAILED if verdict is Verdict.FAILED else UNCERTAIN
+    state = FAILED if verdict in (Verdict.FAILED, Verdict.MOVED) else UNCERTAIN
     return RowUpdate(claimed.id, state, claimed.part, claimed.attempts, reason=outcome.reason)

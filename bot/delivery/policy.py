@@ -17,6 +17,7 @@ class Verdict(Enum):
     FAILED = "failed"  # permanent: blocked, deactivated, chat not found, refused
     UNCERTAIN = "uncertain"  # the request left but no answer came: it may have arrived
     HOLD = "hold"  # the bot itself is refused (bad token): pause all, retry the row later
+    MOVED = "moved"  # the group became a supergroup: send again to its new id (nothing went)
 
 
 # Reasons stored on rows, also used as catalogue keys for the report.
@@ -49,6 +50,7 @@ class Outcome:
     message_id: int | None = None
     retry_after: float = 0.0
     file_id: str | None = None  # set after an upload: Telegram's id for the file it now holds
+    new_chat_id: int | None = None  # MOVED: the supergroup's id (Telegram's migrate_to_chat_id)
 
     @property
     def unreachable(self) -> bool:
@@ -73,8 +75,12 @@ def classify(status: int, body: Any) -> Outcome:
         return Outcome(Verdict.RATE_LIMITED, retry_after=max(0.0, float(retry_after)))
     if status == 429:
         return Outcome(Verdict.RATE_LIMITED, retry_after=1.0)
-    if parameters.get("migrate_to_chat_id"):
-        return Outcome(Verdict.FAILED, CHAT_MOVED)
+    new_chat_id = parameters.get("migrate_to_chat_id")
+    if isinstance(new_chat_id, int) and not isinstance(new_chat_id, bool) and new_chat_id < 0:
+        # python-telegram-bot's ChatMigrated: nothing was sent; the group has a new id.
+        return Outcome(Verdict.MOVED, CHAT_MOVED, new_chat_id=new_chat_id)
+    if new_chat_id:
+        return Outcome(Verdict.FAILED, CHAT_MOVED)  # a new id we cannot use
     if status == 403:
         if "deactivated" in description:
             return Outcome(Verdict.FAILED, DEACTIVATED)

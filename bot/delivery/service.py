@@ -16,7 +16,7 @@ from bot.delivery.group_posts import GroupPosts
 from bot.delivery.monitor import DeliveryListener, DeliveryMonitor
 from bot.delivery.reach import WAITING_REASONS, Missed, missed_from
 from bot.delivery.status import BroadcastStatus
-from bot.delivery.worker import DeliveryWorker
+from bot.delivery.worker import ChatMoved, DeliveryWorker
 from storage.broadcasts import BroadcastRepository, NewBroadcast, Resent, StoredUpload
 from storage.db import Session
 from storage.deliveries import DeliveryRepository
@@ -178,6 +178,11 @@ class DeliveryService:
     async def set_progress_message(self, broadcast_id: int, message_id: int | None) -> None:
         """Remember the message showing a broadcast's progress (kept across restarts)."""
         await self.broadcasts.set_progress_message(broadcast_id, message_id)
+
+    def on_chat_moved(self, listener: ChatMoved) -> None:
+        """Be told (old id, new id) when a send finds a group became a supergroup (its rows
+        not sent yet go to the new id already)."""
+        self.worker.on_chat_moved(listener)
 
     def add_listener(self, listener: DeliveryListener) -> None:
         """Be told about progress and delivery reports."""

@@ -15,6 +15,7 @@ import contextlib
 import logging
 import math
 from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -34,6 +35,9 @@ logger = logging.getLogger(__name__)
 IN_FLIGHT = 8  # sends in the air at once; also the most rows a crash can leave uncertain
 BATCH = 256  # due rows read from the database at a time
 IDLE_POLL = 1.0  # seconds between looks at the outbox when nothing wakes the worker
+
+# Told (old id, new id) when a send finds that a group became a supergroup: its link follows.
+ChatMoved = Callable[[int, int], Awaitable[object]]
 
 
 class Transport(Protocol):
@@ -95,6 +99,12 @@ class DeliveryWorker:
         self._stopping = False
         self._runner: asyncio.Task[None] | None = None
         self._last_launch = -math.inf  # the limiter's clock when a send last started
+        self._chat_moved: list[ChatMoved] = []
+
+    def on_chat_moved(self, listener: ChatMoved) -> None:
+        """Be told (old id, new id) when a send finds a group became a supergroup; its rows
+        are re-pointed already (group chats move their link)."""
+        self._chat_moved.append(listener)
 
     def idle_for(self) -> float:
         """Seconds since the last send started (0 while any is in the air): how long Telegram's
@@ -218,7 +228,24 @@ class DeliveryWorker:
         if any(update.state == PENDING for update in updates):
             self._stale = True
         await self._mark_unreachable(unreachable, now)
+        await self._tell_moved(
+            {c.recipient_id: u.moved_to for (c, _o), u in zip(finished, updates, strict=True)}
+        )
         return 0.0 if picks or finished else wait
+
+    async def _tell_moved(self, moves: dict[int, int | None]) -> None:
+        """Tell the listeners about groups found to have moved (a failure is logged by type:
+        the next post there finds it again)."""
+        for old_id, new_id in moves.items():
+            if new_id is None:
+                continue
+            logger.info("a group became a supergroup: its posts go to the new id")
+            self._stale = True
+            for listener in self._chat_moved:
+                try:
+                    await listener(old_id, new_id)
+                except Exception as exc:
+                    logger.error("a moved group was not followed: %s", type(exc).__name__)
 
     async def _mark_unreachable(self, member_ids: list[int], now: datetime) -> None:
         """Members who blocked the bot or are gone get no later sends until they /start."""

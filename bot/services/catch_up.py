@@ -35,6 +35,9 @@ from storage.surveys import SurveyRepository
 
 logger = logging.getLogger(__name__)
 
+# A series round's invitation line: (kind, consultation or survey id, transaction) -> the line.
+RoundNotes = Callable[[str, int, Session | None], Awaitable[str | None]]
+
 # A consultation closing sooner than this is not worth asking about (no time to answer).
 CONSULTATION_MARGIN = timedelta(hours=1)
 SURVEY_MARGIN = CONSULTATION_MARGIN  # the same for a survey (the shortest one is open an hour)
@@ -69,6 +72,15 @@ class CatchUpService:
     clock: Clock
     surveys: SurveyRepository | None = None  # None: surveys are not caught up (older tests)
     survey_messages: survey_kinds.SurveyMessages | None = None
+    # A series round's line for its invitation, by kind ("consultation", "survey") and id.
+    round_notes: RoundNotes | None = None
+
+    def _note(self, kind: str) -> consultation_kinds.RoundNote | None:
+        """The round line of one kind, read in the caller's transaction (None: no series)."""
+        notes = self.round_notes
+        if notes is None:
+            return None
+        return lambda item_id, tx: notes(kind, item_id, tx)
 
     async def member(self, member_id: int) -> CaughtUp:
         """Invite a set-up member, once each, to open consultations and meetings they missed:
@@ -119,6 +131,7 @@ class CatchUpService:
             self.consultations.get,
             consultation_kinds,
             self.consultation_messages.invitation,
+            self._note("consultation"),
         )
 
     async def _ask_surveys(
@@ -143,6 +156,7 @@ class CatchUpService:
             self._survey,
             survey_kinds,
             self.survey_messages.invitation,
+            self._note("survey"),
         )
 
     async def _survey(self, survey_id: int, tx: Session) -> SurveyRecord | None:
@@ -195,19 +209,22 @@ async def _send_invitations(
     get: Callable[[int, Session], Awaitable[Any]],
     kinds: ModuleType,
     invitation: Callable[[Any], Rendered],
+    note: consultation_kinds.RoundNote | None = None,
 ) -> list[int]:
     """Invite the member to each missed item that still takes them (``invite`` writes the
     row, False when it closed or no longer fits), with its invitation in ``box``: ``get``
     reads the item, ``kinds`` are its feature's delivery kinds (``KIND_INVITE``,
-    ``for_members``). Return the ids of those invited."""
+    ``for_members``), ``note`` a series round's line for it. Return the ids of those
+    invited."""
     invited = []
     for item_id in missed:
         if not await invite(item_id):
             continue  # it closed or no longer fits
         item = await get(item_id, box.tx)
         assert item is not None
-        await box.send_rendered(
-            kinds.KIND_INVITE, invitation(item), [member_id], **kinds.for_members(item)
-        )
+        rendered = invitation(item)
+        if note is not None:
+            rendered = consultation_kinds.with_round_note(rendered, await note(item_id, box.tx))
+        await box.send_rendered(kinds.KIND_INVITE, rendered, [member_id], **kinds.for_members(item))
         invited.append(item_id)
     return invited

@@ -129,6 +129,14 @@ class SeriesMessageTexts:
             questions=Markup("\n\n".join(blocks)),
         )
 
+    def round_line(self, kind: str, rule: RepeatRule, number: int) -> str:
+        """The line a round's invitation ends with: "This question repeats. Every month on the
+        first Monday at 10:00, open for 7 days. This is round 3." (the rule as /series says
+        it)."""
+        return self._texts.get(
+            f"series.round_line_{kind}", rule=rule_words(self._texts, rule), round=number
+        )
+
     async def trend_parts(self, trend: Trend) -> list[PackPart]:
         """The words (split to fit), then a line chart per question with shares once there
         are enough rounds, drawn off the event loop."""

@@ -179,8 +179,10 @@ async def _show_pressed(update: Update, context: ForumContext, position: Positio
 
 
 async def stop(update: Update, context: ForumContext, press: SurveyPress) -> None:
-    """Stop for now: answers so far are kept; at the consent screen, "Not now"."""
-    position = await context.services.surveys.current(update.effective_user.id, press.survey_id)
+    """Stop for now: answers so far are kept, and typed text goes to the ordinary handlers
+    until they carry on (kept in the database, so after a restart too); at the consent
+    screen, "Not now"."""
+    position = await context.services.surveys.stop(update.effective_user.id, press.survey_id)
     forget(context, press.survey_id)
     if position.state == CONSENT:
         await show(update, context, context.services.texts.get("surveys.not_now"), None)

@@ -171,11 +171,29 @@ class AnswerRows(Rows):
             (survey_id, member_id),
         )
 
+    async def stop(self, survey_id: int, member_id: int) -> bool:
+        """ "Stop for now": the member's place is kept, marked stopped (typed text is then no
+        answer, after a restart too); False when they have no place in it."""
+        changed = await self._db.execute(
+            "UPDATE survey_progress SET stopped = 1 WHERE survey_id = ? AND member_id = ?",
+            (survey_id, member_id),
+        )
+        return changed > 0
+
+    async def carry_on(self, survey_id: int, member_id: int) -> None:
+        """The member carries on: their place is no longer marked stopped."""
+        await self._db.execute(
+            "UPDATE survey_progress SET stopped = 0 "
+            "WHERE survey_id = ? AND member_id = ? AND stopped = 1",
+            (survey_id, member_id),
+        )
+
     async def answering(self, member_id: int, now: datetime) -> list[int]:
-        """Open surveys this member is part way through, the one they touched last first."""
+        """Open surveys this member is part way through and has not stopped for now, the one
+        they touched last first."""
         rows = await self._db.fetch_all(
             "SELECT p.survey_id FROM survey_progress p JOIN surveys s ON s.id = p.survey_id "
-            "WHERE p.member_id = ? AND s.state = ? AND s.closes_at > ? "
+            "WHERE p.member_id = ? AND p.stopped = 0 AND s.state = ? AND s.closes_at > ? "
             "ORDER BY p.updated_at DESC, p.survey_id DESC",
             (member_id, OPEN, to_db(now)),
         )
@@ -260,7 +278,8 @@ def _read(conn: sqlite3.Connection, survey_id: int, member_id: int, at: str) -> 
 
 
 def _keep(conn: sqlite3.Connection, survey_id: int, member_id: int, keep: Keep, at: str) -> None:
-    """Write a member's progress (and that they agreed)."""
+    """Write a member's progress (and that they agreed); answering again means they carry on,
+    so a "Stop for now" is cleared."""
     conn.execute(
         "UPDATE survey_invites SET agreed = 1 WHERE survey_id = ? AND member_id = ?",
         (survey_id, member_id),
@@ -269,7 +288,7 @@ def _keep(conn: sqlite3.Connection, survey_id: int, member_id: int, keep: Keep, 
         "INSERT INTO survey_progress (survey_id, member_id, path, answers, pending, updated_at) "
         "VALUES (?,?,?,?,?,?) ON CONFLICT (survey_id, member_id) DO UPDATE SET "
         "path = excluded.path, answers = excluded.answers, pending = excluded.pending, "
-        "updated_at = excluded.updated_at",
+        "stopped = 0, updated_at = excluded.updated_at",
         (
             survey_id,
             member_id,

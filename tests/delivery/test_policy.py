@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.delivery.content import Outgoing
+from bot.delivery.outcomes import Claimed, row_update
 from bot.delivery.policy import (
     BAD_ANSWER,
     CHAT_MOVED,
@@ -20,6 +23,7 @@ from bot.delivery.policy import (
     Verdict,
     classify,
 )
+from storage.deliveries import FAILED, PENDING
 
 
 def error(code: int, description: str, **parameters: object) -> dict:
@@ -47,7 +51,11 @@ def error(code: int, description: str, **parameters: object) -> dict:
         (400, error(400, "Bad Request: chat not found"), Outcome(Verdict.FAILED, CHAT_NOT_FOUND)),
         (400, error(400, "Bad Request: PEER_ID_INVALID"), Outcome(Verdict.FAILED, CHAT_NOT_FOUND)),
         (400, error(400, "Bad Request: can't parse entities"), Outcome(Verdict.FAILED, REFUSED)),
-        (400, error(400, "migrated", migrate_to_chat_id=-100), Outcome(Verdict.FAILED, CHAT_MOVED)),
+        (
+            400,
+            error(400, "migrated", migrate_to_chat_id=-100),
+            Outcome(Verdict.MOVED, CHAT_MOVED, new_chat_id=-100),
+        ),
         (500, error(500, "Internal Server Error"), Outcome(Verdict.RETRY, SERVER_ERROR)),
         (502, None, Outcome(Verdict.RETRY, SERVER_ERROR)),
         (401, error(401, "Unauthorized"), Outcome(Verdict.HOLD, "not_authorised")),
@@ -94,3 +102,22 @@ def test_backoff_doubles_with_jitter_up_to_a_cap() -> None:
         assert 0.8 * raw <= delay <= raw
     assert not policy.gives_up(4)
     assert policy.gives_up(5)
+
+
+def test_a_group_that_moved_is_sent_again_at_its_new_id_until_it_keeps_moving() -> None:
+    policy = RetryPolicy(max_attempts=3)
+    now = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
+    call = Outgoing("sendMessage", {"text": "Hub meeting"})
+    upgraded = error(400, "Bad Request: group chat was upgraded", migrate_to_chat_id=-1007)
+    moved = classify(400, upgraded)
+    assert (moved.verdict, moved.new_chat_id, moved.unreachable) == (Verdict.MOVED, -1007, False)
+    first = row_update(Claimed(1, 9, -5001, 0, 0, 1, call), moved, now, policy)
+    assert (first.state, first.moved_to, first.attempts) == (PENDING, -1007, 1)
+    # a group that keeps answering "moved" does not loop for ever
+    last = row_update(Claimed(1, 9, -5001, 0, 2, 1, call), moved, now, policy)
+    assert (last.state, last.moved_to, last.reason) == (FAILED, None, CHAT_MOVED)
+    # a new id that is no group's (or the same id) is not followed
+    for odd in (7, True, "-1007", -5001):
+        outcome = classify(400, error(400, "migrated", migrate_to_chat_id=odd))
+        update = row_update(Claimed(1, 9, -5001, 0, 0, 1, call), outcome, now, policy)
+        assert (update.state, update.moved_to) == (FAILED, None)

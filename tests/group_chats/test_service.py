@@ -134,6 +134,35 @@ async def test_a_group_that_becomes_a_supergroup_keeps_its_link(services: Servic
     assert (moved.state, moved.kind, moved.place) == (LINKED, "supergroup", "nw_hub_1")
 
 
+async def test_posts_not_sent_yet_move_with_the_group_each_once(services: Services) -> None:
+    groups, delivery = services.group_chats, services.delivery
+    await groups.bot_status(GROUP, "NW hub chat", "group", "member", CASEY)
+    await groups.link(CASEY, GROUP, "NW hub chat", "group", "hub", "nw_hub_1", None)
+    new_id = -1001234567890
+    waiting = await delivery.enqueue("group_post", "Hub meeting", [GROUP])
+    both = await delivery.enqueue("group_post", "Both ids", [GROUP, new_id])
+    sent = await delivery.enqueue("group_post", "Sent before", [GROUP])
+    await services.db.execute(
+        "UPDATE deliveries SET state = 'sent' WHERE broadcast_id = ?", (sent,)
+    )
+    other = await delivery.enqueue("group_post", "Another group", [OTHER_GROUP])
+    assert await groups.moved(GROUP, new_id) is True
+    rows = await services.db.fetch_all(
+        "SELECT broadcast_id, recipient_id, state, reason FROM deliveries ORDER BY id"
+    )
+    assert [tuple(row) for row in rows] == [
+        (waiting, new_id, "pending", None),  # it goes to the supergroup
+        (both, GROUP, "cancelled", "chat_moved"),  # the supergroup gets this one once
+        (both, new_id, "pending", None),
+        (sent, GROUP, "sent", None),  # what went before stays as it was
+        (other, OTHER_GROUP, "pending", None),
+    ]
+    # told twice (Telegram's two notices): nothing more changes
+    assert await groups.moved(GROUP, new_id) is False
+    again = await services.db.fetch_all("SELECT recipient_id, state FROM deliveries ORDER BY id")
+    assert [tuple(row) for row in again] == [(r[1], r[2]) for r in rows]
+
+
 async def test_newcomers_are_invited_in_private_or_welcomed_once_a_day(
     services: Services,
 ) -> None:

@@ -22,7 +22,7 @@ from bot.services.consultations.errors import (
     TextInvalid,
     existing,
 )
-from bot.services.consultations.messages import PREFERENCE, ExtraParts, PackPart
+from bot.services.consultations.messages import PREFERENCE, ExtraParts, PackPart, RoundNote
 from bot.services.consultations.results import ConsultationResults
 from bot.services.consultations.rules import (
     MAX_FOLLOWUP,
@@ -270,6 +270,10 @@ class ConsultationService(ConsultationBase):
     def add_to_packs(self, extra: ExtraParts) -> None:
         """Parts added after every results pack (a series' trend across its rounds)."""
         self._results.extra_parts = extra
+
+    def note_rounds(self, note: RoundNote) -> None:
+        """A line added to the invitation of a series' round (how it repeats, which round)."""
+        self._schedule.round_note = note
 
     # Scheduled work (schedule.py)
 

@@ -11,6 +11,7 @@ from bot.delivery.content import Media
 from bot.delivery.outbox import Rendered
 from bot.results.suppression import SafeResults
 from storage.consultations import Consultation
+from storage.db import Session
 
 KIND_INVITE, KIND_NUDGE = "consultation_invite", "consultation_nudge"
 KIND_RESULTS, KIND_MEMBER_RESULTS = "consultation_results", "consultation_member_results"
@@ -35,6 +36,17 @@ class PackPart:
 
 # Parts added after a results pack, given the consultation's or survey's id (a series' trend).
 ExtraParts = Callable[[int], Awaitable[list[PackPart]]]
+# A round's line for its invitation, given the consultation's or survey's id (read in the
+# transaction given, if any): "This question repeats. ... This is round 3." None: a one-off.
+RoundNote = Callable[[int, Session | None], Awaitable[str | None]]
+
+
+def with_round_note(rendered: Rendered, note: str | None) -> Rendered:
+    """An invitation with a series round's line as its last paragraph (as it is without)."""
+    if not note:
+        return rendered
+    text_html, markup = rendered
+    return f"{text_html}\n\n{note}", markup
 
 
 class ConsultationMessages(Protocol):

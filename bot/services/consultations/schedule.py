@@ -19,7 +19,9 @@ from bot.services.consultations.messages import (
     KIND_INVITE,
     KIND_NUDGE,
     PREFERENCE,
+    RoundNote,
     for_members,
+    with_round_note,
 )
 from bot.services.consultations.results import ConsultationResults
 from storage.consultations import (
@@ -44,6 +46,7 @@ class ConsultationSchedule(ConsultationBase):
     fixed_parts: FixedParts
     results: ConsultationResults
     nudge_hours: int = 24
+    round_note: RoundNote | None = None  # a series round's line for its invitation
 
     def __post_init__(self) -> None:
         """The parts built from the fields."""
@@ -67,13 +70,17 @@ class ConsultationSchedule(ConsultationBase):
             except UnknownPlace:
                 invitees = []  # the forum file lost that place; nobody to ask
             try:
+                note = await self.round_note(consultation.id, None) if self.round_note else None
+                invitation = with_round_note(
+                    self.messages.invitation(replace(consultation, state=OPEN)), note
+                )
                 async with outbox(self.db, self.delivery) as box:
                     now = self.clock.now()
                     if not await self.consultations.open(consultation.id, invitees, now, box.tx):
                         continue
                     await box.send_rendered(
                         KIND_INVITE,
-                        self.messages.invitation(replace(consultation, state=OPEN)),
+                        invitation,
                         invitees,
                         **for_members(consultation),
                     )

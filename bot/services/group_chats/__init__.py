@@ -64,6 +64,10 @@ class GroupChatService:
     zone: ZoneInfo
     messages: GroupMessages
 
+    def __post_init__(self) -> None:
+        """A post that finds its group became a supergroup moves the link too."""
+        self.delivery.on_chat_moved(self.moved)
+
     async def get(self, chat_id: int) -> GroupChat | None:
         """The group, or None if the bot has no row for it."""
         return await self.groups.get(chat_id)
@@ -132,13 +136,20 @@ class GroupChatService:
         return True
 
     async def moved(self, old_id: int, new_id: int) -> bool:
-        """The group became a supergroup: its link follows the new id (audited once)."""
+        """The group became a supergroup (Telegram's notice, or a post that found out): in
+        one transaction its posts not sent yet go to the new id, each once, and its link
+        follows (audited once). True if the link moved now."""
+        now = self.clock.now()
         async with self.groups.transaction() as tx:
+            posts = await self.groups.move_posts(old_id, new_id, now, tx)
             group = await self.groups.get(old_id, tx)
-            if group is None or not await self.groups.move(old_id, new_id, self.clock.now(), tx):
-                return False
-            await self._log(None, "group.moved", new_id, group.title, tx)
-        return True
+            linked = group is not None and await self.groups.move(old_id, new_id, now, tx)
+            if linked:
+                assert group is not None
+                await self._log(None, "group.moved", new_id, group.title, tx)
+        if posts:
+            self.delivery.wake()
+        return linked
 
     async def listing(self, actor: int) -> list[GroupChat]:
         """Every group the bot is or was in, for a coordinator."""

@@ -37,7 +37,7 @@ from bot.services.series.trend import Trend
 from bot.services.surveys import SurveyDraft, SurveyService
 from storage.audit import AuditRepository
 from storage.consultations import NewConsultation
-from storage.db import Database
+from storage.db import Database, Session
 from storage.roles import DECISION_MAKER, RoleRepository
 from storage.scheduled import OPEN
 from storage.series import (
@@ -133,6 +133,8 @@ class SeriesService:
         self._trends = SeriesTrends(self.series, self.consultations, self.surveys, self.messages)
         self.consultations.add_to_packs(lambda row_id: self.trend_parts(CONSULTATION, row_id))
         self.surveys.add_to_packs(lambda row_id: self.trend_parts(SURVEY, row_id))
+        self.consultations.note_rounds(lambda row_id, tx: self.round_note(CONSULTATION, row_id, tx))
+        self.surveys.note_rounds(lambda row_id, tx: self.round_note(SURVEY, row_id, tx))
 
     # The rule
 
@@ -344,6 +346,14 @@ class SeriesService:
             detail = f"series {row.id} round {number}: {row.kind} {round_id}"
             await self.audit.record(None, "series.round", now, detail=detail, tx=tx)
         return round_id
+
+    async def round_note(self, kind: str, row_id: int, tx: Session | None = None) -> str | None:
+        """The last line of a round's invitation ("This question repeats..."), or None."""
+        link = await self.series.round_of(kind, row_id, tx)
+        row = None if link is None else await self.series.get(link[0], tx)
+        if row is None or link is None:
+            return None
+        return self.messages.round_line(kind, _rule(row), link[1])
 
     # The trend in each round's pack (packs.py)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.services.consultations import ConsultationService, PackPart
+from bot.services.series.rules import RepeatRule
 from bot.services.series.trend import RoundLabel, Trend, consultation_trend, survey_trend
 from bot.services.surveys import SurveyService
 from storage.scheduled import CLOSED
@@ -22,6 +23,10 @@ class SeriesMessages(Protocol):
 
     async def trend_parts(self, trend: Trend) -> list[PackPart]:
         """The trend in words, and a line chart once there are enough rounds."""
+        ...
+
+    def round_line(self, kind: str, rule: RepeatRule, number: int) -> str:
+        """The line a round's invitation ends with: that it repeats, how, and which round."""
         ...
 
 

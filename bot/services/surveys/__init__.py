@@ -17,7 +17,7 @@ from bot.delivery.outbox import outbox
 from bot.results.small_groups import SMALL_GROUP_DEFAULT
 from bot.retention_policy import Duration
 from bot.services.audiences import check_audience
-from bot.services.consultations.messages import ExtraParts
+from bot.services.consultations.messages import ExtraParts, RoundNote
 from bot.services.consultations.rules import (  # typed times and readers as polls'
     TIME_LIMITS,
     Reader,
@@ -286,8 +286,12 @@ class SurveyService(Outreach):
         return [await self._record(row) for row in rows]
 
     async def begin(self, member_id: int, survey_id: int) -> Position:
-        """Start or carry on: the consent screen, or the question the member is on."""
-        return await self._answers.current(member_id, survey_id)
+        """Start or carry on (a "Stop for now" ends): consent, or the question they are on."""
+        return await self._answers.begin(member_id, survey_id)
+
+    async def stop(self, member_id: int, survey_id: int) -> Position:
+        """ "Stop for now": the place is kept; typed text is no answer until they carry on."""
+        return await self._answers.stop(member_id, survey_id)
 
     async def agree(self, member_id: int, survey_id: int) -> Position:
         """The member agreed to take part: their first question."""
@@ -326,18 +330,15 @@ class SurveyService(Outreach):
         return await self._answers.current(member_id, survey_id)
 
     async def answering(self, member_id: int, *, any_kind: bool = False) -> Position | None:
-        """The survey whose typed question (``any_kind``: any question) this member is on,
-        the one touched last, or None."""
+        """The survey whose typed (``any_kind``: any) question they are on and did not stop."""
         return await self._answers.answering(member_id, any_kind)
 
     async def withdraw(self, member_id: int, token: str) -> bool:
-        """Take back finished answers until the survey closes; False if that is no longer
-        possible (closed, or already gone)."""
+        """Take back finished answers until closing; False if closed or already gone."""
         return await self._answers.withdraw(member_id, token)
 
     async def withdraw_token(self, member_id: int, survey_id: int) -> str | None:
-        """For a survey that is not anonymous: the member's own response id, so /surveys can
-        offer "Withdraw my answers" while it is open (None when anonymous or none)."""
+        """A named survey's open response id for "Withdraw my answers" (None if anonymous)."""
         row = await self.surveys.get(survey_id)
         if row is None or row.anonymous or row.state != OPEN:
             return None
@@ -364,6 +365,10 @@ class SurveyService(Outreach):
     def add_to_packs(self, extra: ExtraParts) -> None:
         """Parts added after every results pack (a series' trend across its rounds)."""
         self._packs.extra_parts = extra
+
+    def note_rounds(self, note: RoundNote) -> None:
+        """A line added to the invitation of a series' round (how it repeats, which round)."""
+        self._schedule.round_note = note
 
     # Scheduled work (schedule.py)
 

@@ -88,6 +88,20 @@ class SurveyAnswers:
         """Where the member is: consent, the question to answer now, or why there is none."""
         return await self._step(member_id, survey_id, lambda survey, progress: None)
 
+    async def begin(self, member_id: int, survey_id: int) -> Position:
+        """Start or carry on (the invitation, /surveys, "Have your say", "Carry on"): a place
+        kept after "Stop for now" is taken up again; the consent screen or the question."""
+        await self.surveys.carry_on(survey_id, member_id)
+        return await self.current(member_id, survey_id)
+
+    async def stop(self, member_id: int, survey_id: int) -> Position:
+        """ "Stop for now": the member's place is kept and marked stopped, so typed text is no
+        answer until they carry on (after a restart too); where they were is returned."""
+        position = await self.current(member_id, survey_id)
+        if position.state == records.QUESTION:
+            await self.surveys.stop(survey_id, member_id)
+        return position
+
     async def agree(self, member_id: int, survey_id: int) -> Position:
         """The member agreed on the consent screen: the first question comes next."""
 
@@ -189,7 +203,7 @@ class SurveyAnswers:
 
     async def answering(self, member_id: int, any_kind: bool = False) -> Position | None:
         """The survey whose typed question (``any_kind``: any question) this member is on,
-        the one touched last first."""
+        the one touched last first; one they stopped for now is not."""
         for survey_id in await self.surveys.answering(member_id, self.clock.now()):
             position = await self.current(member_id, survey_id)
             if position.state == records.QUESTION and (any_kind or position.question.kind in TYPED):

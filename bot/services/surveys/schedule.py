@@ -13,6 +13,7 @@ from bot.delivery import Audience
 from bot.delivery.group_posts import SAY
 from bot.delivery.outbox import Outbox, Rendered, outbox
 from bot.services.audiences import audience_recipients
+from bot.services.consultations.messages import RoundNote, with_round_note
 from bot.services.consultations.schedule import NUDGE_GAP, NUDGE_LAST, QUIET_MARGIN
 from bot.services.errors import InvalidChoice
 from bot.services.outreach import Outreach
@@ -50,6 +51,7 @@ class SurveySchedule(Outreach):
     packs: SurveyPacks
     recorder: Recorder
     nudge_hours: int = 24
+    round_note: RoundNote | None = None  # a series round's line for its invitation
 
     async def tick(self) -> None:
         """Everything scheduled, in order: open, nudge, close. A step that fails is logged and
@@ -87,6 +89,10 @@ class SurveySchedule(Outreach):
             return invitees
 
         record = replace(await self.recorder(row), state=stored.OPEN, invited=len(invitees))
+        note = await self.round_note(row.id, None) if self.round_note else None
+
+        def invitation(survey: SurveyRecord) -> Rendered:
+            return with_round_note(self.messages.invitation(survey), note)
 
         async def post(box: Outbox) -> None:
             if for_audience:  # a linked group hears of it; a feedback survey is private
@@ -95,7 +101,7 @@ class SurveySchedule(Outreach):
                     KIND_GROUP_POST, row.audience_scope, row.audience_place, notice, SAY
                 )
 
-        return await self._once(record, KIND_INVITE, self.messages.invitation, take, whom, post)
+        return await self._once(record, KIND_INVITE, invitation, take, whom, post)
 
     def nudge_due(self, row: SurveyRow) -> datetime | None:
         """When the nudge goes: the set hours before closing, moved to before quiet hours;

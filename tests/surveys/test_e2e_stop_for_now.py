@@ -1,0 +1,114 @@
+""" "Stop for now" is kept with the member's place: after a restart of the bot, text typed by a
+member who stopped gets the bot's ordinary reply (never read as an answer); carrying on from
+/surveys or "Have your say" takes up the same question, and typed text is an answer again,
+after another restart too."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.clock import Clock
+from emulator import BotApiEmulator
+from emulator.records import MessageRecord
+from tests.e2e.harness import RunningBot
+from tests.surveys.e2e_world import (  # noqa: F401 - the fixture `emu`
+    DAYTIME,
+    NW,
+    arrives,
+    emu,
+    labels,
+    open_survey,
+    seed,
+    survey_bot,
+)
+
+pytestmark = pytest.mark.timeout(150)
+ANNE = NW[0]
+NOT_UNDERSTOOD = "Sorry, I did not understand that."
+
+
+async def to_days(bot: RunningBot, person: int) -> MessageRecord:
+    """From the invitation to the typed number question."""
+    invitation = await arrives(bot, person, "Getting help")
+    screen = await bot.press(person, invitation, "Start")
+    used = await bot.press(person, screen, "I agree, let's start")
+    easy = await bot.press(person, used, "No")
+    days = await bot.press(person, easy, "3")
+    assert "How many days did you wait?" in days.text
+    return days
+
+
+async def kept(bot: RunningBot, survey_id: int, person: int) -> dict:
+    """The answers kept for a member still answering."""
+    row = await bot.services.db.fetch_one(
+        "SELECT answers FROM survey_progress WHERE survey_id = ? AND member_id = ?",
+        (survey_id, person),
+    )
+    return json.loads(row["answers"]) if row else {}
+
+
+async def carry_on_from(bot: RunningBot, person: int, where: str) -> MessageRecord:
+    """The member opens their surveys from /surveys or the menu's "Have your say" and taps
+    the survey; return the screen it shows."""
+    if where == "surveys":
+        listing = await bot.say(person, "/surveys")
+    else:
+        menu = await bot.say(person, "/menu")
+        listing = await bot.press(person, menu, "Have your say")
+    survey_button = next(label for label in labels(listing) if "Getting help" in label)
+    return await bot.press(person, listing, survey_button)
+
+
+@pytest.mark.parametrize("where", ["surveys", "have_your_say"])
+async def test_a_member_who_stopped_is_not_answering_after_a_restart_until_they_carry_on(
+    tmp_path: Path,
+    emu: BotApiEmulator,  # noqa: F811
+    where: str,
+) -> None:
+    clock = Clock(DAYTIME)
+    folder = tmp_path / "surveys"
+    async with survey_bot(tmp_path, emu, clock) as before:
+        await seed(before)
+        survey = await open_survey(before)
+        days = await to_days(before, ANNE)
+        stopped = await before.press(ANNE, days, "Stop for now")
+        assert "Your answers so far are kept" in stopped.text
+        assert "Carry on" in labels(stopped)
+    async with survey_bot(tmp_path, emu, clock, surveys_dir=folder) as after:
+        # typed text after the restart is not an answer: the ordinary reply, with the menu
+        reply = await after.say(ANNE, "7")
+        assert reply.text.startswith(NOT_UNDERSTOOD)
+        assert "days" not in await kept(after, survey.id, ANNE)
+        assert (await kept(after, survey.id, ANNE))["easy"] == 3  # nothing lost
+        # carrying on takes up the same question, and typed text answers it again
+        again = await carry_on_from(after, ANNE, where)
+        assert "How many days did you wait?" in again.text
+        assert "question 3 of about 4" in again.text
+    async with survey_bot(tmp_path, emu, clock, surveys_dir=folder) as later:
+        change = await later.say(ANNE, "8")  # after another restart, still her answer
+        assert "What one thing would you change?" in change.text
+        assert (await kept(later, survey.id, ANNE))["days"] == 8
+
+
+async def test_stopped_then_carry_on_from_its_own_button_answers_again(
+    tmp_path: Path,
+    emu: BotApiEmulator,  # noqa: F811
+) -> None:
+    clock = Clock(DAYTIME)
+    folder = tmp_path / "surveys"
+    async with survey_bot(tmp_path, emu, clock) as before:
+        await seed(before)
+        survey = await open_survey(before)
+        days = await to_days(before, ANNE)
+        stopped = await before.press(ANNE, days, "Stop for now")
+        hello = await before.say(ANNE, "hello")  # a friendly reply, not a survey refusal
+        assert "How many days" not in hello.text
+    async with survey_bot(tmp_path, emu, clock, surveys_dir=folder) as after:
+        again = await after.press(ANNE, stopped, "Carry on")
+        assert "How many days did you wait?" in again.text
+        change = await after.say(ANNE, "4")
+        assert "What one thing would you change?" in change.text
+        assert (await kept(after, survey.id, ANNE))["days"] == 4
