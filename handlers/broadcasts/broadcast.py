@@ -12,32 +12,32 @@ from __future__ import annotations
 import logging
 
 from telegram import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.error import BadRequest
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.localtime import local_clock, same_local_day
 from bot.services.broadcasts import Draft, NoRecipients
 from bot.textsplit import visible_units
 from handlers import fallback
-from handlers.broadcasts.content import absorb, send_as_members_see_it
+from handlers.broadcasts.content import absorb
+from handlers.broadcasts.drafts import (
+    DRAFTS,
+    STEP_AUDIENCE,
+    STEP_MESSAGE,
+    STEP_RESUME,
+    STEP_TIME,
+)
+from handlers.broadcasts.preview import show_preview
 from handlers.shared import audience_picker, awaiting, groups
-from handlers.shared.common import ForumApp, ForumContext, say, send, show
-from handlers.shared.conversation import Conversation, Refusal, Step
+from handlers.shared.common import ForumApp, ForumContext, say, show
+from handlers.shared.conversation import Refusal, Step
 from handlers.shared.drafts import Press
 from handlers.shared.formatting import audience_words, local_time, number
-from handlers.shared.keyboards import Row, keyboard, labelled
+from handlers.shared.keyboards import Row, keyboard
 
 logger = logging.getLogger(__name__)
 
-STEP_AUDIENCE = "broadcast_audience"
-STEP_MESSAGE = "broadcast_message"
-STEP_TIME = "broadcast_time"
-STEP_RESUME = "broadcast_resume"  # a button step: go on with the kept draft, or start again
-ACTION = "bc"  # bc:<draft id>:<what>[:<place id>]
 # Runs before the crisis net (group -100) and only keeps a coordinator's draft text, so the
 # text is not lost when the crisis net answers it; it never replies and never stops others.
 CAPTURE_GROUP = groups.BROADCAST_DRAFT
@@ -51,18 +51,6 @@ _OTHER_ATTACHMENTS = (
     | filters.VIDEO_NOTE
     | filters.LOCATION
     | filters.CONTACT
-)
-
-
-DRAFTS: Conversation[Draft] = Conversation(
-    ACTION,
-    permission="broadcast",
-    button_step=STEP_AUDIENCE,
-    preview_awaits=STEP_MESSAGE,  # text sent at the preview is the message, written again
-    key="broadcast_draft",
-    kind=Draft,
-    texts="broadcast.",
-    buttons="broadcast.button_",
 )
 
 
@@ -121,101 +109,6 @@ async def ask_message(update: Update, context: ForumContext, draft: Draft) -> No
         audience=audience_words(services, draft.audience.label),
         count=number(count),
     )
-
-
-async def show_preview(update: Update, context: ForumContext, draft: Draft) -> None:
-    """The message exactly as members will see it, then who, when, and the buttons."""
-    assert draft.audience is not None
-    services = context.services
-    try:
-        await send_as_members_see_it(update, context, draft)
-    except BadRequest:
-        await say(update, context, "broadcast.preview_failed")
-        return
-    count = await services.broadcasts.audience_size(update.effective_user.id, draft.audience)
-    starts = services.broadcasts.starts_at(draft)
-    if starts is None:
-        when = services.texts.get("broadcast.when_now")
-    elif draft.send_at is not None and starts == draft.send_at:
-        when = services.texts.get("broadcast.when_at", time=local_time(services, starts))
-    else:
-        when = services.texts.get("broadcast.when_after_quiet", time=local_time(services, starts))
-    urgent = services.texts.get("broadcast.urgent_on" if draft.urgent else "broadcast.urgent_off")
-    text = services.texts.get(
-        "broadcast.preview_summary",
-        audience=audience_words(services, draft.audience.label),
-        count=number(count),
-        when=when,
-        urgent=urgent,
-    )
-    linked = await services.broadcasts.linked_groups(update.effective_user.id, draft.audience)
-    if linked:
-        key = (
-            "group_chats.broadcast_groups_on"
-            if draft.to_groups
-            else "group_chats.broadcast_groups_off"
-        )
-        text += "\n\n" + services.texts.get(key, groups=linked)
-    markup = _preview_buttons(context, draft, linked)
-    await send(context, update.effective_chat.id, text, markup)
-
-
-def _send_now_button(
-    context: ForumContext, draft: Draft, key: str, key_at_night: str
-) -> InlineKeyboardButton:
-    """'Send now'; at night (quiet hours, and not urgent) it says when it will really go: 'Send
-    at 08:00', or 'Send at 08:00 tomorrow' before midnight."""
-    services = context.services
-    starts = services.broadcasts.starts_at(draft.with_changes(send_at=None))
-    if starts is None:
-        return DRAFTS.button(context, key, draft, "now")
-    zone = services.settings.zone
-    time = local_clock(starts, zone)
-    if not same_local_day(starts, services.clock.now(), zone):
-        time = services.texts.plain("broadcast.time_tomorrow", time=time)
-    return labelled(services.texts.plain(key_at_night, time=time), ACTION, draft.id, "now")
-
-
-def _preview_buttons(context: ForumContext, draft: Draft, linked: int) -> InlineKeyboardMarkup:
-    """Send now (or, at night, at the end of quiet hours) or at the chosen time, choose a time,
-    urgent, the linked group chats too (when there are any), remove media, change, cancel."""
-    texts = context.services.texts
-    rows = []
-    if draft.send_at is None:
-        rows.append(
-            [
-                _send_now_button(
-                    context, draft, "broadcast.button_send_now", "broadcast.button_send_morning"
-                )
-            ]
-        )
-        rows.append([DRAFTS.button(context, "broadcast.button_choose_time", draft, "time")])
-    else:
-        label = texts.plain(
-            "broadcast.button_send_at", time=local_time(context.services, draft.send_at)
-        )
-        rows.append([labelled(label, ACTION, draft.id, "go")])
-        rows.append(
-            [
-                DRAFTS.button(context, "broadcast.button_change_time", draft, "time"),
-                _send_now_button(
-                    context,
-                    draft,
-                    "broadcast.button_now_instead",
-                    "broadcast.button_send_morning",
-                ),
-            ]
-        )
-    urgent_key = "broadcast.button_not_urgent" if draft.urgent else "broadcast.button_urgent"
-    rows.append([DRAFTS.button(context, urgent_key, draft, "urgent")])
-    if linked:
-        key = "group_chats.button_groups_off" if draft.to_groups else "group_chats.button_groups_on"
-        rows.append([DRAFTS.button(context, key, draft, "groups")])
-    if draft.media is not None:
-        rows.append([DRAFTS.button(context, "broadcast.button_remove_media", draft, "nomedia")])
-    rows.append([DRAFTS.button(context, "broadcast.button_change_audience", draft, "aud")])
-    rows.append(DRAFTS.cancel_row(context, draft))
-    return keyboard(rows)
 
 
 async def capture(update: Update, context: ForumContext) -> None:
