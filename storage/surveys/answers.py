@@ -171,14 +171,13 @@ class AnswerRows(Rows):
             (survey_id, member_id),
         )
 
-    async def stop(self, survey_id: int, member_id: int) -> bool:
+    async def stop(self, survey_id: int, member_id: int) -> None:
         """ "Stop for now": the member's place is kept, marked stopped (typed text is then no
-        answer, after a restart too); False when they have no place in it."""
-        changed = await self._db.execute(
+        answer, after a restart too)."""
+        await self._db.execute(
             "UPDATE survey_progress SET stopped = 1 WHERE survey_id = ? AND member_id = ?",
             (survey_id, member_id),
         )
-        return changed > 0
 
     async def carry_on(self, survey_id: int, member_id: int) -> None:
         """The member carries on: their place is no longer marked stopped."""

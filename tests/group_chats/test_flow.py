@@ -29,14 +29,6 @@ HUB = "North West hub 1 (placeholder name)"
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[BotApiEmulator]:
-    """The emulator with Telegram's limits (short bursts allowed per chat)."""
-    async with BotApiEmulator() as emulator:
-        emulator.set_limits(per_chat_burst=20)
-        yield emulator
-
-
-@pytest.fixture
 async def bot(tmp_path: Path, emu: BotApiEmulator) -> AsyncIterator[RunningBot]:
     """The real bot, Casey its coordinator; Sam and two newcomers exist on Telegram."""
     for user_id, name in ((CASEY, "Casey"), (SAM, "Sam"), (NEWCOMER, "Nia"), (SECOND, "Olu")):

@@ -29,14 +29,6 @@ pytestmark = pytest.mark.timeout(120)
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[BotApiEmulator]:
-    """The emulator with Telegram's limits (short bursts allowed per chat)."""
-    async with BotApiEmulator() as emulator:
-        emulator.set_limits(per_chat_burst=20)
-        yield emulator
-
-
-@pytest.fixture
 async def bot(tmp_path: Path, emu: BotApiEmulator) -> AsyncIterator[RunningBot]:
     """The real bot at night (quiet hours 21:00 to 08:00), Casey its coordinator, with a basic
     group linked to a North West hub."""

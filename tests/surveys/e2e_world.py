@@ -4,6 +4,7 @@ helpers that act as a member reading and tapping through a survey."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -144,3 +145,23 @@ async def arrives(bot: RunningBot, person: int, words: str, wait: float = 10) ->
 def labels(message: MessageRecord) -> list[str]:
     """Every button label on a message, in order."""
     return [label for label, _ in message.buttons]
+
+
+async def to_days(bot: RunningBot, person: int) -> MessageRecord:
+    """From the invitation to the typed number question."""
+    invitation = await arrives(bot, person, "Getting help")
+    screen = await bot.press(person, invitation, "Start")
+    used = await bot.press(person, screen, "I agree, let's start")
+    easy = await bot.press(person, used, "No")
+    days = await bot.press(person, easy, "3")
+    assert "How many days did you wait?" in days.text
+    return days
+
+
+async def kept(bot: RunningBot, survey_id: int, person: int) -> dict:
+    """The answers kept for a member still answering."""
+    row = await bot.services.db.fetch_one(
+        "SELECT answers FROM survey_progress WHERE survey_id = ? AND member_id = ?",
+        (survey_id, person),
+    )
+    return json.loads(row["answers"]) if row else {}

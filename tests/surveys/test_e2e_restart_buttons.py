@@ -5,7 +5,6 @@ nothing typed is saved as an answer, and the buttons go on working."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from tests.surveys.e2e_world import (  # noqa: F401 - the fixture `emu`
     NW,
     arrives,
     emu,
+    kept,
     labels,
     open_survey,
     seed,
@@ -45,15 +45,6 @@ async def to_used(bot: RunningBot, person: int) -> MessageRecord:
 def bot_said(emu: BotApiEmulator, person: int, since: int) -> list[str]:  # noqa: F811
     """The texts of what the bot sent (or edited) in a chat since a cursor."""
     return [record.text or "" for _, record in emu.chat(person).events[since:]]
-
-
-async def kept(bot: RunningBot, survey_id: int, person: int) -> dict:
-    """The answers kept for a member still answering."""
-    row = await bot.services.db.fetch_one(
-        "SELECT answers FROM survey_progress WHERE survey_id = ? AND member_id = ?",
-        (survey_id, person),
-    )
-    return json.loads(row["answers"]) if row else {}
 
 
 async def test_typed_text_at_a_button_question_after_a_restart_gets_the_survey_reply(

@@ -5,7 +5,6 @@ asks first, then deletes them; it works until the survey closes."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -19,37 +18,19 @@ from tests.surveys.e2e_world import (  # noqa: F401 - the fixtures `bot` and `em
     NW,
     arrives,
     emu,
+    kept,
     labels,
     open_survey,
     seed,
     seeded_bot,
     survey_bot,
+    to_days,
     write_surveys,
 )
 
 pytestmark = pytest.mark.timeout(150)
 ANNE, BEN = NW[0], NW[1]
 CRISIS = "I want to kill myself"
-
-
-async def to_days(bot: RunningBot, person: int) -> MessageRecord:
-    """From the invitation to the typed number question."""
-    invitation = await arrives(bot, person, "Getting help")
-    screen = await bot.press(person, invitation, "Start")
-    used = await bot.press(person, screen, "I agree, let's start")
-    easy = await bot.press(person, used, "No")
-    days = await bot.press(person, easy, "3")
-    assert "How many days did you wait?" in days.text
-    return days
-
-
-async def kept(bot: RunningBot, survey_id: int, person: int) -> dict:
-    """The answers kept for a member still answering."""
-    row = await bot.services.db.fetch_one(
-        "SELECT answers FROM survey_progress WHERE survey_id = ? AND member_id = ?",
-        (survey_id, person),
-    )
-    return json.loads(row["answers"]) if row else {}
 
 
 async def test_crisis_words_as_an_answer_are_not_saved_and_carry_on_asks_again(

@@ -5,7 +5,6 @@ after another restart too."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -19,35 +18,17 @@ from tests.surveys.e2e_world import (  # noqa: F401 - the fixture `emu`
     NW,
     arrives,
     emu,
+    kept,
     labels,
     open_survey,
     seed,
     survey_bot,
+    to_days,
 )
 
 pytestmark = pytest.mark.timeout(150)
 ANNE = NW[0]
 NOT_UNDERSTOOD = "Sorry, I did not understand that."
-
-
-async def to_days(bot: RunningBot, person: int) -> MessageRecord:
-    """From the invitation to the typed number question."""
-    invitation = await arrives(bot, person, "Getting help")
-    screen = await bot.press(person, invitation, "Start")
-    used = await bot.press(person, screen, "I agree, let's start")
-    easy = await bot.press(person, used, "No")
-    days = await bot.press(person, easy, "3")
-    assert "How many days did you wait?" in days.text
-    return days
-
-
-async def kept(bot: RunningBot, survey_id: int, person: int) -> dict:
-    """The answers kept for a member still answering."""
-    row = await bot.services.db.fetch_one(
-        "SELECT answers FROM survey_progress WHERE survey_id = ? AND member_id = ?",
-        (survey_id, person),
-    )
-    return json.loads(row["answers"]) if row else {}
 
 
 async def carry_on_from(bot: RunningBot, person: int, where: str) -> MessageRecord:
@@ -107,6 +88,10 @@ async def test_stopped_then_carry_on_from_its_own_button_answers_again(
         hello = await before.say(ANNE, "hello")  # a friendly reply, not a survey refusal
         assert "How many days" not in hello.text
     async with survey_bot(tmp_path, emu, clock, surveys_dir=folder) as after:
+        # crisis words from a member who stopped get the crisis reply; nothing is saved
+        crisis = await after.say(ANNE, "I want to kill myself")
+        assert "116 123" in crisis.text
+        assert "days" not in await kept(after, survey.id, ANNE)
         again = await after.press(ANNE, stopped, "Carry on")
         assert "How many days did you wait?" in again.text
         change = await after.say(ANNE, "4")
