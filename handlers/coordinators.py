@@ -47,20 +47,20 @@ async def _change_role(update: Update, context: ForumContext, grant: bool) -> No
         change = await services.roles.revoke(actor, target, args.role)
         key = "roles.revoked" if change.changed else "roles.did_not_have"
     text = services.texts.get(key, user_id=target, role=role_words(services.texts, args.role))
-    if grant and args.role != READER:  # someone who has not opened the bot gets a link
-        text += await invitation_lines(context, actor, target, args.role, name)
-    elif grant:  # invitation links know only coordinators and decision-makers (0009)
+    if grant and args.role == READER:
         text += "\n\n" + services.texts.get("progression.reader_granted")
+    if grant:  # someone who has not opened the bot gets a link (any role)
+        text += await invitation_lines(context, actor, target, args.role, name)
     await send(context, update.effective_chat.id, text)
 
 
 async def grant(update: Update, context: ForumContext) -> None:
-    """/grant <telegram id | request N> <coordinator | decision-maker>."""
+    """/grant <telegram id | request N> <coordinator | decision-maker | reader>."""
     await _change_role(update, context, grant=True)
 
 
 async def revoke(update: Update, context: ForumContext) -> None:
-    """/revoke <telegram id | request N> <coordinator | decision-maker>."""
+    """/revoke <telegram id | request N> <coordinator | decision-maker | reader>."""
     await _change_role(update, context, grant=False)
 
 

@@ -7,11 +7,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.delivery.reach import NOT_CONFIRMED, WHYS, Missed
-from bot.services.roles import COORDINATOR
+from bot.services.roles import COORDINATOR, DECISION_MAKER, READER
 from bot.texts import Markup, Texts
 from handlers.shared.common import role_words
 
 SHOWN = 15  # names listed in a report before "and N more"
+# The welcome by role ("welcome_reader" is the decision-maker's, older than the reader role).
+_WELCOME_KEYS = {
+    COORDINATOR: "invite.welcome_coordinator",
+    DECISION_MAKER: "invite.welcome_reader",
+    READER: "invite.welcome_report_reader",
+}
 
 
 class ReachTexts:
@@ -37,8 +43,7 @@ class ReachTexts:
 
     def welcome(self, role: str, waiting: int) -> str:
         """The first message someone gets when they open their link."""
-        key = "invite.welcome_coordinator" if role == COORDINATOR else "invite.welcome_reader"
-        parts = [self._texts.get(key)]
+        parts = [self._texts.get(_WELCOME_KEYS.get(role, "invite.welcome_reader"))]
         if waiting:
             parts.append(self._texts.get("invite.waiting", n=waiting))
         return "\n\n".join(parts)

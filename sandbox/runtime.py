@@ -23,7 +23,7 @@ from bot.services.registry import Services
 from config.settings import Settings
 from emulator.emulator import BotApiEmulator
 from emulator.records import MessageRecord
-from sandbox.group import PracticeGroup
+from sandbox.group import BASIC_ID, BASIC_SUPERGROUP_ID, BASIC_TITLE, PracticeGroup
 from sandbox.personas import CASEY, DANA, FIRST_ADDED_ID, READY, Persona
 from sandbox.words import day_words, time_words
 from storage.roles import DECISION_MAKER
@@ -89,6 +89,18 @@ class Sandbox:
         self._next_id = FIRST_ADDED_ID
         self.lock = asyncio.Lock()
         self.group = PracticeGroup(self.emu)  # a hub's group chat, to practise in
+        # a basic group, which can be made a supergroup (Telegram's move to a new id)
+        self.basic_group = PracticeGroup(
+            self.emu,
+            BASIC_ID,
+            BASIC_TITLE,
+            supergroup=False,
+            supergroup_id=BASIC_SUPERGROUP_ID,
+        )
+
+    def practice(self, which: str = "hub") -> PracticeGroup:
+        """The practice group by name: "hub" (a supergroup) or "basic"."""
+        return self.basic_group if which == "basic" else self.group
 
     @property
     def services(self) -> Services:
@@ -225,21 +237,24 @@ class Sandbox:
         version = f"{len(chat.messages)}.{len(chat.events)}.{int(self.show_keys)}"
         return {"version": version, "messages": messages}
 
-    async def group_press(self, user_id: int, message_id: int, callback_data: str) -> str | None:
-        """The person presses a button in the practice group; return the bot's answer, if any."""
+    async def group_press(
+        self, user_id: int, message_id: int, callback_data: str, which: str = "hub"
+    ) -> str | None:
+        """The person presses a button in a practice group; return the bot's answer, if any."""
         self.persona(user_id)
-        query_id = await self.group.press(user_id, message_id, callback_data)
+        query_id = await self.practice(which).press(user_id, message_id, callback_data)
         try:
             answer = await self.emu.wait_for_answer(query_id, timeout=ANSWER_WAIT)
         except TimeoutError:
             return None
         return answer.text
 
-    def group_view(self) -> dict[str, Any]:
-        """The practice group as the page shows it, with who wrote each message."""
+    def group_view(self, which: str = "hub") -> dict[str, Any]:
+        """A practice group as the page shows it, with who wrote each message."""
         labels = self.label_keys if self.show_keys else None
         names = {user_id: p.first_name for user_id, p in self.personas.items()}
-        return self.group.view(self.zone, lambda m: _message_view(m, self.zone, labels), names)
+        view = lambda m: _message_view(m, self.zone, labels)  # noqa: E731
+        return {"group": which, **self.practice(which).view(self.zone, view, names)}
 
     def label_keys(self, label: str) -> list[str]:
         """With keys shown, the catalogue keys a button label or a press's answer came from."""

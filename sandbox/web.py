@@ -14,6 +14,7 @@ from aiohttp import web
 
 from config.errors import ConfigError
 from sandbox.group import ACTIONS as GROUP_ACTIONS
+from sandbox.group import WHICH as GROUPS
 from sandbox.runtime import MAX_FILE_BYTES, Sandbox
 from sandbox.surveys import survey_list, survey_preview
 from sandbox.words import clock_words, moved_on
@@ -279,38 +280,52 @@ async def survey(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, **shown})
 
 
+def _which(value: object) -> str:
+    """Which practice group: "hub" (the default, a supergroup) or "basic"."""
+    if value is None:
+        return "hub"
+    if value not in GROUPS:
+        raise _bad(f"group must be one of {', '.join(GROUPS)}")
+    return str(value)
+
+
 @ROUTES.get("/api/group")
 async def group(request: web.Request) -> web.Response:
-    """The practice group: the bot, who is in it, and its messages."""
-    return web.json_response({"ok": True, **_sandbox(request).group_view()})
+    """A practice group (``?group=basic`` for the basic one): the bot, who is in it, and its
+    messages."""
+    which = _which(request.query.get("group"))
+    return web.json_response({"ok": True, **_sandbox(request).group_view(which)})
 
 
 @ROUTES.post("/api/group")
 async def group_act(request: web.Request) -> web.Response:
-    """Someone acts on the practice group: add the bot, join, leave, make the bot an admin or
-    not, remove the bot."""
+    """Someone acts on a practice group (``group``: "hub", the default, or "basic"): add the
+    bot, join, leave, make the bot an admin or not, remove the bot, or make a basic group a
+    supergroup ("supergroup": Telegram's two notices, and the group's new id)."""
     sandbox = _sandbox(request)
     body = await _body(request)
     user_id = _user_id(sandbox, body.get("user_id"))
+    which = _which(body.get("group"))
     action = body.get("action")
     if action not in GROUP_ACTIONS:
         raise _bad(f"action must be one of {', '.join(GROUP_ACTIONS)}")
     try:
         async with sandbox.lock:
-            sandbox.group.act(action, user_id)
+            sandbox.practice(which).act(action, user_id)
     except ValueError as exc:
         raise _bad(str(exc)) from None
-    return web.json_response({"ok": True, **sandbox.group_view()})
+    return web.json_response({"ok": True, **sandbox.group_view(which)})
 
 
 @ROUTES.post("/api/group/send")
 async def group_send(request: web.Request) -> web.Response:
-    """Someone writes in the practice group."""
+    """Someone writes in a practice group (``group`` as above)."""
     sandbox = _sandbox(request)
     user_id, text = await _written(request, sandbox)
+    which = _which((await _body(request)).get("group"))
     try:
         async with sandbox.lock:
-            await sandbox.group.send_text(user_id, text)
+            await sandbox.practice(which).send_text(user_id, text)
     except ValueError as exc:
         raise _bad(str(exc)) from None
     return web.json_response({"ok": True})
@@ -318,12 +333,13 @@ async def group_send(request: web.Request) -> web.Response:
 
 @ROUTES.post("/api/group/press")
 async def group_press(request: web.Request) -> web.Response:
-    """Someone presses a button on a message in the practice group."""
+    """Someone presses a button on a message in a practice group (``group`` as above)."""
     sandbox = _sandbox(request)
     user_id, message_id, data = await _pressed(request, sandbox)
+    which = _which((await _body(request)).get("group"))
     try:
         async with sandbox.lock:
-            answer = await sandbox.group_press(user_id, message_id, data)
+            answer = await sandbox.group_press(user_id, message_id, data, which)
     except ValueError as exc:
         raise _bad(str(exc)) from None
     return web.json_response({"ok": True, "answer": answer})

@@ -11,8 +11,10 @@ const SAVED_PERSON = "forum-sandbox.person";
 const PICTURES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 const MAX_FILE_MB = 10; // as sandbox/runtime.py's MAX_FILE_BYTES
 
-// view: "private" (the person's own chat with the bot) or "group" (the practice hub group).
-const state = { people: [], current: null, version: null, busy: false, view: "private" };
+// view: "private" (the person's own chat with the bot) or "group" (a practice group);
+// which: the practice group open, "hub" (a supergroup) or "basic" (can be made a supergroup).
+const state = { people: [], current: null, version: null, busy: false, view: "private", which: "hub" };
+const GROUP_TITLES = { hub: "Hub group (practice)", basic: "Basic group (practice)" };
 const $ = (id) => document.getElementById(id);
 
 // The chosen person is kept in this browser, so reloading the page keeps them chosen.
@@ -89,13 +91,15 @@ function drawPeople() {
   }
   const me = state.people.find((p) => p.user_id === state.current);
   if (state.view === "group") {
-    $("bot-name").textContent = "Hub group (practice)";
+    $("bot-name").textContent = GROUP_TITLES[state.which];
     $("who").textContent = me ? `You write here as ${me.first_name}. ${state.groupLine || ""}` : "Pick a person";
   } else {
     $("bot-name").textContent = state.botName || "Forum bot";
     $("who").textContent = me ? `You are ${me.first_name} (${me.role})` : "Pick a person";
   }
-  $("group-open").textContent = state.view === "group" ? "Back to the private chat" : "Open the practice group";
+  const open = (which) => state.view === "group" && state.which === which;
+  $("group-open").textContent = open("hub") ? "Back to the private chat" : "Open the practice group";
+  $("basic-open").textContent = open("basic") ? "Back to the private chat" : "Open the basic group";
 }
 
 function applyState(data) {
@@ -211,16 +215,17 @@ async function refresh() {
   const view = state.view;
   let data;
   try {
-    data = await api(view === "group" ? "/api/group" : `/api/chat/${userId}`);
+    data = await api(view === "group" ? `/api/group?group=${state.which}` : `/api/chat/${userId}`);
   } catch (error) {
     return;
   }
   if (view === "group") {
     const bot = !data.exists || !data.bot_in ? "The bot is not in the group." : data.admin ? "The bot is an admin: it sees every message." : "The bot sees only commands and replies to it.";
-    state.groupLine = `${bot} In the group: ${data.members.length ? data.members.join(", ") : "nobody yet"}.`;
+    const kind = state.which === "basic" ? (data.supergroup ? " It is a supergroup now." : " It is a basic group.") : "";
+    state.groupLine = `${bot}${kind} In the group: ${data.members.length ? data.members.join(", ") : "nobody yet"}.`;
     drawPeople();
   }
-  const version = `${view}:${userId}:${data.version}`;
+  const version = `${view}:${state.which}:${userId}:${data.version}`;
   if (userId !== state.current || view !== state.view || version === state.version) return;
   state.version = version;
   const box = $("messages");
@@ -257,7 +262,7 @@ function toast(text) {
 async function pressButton(messageId, data) {
   try {
     const path = state.view === "group" ? "/api/group/press" : "/api/press";
-    const result = await api(path, { user_id: state.current, message_id: messageId, data });
+    const result = await api(path, { user_id: state.current, message_id: messageId, data, group: state.which });
     if (result.answer) {
       const keys = (result.answer_keys || []).map((k) => `[${k}] `).join("");
       toast(keys + result.answer);
@@ -277,7 +282,7 @@ $("composer").addEventListener("submit", async (event) => {
   if (!text.trim() || state.current === null) return;
   input.value = "";
   try {
-    await api(state.view === "group" ? "/api/group/send" : "/api/send", { user_id: state.current, text });
+    await api(state.view === "group" ? "/api/group/send" : "/api/send", { user_id: state.current, text, group: state.which });
   } catch (error) {
     input.value = text;
     toast(`Not sent: ${error.message}`);
@@ -299,20 +304,26 @@ $("attach").addEventListener("click", () => {
   if (state.current !== null) $("file").click();
 });
 
-// The practice group: open it, or act in it as the person picked.
-$("group-open").addEventListener("click", () => {
-  state.view = state.view === "group" ? "private" : "group";
+// The practice groups: open one, or act in it as the person picked.
+function openGroup(which) {
+  const open = state.view === "group" && state.which === which;
+  state.view = open ? "private" : "group";
+  state.which = which;
   state.version = null;
   drawPeople();
   refresh();
-});
+}
+$("group-open").addEventListener("click", () => openGroup("hub"));
+$("basic-open").addEventListener("click", () => openGroup("basic"));
 
 for (const button of document.querySelectorAll(".group-act")) {
   button.addEventListener("click", async () => {
     if (state.current === null) return;
     try {
-      await api("/api/group", { user_id: state.current, action: button.dataset.action });
-      if (state.view !== "group") { state.view = "group"; state.version = null; }
+      // "Make it a supergroup" is for the basic group only; the rest act on the group open.
+      const which = button.dataset.group || state.which;
+      await api("/api/group", { user_id: state.current, action: button.dataset.action, group: which });
+      if (state.view !== "group" || state.which !== which) { state.view = "group"; state.which = which; state.version = null; drawPeople(); }
     } catch (error) {
       toast(`That did not work: ${error.message}`);
     }

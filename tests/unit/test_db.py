@@ -17,6 +17,7 @@ from storage.db import (
     open_database,
 )
 from storage.stats import StatsRepository
+from tests.old_databases import database_at_version
 
 # The scratch rows these tests write: a day's count of one tier and kind. The primary key is
 # (day, tier, kind), so the same day written twice breaks it.
@@ -193,24 +194,11 @@ async def test_atomic_work_and_transactions_never_interleave(db: Database) -> No
     assert await db.fetch_value("SELECT count FROM crisis_counts") == 100
 
 
-def _database_at_version(path: Path, version: int) -> None:
-    """A database file with the migrations up to version applied, as an older bot left it."""
-    with sqlite3.connect(path) as conn:
-        for number, migration in known_migrations():
-            if number > version:
-                break
-            conn.executescript(
-                f"BEGIN;\n{migration.read_text(encoding='utf-8')}\n"
-                f"PRAGMA user_version = {number};\nCOMMIT;"
-            )
-    conn.close()
-
-
 async def test_migration_8_keeps_the_old_daily_totals(tmp_path: Path) -> None:
     """The old one-number-a-day table becomes counts by tier and kind: each day's total is
     kept, as crisis replies of kind 'unrecorded', and new replies count beside it."""
     path = tmp_path / "forum.db"
-    _database_at_version(path, 7)
+    database_at_version(path, 7)
     with sqlite3.connect(path) as conn:
         conn.executemany(
             "INSERT INTO crisis_daily_counts (day, count) VALUES (?, ?)",
@@ -254,7 +242,7 @@ async def test_migration_8_keeps_the_old_daily_totals(tmp_path: Path) -> None:
 async def test_migration_8_on_an_empty_table(tmp_path: Path) -> None:
     """With no old counts, the new table starts empty."""
     path = tmp_path / "forum.db"
-    _database_at_version(path, 7)
+    database_at_version(path, 7)
     database = await open_database(path)
     try:
         assert await database.fetch_value("SELECT COUNT(*) FROM crisis_counts") == 0

@@ -12,6 +12,16 @@ regions) with fewer than the threshold behind them are put together ("other"); t
 be worked out from a total. How many opportunities were offered is not about people and is
 shown as it is. The region table is only shown when it and the kind table show the same totals
 taken and completed, so the two tables cannot be set against each other.
+
+Every figure of the report is checked together (tests/progression/test_report_together.py).
+Who reached a stage in the last 3 or 12 months are among the members at that stage or above
+now, and who moved up among those past the first; a stage reached only through opportunities
+was reached by no more people than the outcomes the kind table counts. So a movement figure
+is only shown when the figures it could be set against are all shown (the members at that
+stage and above are then known exactly, and so are the kind lines): else it is hidden, as
+secondary suppression hides a second cell, and it cannot narrow a hidden one. When the forum
+is under the small-group threshold, the opportunities' counts of people read "fewer than
+10" too (their 0 would say what everyone in it did).
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ from bot.results.small_groups import SMALL_GROUP_DEFAULT, fold
 from bot.results.suppression import HIDDEN, SHOWN, Figure
 from bot.services.attendance.figures import months_before
 from bot.services.progression.stages import KINDS, Stages
+from bot.services.progression.together import checked_together
 from storage.progression import Facts, OpportunityFigures
 from storage.timefmt import to_db
 
@@ -153,10 +164,12 @@ def build_report(
         StageLine(stage.key, stage.name, figure)
         for stage, figure in zip(stages.stages, stage_figures, strict=True)
     )
-    movement = _movement(stages, tally, threshold, small)
     offered_total, taken, completed, kinds, regions = _opportunities(
-        opportunities, forum, threshold
+        opportunities, forum, threshold, small
     )
+    movement = _movement(stages, tally, threshold, small)
+    if not small:
+        movement = checked_together(stages, movement, members, lines, kinds, taken, completed)
     everyone = sum(n for (_, place), n in opportunities.offered.items() if not place)
     hubs = tuple(
         HubTarget(region.id, len(region.hubs), forum.target_hubs_per_region)
@@ -263,9 +276,10 @@ def _day_number(when: str) -> int:
 
 
 def _opportunities(
-    figures: OpportunityFigures, forum: Forum, threshold: int
+    figures: OpportunityFigures, forum: Forum, threshold: int, small: bool = False
 ) -> tuple[int, Figure, Figure, tuple[OpportunityLine, ...], tuple[OpportunityLine, ...]]:
-    """Offered, taken and completed: totals, by kind and by region (see the module's note)."""
+    """Offered, taken and completed: totals, by kind and by region (see the module's note);
+    ``small``: the forum is under the threshold, so no count of people is shown."""
     region_of_place = {region.id: region.id for region in forum.regions}
     for region in forum.regions:
         for hub in region.hubs:
@@ -287,7 +301,7 @@ def _opportunities(
     offered_total = sum(offered_kind.values())
     taken_total = sum(sum(pair) for pair in by_kind.values())
     completed_total = sum(pair[1] for pair in by_kind.values())
-    if 0 < taken_total < threshold:
+    if small or 0 < taken_total < threshold:
         kinds = tuple(
             OpportunityLine(
                 key,
