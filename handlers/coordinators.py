@@ -9,6 +9,7 @@ from telegram import InputFile, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.command_menus import refresh_command_menu
 from bot.results.members_chart import members_chart_png
 from bot.role_args import RoleArgsError, parse_role_args
 from bot.services.reports import MembersReport
@@ -46,6 +47,8 @@ async def _change_role(update: Update, context: ForumContext, grant: bool) -> No
     else:
         change = await services.roles.revoke(actor, target, args.role)
         key = "roles.revoked" if change.changed else "roles.did_not_have"
+    if change.changed:
+        await refresh_command_menu(context.bot, services, target)
     text = services.texts.get(key, user_id=target, role=role_words(services.texts, args.role))
     if grant and args.role == READER:
         text += "\n\n" + services.texts.get("progression.reader_granted")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.command_menus import refresh_command_menu
 from bot.services.invitations import EXPIRED, NOT_YOURS, USED, WELCOMED, WITHDRAWN
 from bot.services.reach import BLOCKED_BOT, NOT_OPENED
 from handlers.shared.common import ForumContext, say
@@ -44,6 +45,8 @@ async def open_link(update: Update, context: ForumContext, token: str) -> bool:
     user = update.effective_user
     opening = await context.services.invitations.open(user.id, user.first_name, token)
     if opening.result == WELCOMED:
+        # Their chat with the bot exists now, so their role's menu can be set.
+        await refresh_command_menu(context.bot, context.services, user.id)
         return True
     await say(update, context, _REFUSAL_KEYS.get(opening.result, "invite.link_unknown"))
     return False

@@ -43,3 +43,32 @@ async def test_each_role_sees_its_own_commands(tmp_path: Path, emu: BotApiEmulat
         member_help = await bot.say(NW[0], "/help")
         assert "/results" not in member_help.text
         assert "/newpoll" not in member_help.text
+
+
+async def test_a_role_given_or_taken_changes_that_persons_menu_at_once(
+    tmp_path: Path, emu: BotApiEmulator
+) -> None:
+    """/grant and /revoke set the person's menu straight away, without a restart: a new
+    decision-maker sees /results, a new coordinator /broadcast, and with no role left the
+    personal menu goes (Telegram then shows the members' one)."""
+    clock = Clock(DAYTIME)
+    async with start_bot(tmp_path, emu, clock) as bot:
+        await seed(bot)
+        emu.add_user(DANA, "Dana")
+        emu.chat(DANA).started = True
+        assert emu.commands_for(f"chat:{DANA}") == []
+
+        await bot.say(CASEY, f"/grant {DANA} decision-maker")
+        assert "results" in emu.commands_for(f"chat:{DANA}")
+        assert "broadcast" not in emu.commands_for(f"chat:{DANA}")
+
+        await bot.say(CASEY, f"/grant {DANA} coordinator")
+        assert {"broadcast", "newpoll", "results"} <= set(emu.commands_for(f"chat:{DANA}"))
+
+        await bot.say(CASEY, f"/revoke {DANA} coordinator")
+        dana_menu = emu.commands_for(f"chat:{DANA}")
+        assert "results" in dana_menu and "broadcast" not in dana_menu
+
+        await bot.say(CASEY, f"/revoke {DANA} decision-maker")
+        assert emu.commands_for(f"chat:{DANA}") == []
+        assert "menu" in emu.commands_for("default")

@@ -128,6 +128,8 @@ async def test_a_reader_who_never_opened_the_bot_opens_the_link_and_reads_the_re
         )
         assert "Robin opened the link you sent" in told.text
         assert "They are a reader" in told.text
+        # Their menu shows the report now, without a restart.
+        assert "progression" in emu.commands_for(f"chat:{ROBIN}")
 
         # They read it: the report, the chart and the file for a spreadsheet.
         report = await bot.say(ROBIN, "/progression")
