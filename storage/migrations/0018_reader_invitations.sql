@@ -40,3 +40,7 @@ ALTER TABLE invitations_new RENAME TO invitations;
 
 CREATE INDEX invitations_by_person ON invitations (telegram_id);
 CREATE INDEX invitations_by_creator ON invitations (created_by);
+
+-- Copying no rows still leaves a counter of 0 behind; a database that never gave out an id
+-- keeps no counter, as before.
+DELETE FROM sqlite_sequence WHERE name = 'invitations' AND seq = 0;
