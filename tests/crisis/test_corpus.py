@@ -40,10 +40,14 @@ from config.yamlfile import read_yaml
 # message, rule parts that need words of their own, "I'll" read as "I will", new concept rules,
 # and thresholds chosen by cross-validation: 0.874, 0.048, 0.809, 0.862; then, with everyday
 # idioms guarded for a development-part check of the rules alone: 0.874, 0.043, 0.809, 0.862.
-LOCKED_CRISIS_RECALL_AT_LEAST = 0.873
+# Session 9: with W12 to W19 (W16 to W19 contrast pairs: each crisis message beside an everyday
+# twin with the same words), rules guarded against the twins, child exploitation needing two
+# signs, and crisis_from 0.7 by cross-validation, read once at the end: 0.896, 0.043, 0.809,
+# 0.865.
+LOCKED_CRISIS_RECALL_AT_LEAST = 0.895
 LOCKED_FALSE_ALARMS_AT_MOST = 0.043
 LOCKED_CONCERN_RECALL_AT_LEAST = 0.80
-LOCKED_KIND_ACCURACY_AT_LEAST = 0.861
+LOCKED_KIND_ACCURACY_AT_LEAST = 0.864
 
 
 @pytest.fixture(scope="module")
