@@ -3,15 +3,35 @@ development part of the corpus (config/crisis_examples.yaml, which the learned s
 trained on, so its figure there is optimistic) and lists what it missed and where it answered
 everyday talk.
 `--locked` prints the locked part's figures only, never its messages: rules are not written
-from it."""
+from it. `--batch FILE ...` scores new writers' batches (the format merge_examples reads) before
+they are merged: how the net does on voices no part of it has seen."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from bot.crisis import DEFAULT_PHRASES_PATH, DEFAULT_RULES_PATH, load_crisis_matcher
-from bot.crisis.evaluation import CORPUS_DIR, EXAMPLES_PATH, evaluate, load_corpus, summary
+from bot.crisis.evaluation import (
+    CORPUS_DIR,
+    EXAMPLES_PATH,
+    Labelled,
+    evaluate,
+    load_corpus,
+    summary,
+)
+from config.yamlfile import read_yaml
+
+
+def load_batches(paths: list[Path]) -> list[Labelled]:
+    """The messages of new writers' batch files (`examples:` or `messages:` entries)."""
+    found = []
+    for path in paths:
+        data = read_yaml(path)
+        entries = data.get("examples") or data.get("messages") or []
+        found += [Labelled(str(e["text"]), e["tier"], e["kind"], e["source"]) for e in entries]
+    return found
 
 
 def main() -> None:
@@ -19,11 +39,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--locked", action="store_true", help="the locked part: figures only")
     parser.add_argument("--quiet", action="store_true", help="figures only")
+    parser.add_argument("--batch", nargs="+", type=Path, help="new writers' batch files")
     args = parser.parse_args()
     matcher = load_crisis_matcher(DEFAULT_PHRASES_PATH, DEFAULT_RULES_PATH)
-    part = "locked" if args.locked else "dev"
-    path = CORPUS_DIR / "locked.yaml" if args.locked else EXAMPLES_PATH
-    messages = load_corpus(path)
+    part = "locked" if args.locked else "batch" if args.batch else "dev"
+    if args.batch:
+        messages = load_batches(args.batch)
+    else:
+        messages = load_corpus(CORPUS_DIR / "locked.yaml" if args.locked else EXAMPLES_PATH)
     print(json.dumps({"part": part, **summary(evaluate(matcher, messages))}, indent=1))
     if args.locked or args.quiet:
         return

@@ -1,12 +1,16 @@
 """The development tools for the crisis corpus: merging new example batches checks every entry
 and drops duplicates (tests/crisis/merge_examples.py), and the cross-validation holds out whole
-writers (tests/crisis/crossval.py)."""
+writers (tests/crisis/crossval.py), and the review scores new batches before they are merged
+(tests/crisis/review.py)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from bot.crisis.evaluation import Labelled
 from tests.crisis.crossval import groups_of
 from tests.crisis.merge_examples import entry_problem, folded
+from tests.crisis.review import load_batches
 
 SOURCES = {"w_test": "A citation long enough to name a real published source."}
 
@@ -63,3 +67,20 @@ def test_cross_validation_holds_out_whole_writers() -> None:
     for (message, _), group in zip(examples, groups_of(examples, "source"), strict=True):
         by_source.setdefault(message.source, set()).add(group)
     assert all(len(groups) == 1 for groups in by_source.values())
+
+
+def test_new_batches_can_be_scored_before_they_are_merged(tmp_path: Path) -> None:
+    """`review --batch` reads a new writer's batch file as merge_examples does (`examples:`),
+    so the net can be scored on voices no part of it has seen."""
+    batch = tmp_path / "batch_01.yaml"
+    batch.write_text(
+        "sources:\n  t_everyday: written for a test\nexamples:\n"
+        "- {text: see you all at the meeting, tier: none, kind: forum, source: t_everyday,"
+        " writer: T1}\n"
+        "- {text: i have taken all my tablets, tier: crisis, kind: overdose,"
+        " source: t_everyday, writer: T1}\n",
+        encoding="utf-8",
+    )
+    messages = load_batches([batch])
+    assert [(m.tier, m.kind) for m in messages] == [("none", "forum"), ("crisis", "overdose")]
+    assert messages[1].text == "i have taken all my tablets"
