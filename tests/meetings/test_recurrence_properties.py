@@ -120,7 +120,10 @@ def test_a_meeting_moved_a_few_days_is_followed_by_the_usual_next_date(
     moved_by = data.draw(st.integers(-most, most), label="days moved")
     first = start_of(day, clock)
     usual = series(first, rule, turns + 1)
-    moved = usual[turns] + timedelta(days=moved_by)
+    # A coordinator moves it by whole days on the UK calendar, at the same clock time. (Moving
+    # it by days of 24 hours across a clock change turned "3 days earlier at midnight" into
+    # 23:00 four days earlier: 2035-09-03 00:00 weekly, 30 turns on, 3 days back.)
+    moved = start_of(usual[turns].astimezone(LONDON).date() + timedelta(days=moved_by), clock)
     assert next_start(moved, rule, LONDON, first) == usual[turns + 1]
 
 

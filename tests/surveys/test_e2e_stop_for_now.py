@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import Clock
+from bot.services.surveys import SurveyRecord
 from emulator import BotApiEmulator
 from emulator.records import MessageRecord
 from tests.e2e.harness import RunningBot
@@ -43,6 +44,15 @@ async def carry_on_from(bot: RunningBot, person: int, where: str) -> MessageReco
     return await bot.press(person, listing, survey_button)
 
 
+async def stop_at_days(bot: RunningBot) -> tuple[SurveyRecord, MessageRecord]:
+    """Seed the forum, open the survey, and Anne answers up to the days question, then taps
+    "Stop for now"; return the survey and the message that says her answers are kept."""
+    await seed(bot)
+    survey = await open_survey(bot)
+    days = await to_days(bot, ANNE)
+    return survey, await bot.press(ANNE, days, "Stop for now")
+
+
 @pytest.mark.parametrize("where", ["surveys", "have_your_say"])
 async def test_a_member_who_stopped_is_not_answering_after_a_restart_until_they_carry_on(
     tmp_path: Path,
@@ -52,10 +62,7 @@ async def test_a_member_who_stopped_is_not_answering_after_a_restart_until_they_
     clock = Clock(DAYTIME)
     folder = tmp_path / "surveys"
     async with survey_bot(tmp_path, emu, clock) as before:
-        await seed(before)
-        survey = await open_survey(before)
-        days = await to_days(before, ANNE)
-        stopped = await before.press(ANNE, days, "Stop for now")
+        survey, stopped = await stop_at_days(before)
         assert "Your answers so far are kept" in stopped.text
         assert "Carry on" in labels(stopped)
     async with survey_bot(tmp_path, emu, clock, surveys_dir=folder) as after:
@@ -81,10 +88,7 @@ async def test_stopped_then_carry_on_from_its_own_button_answers_again(
     clock = Clock(DAYTIME)
     folder = tmp_path / "surveys"
     async with survey_bot(tmp_path, emu, clock) as before:
-        await seed(before)
-        survey = await open_survey(before)
-        days = await to_days(before, ANNE)
-        stopped = await before.press(ANNE, days, "Stop for now")
+        survey, stopped = await stop_at_days(before)
         hello = await before.say(ANNE, "hello")  # a friendly reply, not a survey refusal
         assert "How many days" not in hello.text
     async with survey_bot(tmp_path, emu, clock, surveys_dir=folder) as after:
