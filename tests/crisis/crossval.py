@@ -7,8 +7,8 @@ and the whole net (phrases, rules and that signal) is scored on the held-out mes
                                                     helper's voices are held out together:
                                                     W1 to W3 as W, W4 to W7 as X, W8 to
                                                     W11 as Y, W12 to W15 as Z, W16
-                                                    and W17 as P, W18 and W19 as Q, W22
-                                                    and W23 as S)
+                                                    and W17 as P, W18 and W19 as Q, W20
+                                                    and W21 as R, W22 and W23 as S)
     python -m tests.crisis.crossval --by writer     every writer held out on their own
     python -m tests.crisis.crossval --by source     hold out sources (10 folds) instead
     python -m tests.crisis.crossval --misses        also list what the net missed or wrongly
@@ -38,8 +38,8 @@ from config.yamlfile import read_yaml
 
 SOURCE_FOLDS = 10
 # The voices of one blind-writing helper, held out together: crisis_new's three, crisis_new2's
-# four, crisis_new3's four, crisis_new4's four; crisis_new5's, crisis_new6's and crisis_new8's two
-# each (contrast pairs: each crisis message has an everyday twin in the same voice with the same
+# four, crisis_new3's four, crisis_new4's four; crisis_new5's, crisis_new6's, crisis_new7's and
+# crisis_new8's two each (contrast pairs: each crisis message has an everyday twin in the same voice with the same
 # striking words).
 WRITER_FAMILIES = {
     **{f"W{n}": "W" for n in (1, 2, 3)},
@@ -48,6 +48,7 @@ WRITER_FAMILIES = {
     **{f"W{n}": "Z" for n in (12, 13, 14, 15)},
     **{f"W{n}": "P" for n in (16, 17)},
     **{f"W{n}": "Q" for n in (18, 19)},
+    **{f"W{n}": "R" for n in (20, 21)},
     **{f"W{n}": "S" for n in (22, 23)},
 }
 
