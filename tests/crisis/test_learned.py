@@ -60,8 +60,9 @@ def trained() -> LearnedSignal:
 def _disagreements(texts: list[str]) -> list[str]:
     """Where the fast scores and the pipeline's differ (by position, never the text)."""
     found = []
-    for index, text in enumerate(texts):
-        fast, slow = shipped().scores(text), trained().scores_by_pipeline(text)
+    slow_scores = trained().scores_by_pipeline(texts)
+    for index, (text, slow) in enumerate(zip(texts, slow_scores, strict=True)):
+        fast = shipped().scores(text)
         crisis_gap = abs(fast.crisis - slow.crisis)
         concern_gap = abs(fast.concern - slow.concern)
         kinds, slow_kinds = (fast.kind, *fast.also), (slow.kind, *slow.also)
