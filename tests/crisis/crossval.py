@@ -8,7 +8,11 @@ and the whole net (phrases, rules and that signal) is scored on the held-out mes
                                                     W1 to W3 as W, W4 to W7 as X, W8 to
                                                     W11 as Y, W12 to W15 as Z, W16
                                                     and W17 as P, W18 and W19 as Q, W20
-                                                    and W21 as R, W22 and W23 as S)
+                                                    and W21 as R, W22 and W23 as S,
+                                                    W24 and W25 as T, W26 and W27 as
+                                                    U, W28 and W29 as V, W30 and W31
+                                                    as H, W32 and W33 as J, W34 and
+                                                    W35 as K)
     python -m tests.crisis.crossval --by writer     every writer held out on their own
     python -m tests.crisis.crossval --by source     hold out sources (10 folds) instead
     python -m tests.crisis.crossval --misses        also list what the net missed or wrongly
@@ -38,8 +42,8 @@ from config.yamlfile import read_yaml
 
 SOURCE_FOLDS = 10
 # The voices of one blind-writing helper, held out together: crisis_new's three, crisis_new2's
-# four, crisis_new3's four, crisis_new4's four; crisis_new5's, crisis_new6's, crisis_new7's and
-# crisis_new8's two each (contrast pairs: each crisis message has an everyday twin in the same voice with the same
+# four, crisis_new3's four, crisis_new4's four; crisis_new5's to crisis_new14's two each
+# (contrast pairs: each crisis message has an everyday twin in the same voice with the same
 # striking words).
 WRITER_FAMILIES = {
     **{f"W{n}": "W" for n in (1, 2, 3)},
@@ -50,6 +54,12 @@ WRITER_FAMILIES = {
     **{f"W{n}": "Q" for n in (18, 19)},
     **{f"W{n}": "R" for n in (20, 21)},
     **{f"W{n}": "S" for n in (22, 23)},
+    **{f"W{n}": "T" for n in (24, 25)},
+    **{f"W{n}": "U" for n in (26, 27)},
+    **{f"W{n}": "V" for n in (28, 29)},
+    **{f"W{n}": "H" for n in (30, 31)},
+    **{f"W{n}": "J" for n in (32, 33)},
+    **{f"W{n}": "K" for n in (34, 35)},
 }
 
 
