@@ -125,16 +125,47 @@ def test_locked_distress_and_kinds_stay_at_their_floors(locked_scores: Scores) -
     assert locked_scores.kind_accuracy >= LOCKED_KIND_ACCURACY_AT_LEAST, summary(locked_scores)
 
 
+# The contrast-pair writers' sources (W16 to W35): each crisis or distress message beside an
+# everyday twin written to share its striking words ("took the lot an hour ago and my lips are
+# going numb" / "took the lot to the tip"). Their twins are built to fool word rules, so the
+# rules alone are held to forum talk on the rest, and to where they stand on the twins.
+CONTRAST_PAIR_SOURCES = ("p_", "q_", "r_", "s_", "t_", "u_", "v_", "h_", "j_", "k_")
+# 2026-12-07 (session 10): 0.5553 and 0.0986 with W20 to W35 merged and the rules guarded
+# against W20-W21's twins. Guarding word by word against each new set of twins ("quiz",
+# "as chair") silenced real crises in the same sentence ("stood on the chair with the belt
+# round my neck") and barely helped on twins the guards had not seen, so it was stopped.
+PAIRS_RULES_RECALL_AT_LEAST = 0.55
+PAIRS_RULES_FALSE_ALARMS_AT_MOST = 0.10
+
+
+def _rules_only() -> CrisisMatcher:
+    """The shipped phrases and rules without the learned signal."""
+    from bot.crisis.files import read_phrases, read_rules
+
+    phrases, not_a_crisis = read_phrases(DEFAULT_PHRASES_PATH)
+    families, rules, guards = read_rules(DEFAULT_RULES_PATH)
+    return CrisisMatcher(phrases, not_a_crisis, families, rules, phrase_guards=guards)
+
+
 def test_the_rules_alone_still_catch_most_development_messages(
     development: list[Labelled],
 ) -> None:
     """Without the learned signal, phrases and rules alone still answer most crisis messages
     people wrote for rule writers, and almost no everyday talk."""
-    from bot.crisis.files import read_phrases, read_rules
-
-    phrases, not_a_crisis = read_phrases(DEFAULT_PHRASES_PATH)
-    families, rules, guards = read_rules(DEFAULT_RULES_PATH)
-    rules_only = CrisisMatcher(phrases, not_a_crisis, families, rules, phrase_guards=guards)
-    scores = evaluate(rules_only, development)
+    plain = [m for m in development if not m.source.startswith(CONTRAST_PAIR_SOURCES)]
+    assert len(plain) > len(development) // 2
+    scores = evaluate(_rules_only(), plain)
     assert scores.crisis_recall >= 0.65, summary(scores)
     assert scores.false_alarm_rate <= 0.02, summary(scores)
+
+
+def test_the_rules_alone_do_no_worse_on_the_contrast_pairs(
+    development: list[Labelled],
+) -> None:
+    """On the contrast pairs, phrases and rules alone answer at least as many crisis messages
+    and no more everyday twins than they did when these floors were set."""
+    pairs = [m for m in development if m.source.startswith(CONTRAST_PAIR_SOURCES)]
+    assert {m.source[:2] for m in pairs} == set(CONTRAST_PAIR_SOURCES)
+    scores = evaluate(_rules_only(), pairs)
+    assert scores.crisis_recall >= PAIRS_RULES_RECALL_AT_LEAST, summary(scores)
+    assert scores.false_alarm_rate <= PAIRS_RULES_FALSE_ALARMS_AT_MOST, summary(scores)

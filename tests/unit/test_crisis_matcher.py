@@ -1087,10 +1087,10 @@ def test_one_break_inside_a_word_keeps_it_matching(
     flips=st.lists(st.booleans(), min_size=1, max_size=7),
 )
 # Derandomized: the same 400 mixes every run. Random mixes set the net off about 5 times in
-# 30,000 (2026-12-07; 6 at the session's start): a rule reading "please helped in" as a plea,
-# "be over ... thought" as thoughts of dying, and the learned signal on "thank and did all"
-# (0.72). A test that fails one CI run in a few catches nothing new; these are listed in
-# benchmarks/RESULTS.md (session 9) for the rules' next round.
+# 30,000 in session 9: three rules ("please helped in", "be over ... thought", "were not
+# talked to me"; quiet since session 10, kept in tests/crisis/test_word_salad.py) and the
+# learned signal ("thank and did all", 0.72). A test that fails one CI run in a few catches
+# nothing new; the figures are in benchmarks/RESULTS.md.
 @settings(max_examples=400, deadline=None, derandomize=True)
 def test_everyday_words_never_match(
     words: list[str], separators: list[str], flips: list[bool]
