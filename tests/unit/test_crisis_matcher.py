@@ -223,6 +223,9 @@ SUICIDE = [
     "I've been saving up my pills",
     "I want to die",
     "i wanna die",
+    # a day or an event ahead, said calmly among forum business
+    "Re the agenda, I won't be alive for the next meeting",
+    "I'm planning on not being alive by Christmas",
     "I just really want to fucking die",
     "want to end it all",
     "Everyone would be better off without me",
