@@ -136,12 +136,12 @@ def test_locked_distress_and_kinds_stay_at_their_floors(locked_scores: Scores) -
 # going numb" / "took the lot to the tip"). Their twins are built to fool word rules, so the
 # rules alone are held to forum talk on the rest, and to where they stand on the twins.
 CONTRAST_PAIR_SOURCES = ("p_", "q_", "r_", "s_", "t_", "u_", "v_", "h_", "j_", "k_")
-# 2026-12-07 (session 10): 0.5553 and 0.0986 with W20 to W35 merged and the rules guarded
-# against W20-W21's twins. Guarding word by word against each new set of twins ("quiz",
-# "as chair") silenced real crises in the same sentence ("stood on the chair with the belt
+# 2026-12-07 (session 10): 0.5703 and 0.0928 with W20 to W35 merged and the rules' last
+# round. Guarding word by word against each new set of twins ("quiz", "as chair", "on
+# facebook") silenced real crises in the same sentence ("stood on the chair with the belt
 # round my neck") and barely helped on twins the guards had not seen, so it was stopped.
-PAIRS_RULES_RECALL_AT_LEAST = 0.55
-PAIRS_RULES_FALSE_ALARMS_AT_MOST = 0.10
+PAIRS_RULES_RECALL_AT_LEAST = 0.57
+PAIRS_RULES_FALSE_ALARMS_AT_MOST = 0.093
 
 
 def _rules_only() -> CrisisMatcher:
