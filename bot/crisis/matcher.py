@@ -139,7 +139,7 @@ class CrisisMatcher:
     def listed_hits(self, text: str) -> tuple[list[Hit], str | None]:
         """What the phrases and rules found, and what room the learned signal has to add to
         it: None (a message too short, a told past, a crisis found already, or nothing left
-        once the parts with an everyday saying are set aside: heard_text), FAMILIES (it has
+        once the words of its everyday sayings are set aside: heard_text), FAMILIES (it has
         a word of a family the signal needs: any answer), SHORT (the same in two or three
         words, or distress found in at most DISTRESS_SHORT_WORDS: only a crisis it is very
         sure of) or ANYWHERE (it has none, and
@@ -174,7 +174,7 @@ class CrisisMatcher:
         if guarded or any(hit.kind in CRISIS_KINDS for hit in found):
             return found, None
         if everyday:
-            # The signal reads the message less its parts with an everyday saying ("won't
+            # The signal reads the message less the words of its everyday sayings ("won't
             # be around for a while, I've got the rope" is heard as "I've got the rope").
             rest = self.heard_text(text)
             if rest == text:
@@ -187,13 +187,21 @@ class CrisisMatcher:
         return found, room
 
     def heard_text(self, text: str) -> str:
-        """What the learned signal reads of a message: all of it, less the parts (between
-        sentence ends, commas, colons and line breaks) that hold an everyday saying."""
+        """What the learned signal reads of a message: all of it, less the words of its
+        everyday sayings. Only the saying's own words go ("after the memorial walk" is
+        everyday; "my kid drank the methadone" before it in the same breath is not)."""
         parts = sentence_texts(text)
-        if len(parts) == 1:
-            return text if not self._false_alarm_spans(text, tokens(text)) else ""
-        kept = [part for part in parts if not self._false_alarm_spans(part, tokens(part))]
-        return text if len(kept) == len(parts) else ". ".join(kept)
+        heard = []
+        for part in parts:
+            words = tokens(part)
+            spans = self._false_alarm_spans(part, words)
+            if not spans:
+                heard.append(part)
+                continue
+            rest = [w for i, w in enumerate(words) if not any(s <= i < e for s, e in spans)]
+            if rest:
+                heard.append(" ".join(rest))
+        return text if heard == parts else ". ".join(heard)
 
     def _room(self, read: Sentences, families: Mapping[str, list[Span]]) -> str | None:
         """The room the learned signal has in a message with no crisis found and no

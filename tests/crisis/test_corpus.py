@@ -52,9 +52,11 @@ from config.yamlfile import read_yaml
 # 0.893, 0.043, 0.750, 0.855. Recall the same; one more false alarm; four distress messages
 # and five kind fits fewer. Cross-validated, the families that are not pairs stayed where
 # they were and the pairs' everyday twins were answered far less often (benchmarks/
-# RESULTS.md, session 10); the floors follow the reading, and the note says so.
+# RESULTS.md, session 10); the floors follow the reading, and the note says so. Then an
+# everyday saying silenced only its own words, not its whole sentence ("my kid drank the
+# methadone after the memorial walk" had no reply; cross-validation the same): 0.893, 0.046.
 LOCKED_CRISIS_RECALL_AT_LEAST = 0.892
-LOCKED_FALSE_ALARMS_AT_MOST = 0.043
+LOCKED_FALSE_ALARMS_AT_MOST = 0.046
 LOCKED_CONCERN_RECALL_AT_LEAST = 0.75
 LOCKED_KIND_ACCURACY_AT_LEAST = 0.855
 

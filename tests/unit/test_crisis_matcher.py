@@ -1235,3 +1235,20 @@ def test_a_listed_phrase_matches_with_one_typing_slip(
     words[index] = choices[slip % len(choices)]
     text = " ".join(words)
     assert _still_listed(matcher, text, kind), f"{SECTION_OF[kind]}: {phrase!r} as {text!r}"
+
+
+# An everyday saying silences only its own words: the learned signal hears the rest of the
+# sentence. Before, the whole sentence went ("after the memorial walk" is an everyday saying,
+# and the child's overdose before it got no reply).
+SAID_WITH_AN_EVERYDAY_SAYING = [
+    "my kid drank the methadone after the memorial walk",
+    "toddler ate my methadone tablets after the memorial service",
+    "won't be around for a while, I've got the rope",
+]
+
+
+@pytest.mark.parametrize("text", SAID_WITH_AN_EVERYDAY_SAYING)
+def test_a_crisis_said_beside_an_everyday_saying_is_still_heard(text: str) -> None:
+    """The crisis reply comes, though the sentence holds an everyday saying."""
+    found = whole_net().check(text)
+    assert found is not None and found.is_crisis, f"{text!r}: {whole_net().hits(text)}"
