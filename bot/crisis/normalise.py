@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.crisis.wordlists import (
     APOSTROPHES,
@@ -126,8 +127,16 @@ def tokens(text: str) -> list[str]:
     return words
 
 
+_T = TypeVar("_T")
+
+
 def join_spelt_out(words: list[str], singles: list[int]) -> list[str]:
     """Read lone letters in a row as one word ("k m s" becomes "kms", "d i e" becomes "die")."""
+    return _joined(words, _spelt_out_runs(singles), lambda run: squeeze("".join(run)))
+
+
+def _spelt_out_runs(singles: list[int]) -> list[tuple[int, int]]:
+    """Where lone letters (at these places) run on long enough to be one spelt-out word."""
     runs: list[tuple[int, int]] = []
     run_start = previous = singles[0]
     for index in [*singles[1:], -2]:
@@ -136,25 +145,34 @@ def join_spelt_out(words: list[str], singles: list[int]) -> list[str]:
                 runs.append((run_start, previous + 1))
             run_start = index
         previous = index
+    return runs
+
+
+def _joined(
+    items: list[_T], runs: list[tuple[int, int]], merge: Callable[[list[_T]], _T]
+) -> list[_T]:
+    """The items with each run merged into one."""
     if not runs:
-        return words
-    joined: list[str] = []
+        return items
+    joined: list[_T] = []
     done = 0
     for run_start, run_end in runs:
-        joined.extend(words[done:run_start])
-        joined.append(squeeze("".join(words[run_start:run_end])))
+        joined.extend(items[done:run_start])
+        joined.append(merge(items[run_start:run_end]))
         done = run_end
-    joined.extend(words[done:])
+    joined.extend(items[done:])
     return joined
 
 
 @dataclass(frozen=True, slots=True)
 class Sentences:
     """A message as the concept rules read it: words (short forms in full, no fillers, numbers
-    kept as written) and, for each word, which sentence it is in."""
+    kept as written) and, for each word, which sentence it is in and which part of the message
+    between commas, colons and sentence ends (its clause)."""
 
     words: tuple[str, ...]
     sentence: tuple[int, ...]
+    clause: tuple[int, ...] = ()
 
 
 def sentences(text: str) -> Sentences:
@@ -162,17 +180,32 @@ def sentences(text: str) -> Sentences:
     ascii_only = text.isascii()
     words: list[str] = []
     numbers: list[int] = []
+    clauses: list[int] = []
+    clause = 0
     for index, part in enumerate(_SENTENCE_END.split(_fold(text, any_number=False))):
-        found = _split(part, ascii_only)
+        found: list[str] = []
+        found_in: list[int] = []
+        for piece in _CLAUSE_BREAK.split(part):
+            piece_words = _split(piece, ascii_only)
+            found.extend(piece_words)
+            found_in.extend([clause] * len(piece_words))
+            clause += 1
         singles = [at for at, word in enumerate(found) if len(word) == 1 and not word.isdigit()]
         if len(singles) >= _MIN_SPELT_OUT_LETTERS:
-            found = join_spelt_out(found, singles)
-        for word in found:
+            runs = _spelt_out_runs(singles)
+            found = _joined(found, runs, lambda run: squeeze("".join(run)))
+            found_in = _joined(found_in, runs, lambda run: run[0])
+        for word, word_clause in zip(found, found_in, strict=True):
             for part_word in SHORT.get(word, (word,)):
                 if part_word not in FILLER_WORDS:
                     words.append(part_word)
                     numbers.append(index)
-    return Sentences(tuple(words), tuple(numbers))
+                    clauses.append(word_clause)
+    return Sentences(tuple(words), tuple(numbers), tuple(clauses))
+
+
+# Where a clause ends inside a sentence: commas, colons and dashes between words.
+_CLAUSE_BREAK = re.compile(r"[,:]+(?!\d)|\s[-\u2013\u2014]+\s")
 
 
 # Where an everyday saying cannot run on: sentence ends, commas, colons and line breaks.

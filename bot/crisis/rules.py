@@ -10,10 +10,18 @@ from dataclasses import dataclass
 from itertools import product
 
 from bot.crisis.families import Span
+from bot.crisis.kinds import DISTRESS
 from bot.crisis.normalise import Sentences
 
 # How many words before a match an "unless near" word still counts ("I'm NOT going to ...").
 NEAR_BEFORE = 3
+# The families whose words open a clause apart from what a crisis rule found: a time ("after the
+# carol service", "when the kids are in bed") or another subject ("re the agenda for Thursday",
+# "anyway, see you at the meeting"). A crisis rule's "unless in sentence" word in such a clause
+# says when or what else, not what happened: "I'm going to kill myself after the carol service"
+# and "Re the agenda, I won't be alive for the next meeting" are still heard. Distress rules
+# keep the whole sentence: in "a meltdown when the wifi went" the clause gives the everyday cause.
+ASIDE_CLAUSES = ("time_clause", "topic_clause")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +179,27 @@ def _blocked(
         return True
     if rule.unless_sentence:
         covered = set(sentence[begin:end])
+        openers = (
+            sorted(at for name in ASIDE_CLAUSES for at, _ in found.get(name, ()))
+            if rule.kind != DISTRESS
+            else []
+        )
         for name in rule.unless_sentence:
-            if any(sentence[start] in covered for start, _ in found.get(name, ())):
-                return True
+            for start, _ in found.get(name, ()):
+                if sentence[start] in covered and not _aside(start, begin, end, openers, text):
+                    return True
+    return False
+
+
+def _aside(at: int, begin: int, end: int, openers: Sequence[int], text: Sentences) -> bool:
+    """Whether the word at this place is in a clause apart from the match: after an opener
+    (a time word or a change of subject) that comes after the match, up to the next comma, or
+    in an earlier part of the sentence (between commas) that an opener began."""
+    clause = text.clause
+    if not clause:
+        return False
+    if at >= end:
+        return any(end <= opener <= at and clause[opener] == clause[at] for opener in openers)
+    if at < begin and clause[at] != clause[begin]:
+        return any(opener <= at and clause[opener] == clause[at] for opener in openers)
     return False

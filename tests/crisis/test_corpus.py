@@ -55,10 +55,13 @@ from config.yamlfile import read_yaml
 # RESULTS.md, session 10); the floors follow the reading, and the note says so. Then an
 # everyday saying silenced only its own words, not its whole sentence ("my kid drank the
 # methadone after the memorial walk" had no reply; cross-validation the same): 0.893, 0.046.
+# 2026-12-08 (session 11): guard words in a time or topic clause no longer stop a crisis rule
+# (tests/crisis/test_time_clause.py), read once: 0.893, 0.046, 0.75, 0.855, unchanged; then four
+# examples of a small child who swallowed a drug relabelled overdose, read again: kinds 0.858.
 LOCKED_CRISIS_RECALL_AT_LEAST = 0.892
 LOCKED_FALSE_ALARMS_AT_MOST = 0.046
 LOCKED_CONCERN_RECALL_AT_LEAST = 0.75
-LOCKED_KIND_ACCURACY_AT_LEAST = 0.855
+LOCKED_KIND_ACCURACY_AT_LEAST = 0.858
 
 
 @pytest.fixture(scope="module")
@@ -142,8 +145,13 @@ CONTRAST_PAIR_SOURCES = ("p_", "q_", "r_", "s_", "t_", "u_", "v_", "h_", "j_", "
 # round. Guarding word by word against each new set of twins ("quiz", "as chair", "on
 # facebook") silenced real crises in the same sentence ("stood on the chair with the belt
 # round my neck") and barely helped on twins the guards had not seen, so it was stopped.
+# 2026-12-08 (session 11): 0.5712 and 0.0955. A guard word in a clause that says when ("after
+# the carol service") or turns to other business ("Re the agenda,") no longer stops a crisis
+# rule (tests/crisis/test_time_clause.py): one crisis in four the rules caught went quiet with
+# an everyday time added, and half with "Re the agenda for Thursday," before it. The cost is
+# 14 twins whose everyday cause sits in such a clause ("I could kill him when he comes in").
 PAIRS_RULES_RECALL_AT_LEAST = 0.57
-PAIRS_RULES_FALSE_ALARMS_AT_MOST = 0.093
+PAIRS_RULES_FALSE_ALARMS_AT_MOST = 0.096
 
 
 def _rules_only() -> CrisisMatcher:

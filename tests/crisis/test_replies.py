@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from bot.crisis import CONCERN, CRISIS, CRISIS_KINDS, DISTRESS, Verdict
+from bot.crisis import (
+    CONCERN,
+    CRISIS,
+    CRISIS_KINDS,
+    DEFAULT_PHRASES_PATH,
+    DEFAULT_RULES_PATH,
+    DISTRESS,
+    Verdict,
+    load_crisis_matcher,
+)
 from bot.directory import load_directory
 from bot.forum import load_forum
 from bot.texts import Texts, load_texts
@@ -123,3 +132,20 @@ def test_the_catalogue_has_a_first_step_only_for_known_kinds(tmp_path: Path) -> 
     small = load_texts(folder)
     assert crisis_text(small, Verdict(CRISIS, ("child",))) == "Call 999.\n\nSamaritans 116 123."
     assert crisis_text(small, Verdict(CRISIS, ("child", "overdose"))).startswith("Overdose first.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my toddler ate my methadone after dinner",
+        "kid drank the methadone",
+        "little one swallowed a load of my tablets",
+    ],
+)
+def test_a_child_who_took_a_drug_gets_the_overdose_reply_first(texts: Texts, text: str) -> None:
+    """A parent whose child swallowed a drug needs 999 and what was taken first, not
+    Childline's line for people under 19."""
+    verdict = load_crisis_matcher(DEFAULT_PHRASES_PATH, DEFAULT_RULES_PATH).check(text)
+    assert verdict is not None and verdict.kind == "overdose", verdict
+    reply = crisis_text(texts, verdict)
+    assert reply.index("taken too much") < reply.index("Samaritans")
