@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from bot.crisis.families import Family, FamilyIndex, Span
 from bot.crisis.kinds import CRISIS_KINDS, DISTRESS, Verdict, tier_of, verdict_of
 from bot.crisis.learned import LearnedSignal, Scores
-from bot.crisis.normalise import Sentences, sentence_texts, sentences, spellings, tokens
+from bot.crisis.normalise import (
+    Sentences,
+    sentence_texts,
+    sentences,
+    sentences_as_written,
+    spellings,
+    tokens,
+)
 from bot.crisis.phrases import PhraseTree, checked_words, exact_check
 from bot.crisis.rules import Rule, RuleIndex, rule_match
 from config.errors import ConfigError
@@ -44,6 +51,9 @@ SHORT_CRISIS_FROM = 0.9
 # distress words are most of what it hears (cross-validated: it costs one crisis message in
 # 6,589 and keeps the rule examples of distress what they say).
 DISTRESS_SHORT_WORDS = 7
+# After a story told first, a crisis the phrases and rules find in the rest counts only if
+# the learned signal finds the rest at least this likely a crisis.
+STORY_CONFIRM_FROM = 0.2
 # The room the learned signal has in a message (CrisisMatcher.listed_hits).
 FAMILIES = "families"
 ANYWHERE = "anywhere"
@@ -151,6 +161,21 @@ class CrisisMatcher:
         read = sentences(text)
         families = self._families.find(read.words)
         guarded = any(name in families for name in self._phrase_guards)
+        if guarded and (after := self._after_the_story(text, read, families)) is not None:
+            # A story told first ("I was homeless back in the day.") does not silence what
+            # is said after it ("I've just taken 40 paracetamol."): that is heard alone, by
+            # the learned signal too (heard_text), which must find it at least a little like
+            # a crisis (a story often ends "Now I do outreach with the team that found me",
+            # which some rules would take alone for a crisis).
+            found, room = self.listed_hits(after)
+            learned = self._learned
+            if (
+                learned is not None
+                and any(hit.kind in CRISIS_KINDS for hit in found)
+                and learned.signal.scores(self.heard_text(after)).crisis < STORY_CONFIRM_FROM
+            ):
+                found = [hit for hit in found if hit.kind not in CRISIS_KINDS]
+            return found, room
         if not guarded:
             words = tokens(text)
             alarms: list[Span] | None = None
@@ -169,7 +194,7 @@ class CrisisMatcher:
             else []
         )
         for rule in self._rules.candidates(families):
-            if rule_match(rule, families, read, everyday) is not None:
+            if rule_match(rule, families, read, everyday, self._phrase_guards) is not None:
                 found.append(Hit("rule", rule.id, rule.kind))
         if guarded or any(hit.kind in CRISIS_KINDS for hit in found):
             return found, None
@@ -186,10 +211,33 @@ class CrisisMatcher:
             return found, SHORT
         return found, room
 
+    def _after_the_story(
+        self, text: str, read: Sentences, families: Mapping[str, list[Span]]
+    ) -> str | None:
+        """The sentences after the last one with a word of the phrase guards (a past told as
+        experience, a recovery), as written; None if there are none (or no such word)."""
+        if not any(name in families for name in self._phrase_guards):
+            return None
+        last = max(
+            read.sentence[start]
+            for name in self._phrase_guards
+            for start, _ in families.get(name, ())
+        )
+        parts = sentences_as_written(text)
+        if parts is None:
+            return None
+        after = ". ".join(part.strip() for part in parts[last + 1 :] if part.strip())
+        return after or None
+
     def heard_text(self, text: str) -> str:
-        """What the learned signal reads of a message: all of it, less the words of its
-        everyday sayings. Only the saying's own words go ("after the memorial walk" is
-        everyday; "my kid drank the methadone" before it in the same breath is not)."""
+        """What the learned signal reads of a message: all of it (only what follows a story
+        told first: listed_hits), less the words of its everyday sayings. Only the saying's own
+        words go ("after the memorial walk" is everyday; "my kid drank the methadone" before
+        it in the same breath is not)."""
+        read = sentences(text)
+        after = self._after_the_story(text, read, self._families.find(read.words))
+        if after is not None:
+            return self.heard_text(after)
         parts = sentence_texts(text)
         heard = []
         for part in parts:

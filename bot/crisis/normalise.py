@@ -208,6 +208,15 @@ def sentences(text: str) -> Sentences:
 _CLAUSE_BREAK = re.compile(r"[,:]+(?!\d)|\s[-\u2013\u2014]+\s")
 
 
+def sentences_as_written(text: str) -> list[str] | None:
+    """The message's sentences as written, numbered as `sentences` numbers them; None where
+    folding moved a sentence end (then they cannot be matched up)."""
+    parts = _SENTENCE_END.split(text)
+    if len(parts) != len(_SENTENCE_END.split(_fold(text, any_number=False))):
+        return None
+    return parts
+
+
 # Where an everyday saying cannot run on: sentence ends, commas, colons and line breaks.
 _PHRASE_BREAK = re.compile(r"[.!?;,:]+(?!\d)|[\r\n]+")
 

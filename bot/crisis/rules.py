@@ -36,7 +36,7 @@ class Rule:
     same_sentence: bool
     unless_near: frozenset[str]  # none of these inside the match or just before it
     unless_sentence: frozenset[str]  # none of these in the sentences the match is in
-    unless_message: frozenset[str]  # none of these anywhere in the message
+    unless_message: frozenset[str]  # none of these anywhere in the message (but: stories)
     max_message_words: int | None  # only in messages this short (a word alone: "suicidal")
     why: str = ""  # what it finds, for reviewers
     examples: tuple[str, ...] = ()  # messages it must find (checked by the tests)
@@ -77,10 +77,12 @@ def rule_match(
     found: Mapping[str, list[Span]],
     text: Sentences,
     everyday: Sequence[Span] = (),
+    stories: frozenset[str] = frozenset(),
 ) -> list[Span] | None:
     """The spans (one per part, in message order) where the rule's parts are found together
     in the message, or None. A match with a word inside an everyday saying (the spans in
-    everyday) does not count, but a later match of the same rule still can."""
+    everyday) does not count, but a later match of the same rule still can. Words of the
+    families in stories (a past told as experience) stop a match only from its sentence on."""
     if rule.max_message_words is not None and len(text.words) > rule.max_message_words:
         return None
     parts: list[list[Span]] = []
@@ -93,7 +95,7 @@ def rule_match(
     rarest = min(range(len(parts)), key=lambda index: len(parts[index]))
     for anchor in parts[rarest]:
         for chosen in _windows_around(rule, parts, rarest, anchor):
-            if _in_everyday(chosen, everyday) or _blocked(rule, found, text, chosen):
+            if _in_everyday(chosen, everyday) or _blocked(rule, found, text, chosen, stories):
                 continue
             return chosen
     return None
@@ -155,7 +157,11 @@ def _overlap(spans: Sequence[Span]) -> bool:
 
 
 def _blocked(
-    rule: Rule, found: Mapping[str, list[Span]], text: Sentences, chosen: list[Span]
+    rule: Rule,
+    found: Mapping[str, list[Span]],
+    text: Sentences,
+    chosen: list[Span],
+    stories: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether the match spans sentences when it must not, an "unless near" word sits just
     before it or between its parts, or an "unless in sentence" word is in its sentences."""
@@ -175,8 +181,19 @@ def _blocked(
                 # against it; one just before it or between its parts is.
                 if first <= start < end and not inside.intersection(range(start, stop)):
                     return True
-    if any(name in found for name in rule.unless_message):
-        return True
+    if rule.unless_message:
+        # A story told in a sentence before the match does not stop it ("I was homeless back
+        # in the day. I've just taken 40 paracetamol" is said now); one in the match's
+        # sentence or after it does ("I took an overdose. That was ten years ago"). Other
+        # families stop it anywhere ("Leaving the group, I got a full time job. Thank you for
+        # everything").
+        said_from = sentence[begin]
+        for name in rule.unless_message:
+            spans = found.get(name, ())
+            if spans and (
+                name not in stories or any(sentence[start] >= said_from for start, _ in spans)
+            ):
+                return True
     if rule.unless_sentence:
         covered = set(sentence[begin:end])
         openers = (
