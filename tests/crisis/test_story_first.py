@@ -12,9 +12,9 @@ import random
 
 import pytest
 
-from bot.crisis import DEFAULT_PHRASES_PATH, DEFAULT_RULES_PATH, load_crisis_matcher
 from bot.crisis.kinds import CRISIS
 from bot.crisis.normalise import sentences, sentences_as_written
+from tests.crisis.conftest import gives_crisis_reply
 from tests.crisis.crossval import load_examples
 
 STORIES = (
@@ -26,18 +26,6 @@ STORIES = (
 )
 
 
-@pytest.fixture(scope="module")
-def net():
-    """The shipped phrases and rules with the learned signal."""
-    return load_crisis_matcher(DEFAULT_PHRASES_PATH, DEFAULT_RULES_PATH)
-
-
-def _crisis(matcher, text: str) -> bool:
-    """Whether the net gives the full crisis reply."""
-    found = matcher.check(text)
-    return found is not None and found.is_crisis
-
-
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
@@ -47,10 +35,10 @@ def _crisis(matcher, text: str) -> bool:
         ("I used to drink a lot in the nineties. He's outside the door with a knife.", None),
     ],
 )
-def test_a_crisis_after_a_story_is_heard(net, text: str, kind: str | None) -> None:
+def test_a_crisis_after_a_story_is_heard(shipped_net, text: str, kind: str | None) -> None:
     """The crisis reply, of the kind that fits where that is clear."""
-    found = net.check(text)
-    assert found is not None and found.is_crisis, (text, net.hits(text))
+    found = shipped_net.check(text)
+    assert found is not None and found.is_crisis, (text, shipped_net.hits(text))
     if kind is not None:
         assert found.kind == kind
 
@@ -67,22 +55,24 @@ def test_a_crisis_after_a_story_is_heard(net, text: str, kind: str | None) -> No
         "Leaving the group now, I got a full time job. Thank you for everything, love you all",
     ],
 )
-def test_a_story_told_as_past_stays_quiet(net, text: str) -> None:
+def test_a_story_told_as_past_stays_quiet(shipped_net, text: str) -> None:
     """Lived experience told as the past, with its framing in or after its sentence."""
-    assert net.check(text) is None, net.hits(text)
+    assert shipped_net.check(text) is None, shipped_net.hits(text)
 
 
-def test_crises_stay_heard_after_a_story(net) -> None:
+def test_crises_stay_heard_after_a_story(shipped_net) -> None:
     """Of the development crises the net answers (a fixed sample), nearly all keep the crisis
     reply with a past told first in a sentence of its own."""
     examples = [message for message, _ in load_examples() if message.tier == CRISIS]
     random.Random(7).shuffle(examples)
-    answered = [message.text for message in examples if _crisis(net, message.text)][:200]
+    answered = [
+        message.text for message in examples if gives_crisis_reply(shipped_net, message.text)
+    ][:200]
     lost = [
         (story, text)
         for text in answered
         for story in STORIES
-        if not _crisis(net, f"{story} {text}")
+        if not gives_crisis_reply(shipped_net, f"{story} {text}")
     ]
     assert len(lost) <= 0.02 * len(answered) * len(STORIES), lost[:5]
 

@@ -12,9 +12,9 @@ import random
 
 import pytest
 
-from bot.crisis import DEFAULT_PHRASES_PATH, DEFAULT_RULES_PATH, load_crisis_matcher
 from bot.crisis.kinds import CRISIS
 from bot.crisis.normalise import sentences
+from tests.crisis.conftest import gives_crisis_reply
 from tests.crisis.crossval import load_examples
 
 # Everyday times and forum business a member might add (most are in no example as written).
@@ -43,24 +43,6 @@ LEADS = (
 )
 
 
-@pytest.fixture(scope="module")
-def net():
-    """The shipped phrases and rules with the learned signal."""
-    return load_crisis_matcher(DEFAULT_PHRASES_PATH, DEFAULT_RULES_PATH)
-
-
-@pytest.fixture(scope="module")
-def rules():
-    """The shipped phrases and rules alone."""
-    return load_crisis_matcher(DEFAULT_PHRASES_PATH, DEFAULT_RULES_PATH).with_learned(None)
-
-
-def _crisis(matcher, text: str) -> bool:
-    """Whether the net gives the full crisis reply."""
-    found = matcher.check(text)
-    return found is not None and found.is_crisis
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -76,9 +58,9 @@ def _crisis(matcher, text: str) -> bool:
         "i've got the rope ready, thanks for the forum newsletter",
     ],
 )
-def test_a_crisis_beside_an_everyday_time_or_subject_is_heard(rules, text: str) -> None:
+def test_a_crisis_beside_an_everyday_time_or_subject_is_heard(shipped_rules, text: str) -> None:
     """The rules alone answer, whatever the time or the other business."""
-    assert _crisis(rules, text), rules.hits(text)
+    assert gives_crisis_reply(shipped_rules, text), shipped_rules.hits(text)
 
 
 @pytest.mark.parametrize(
@@ -95,19 +77,21 @@ def test_a_crisis_beside_an_everyday_time_or_subject_is_heard(rules, text: str) 
         "I'll be dead and buried before the council fixes that road",
     ],
 )
-def test_everyday_talk_with_such_a_clause_stays_quiet(net, text: str) -> None:
+def test_everyday_talk_with_such_a_clause_stays_quiet(shipped_net, text: str) -> None:
     """No reply where the everyday words belong to what was said."""
-    assert net.check(text) is None, net.hits(text)
+    assert shipped_net.check(text) is None, shipped_net.hits(text)
 
 
-def test_rule_crises_stay_heard_with_an_everyday_time_or_subject_added(rules) -> None:
+def test_rule_crises_stay_heard_with_an_everyday_time_or_subject_added(shipped_rules) -> None:
     """Of the development crises the rules catch (a fixed sample), nearly all stay caught with
     an everyday time clause or forum business after them or before them. Some cannot: a rule
     for very short messages ("went too deep") no longer fits, and the learned signal answers
     those."""
     examples = [message for message, _ in load_examples() if message.tier == CRISIS]
     random.Random(3).shuffle(examples)
-    caught = [message.text for message in examples if _crisis(rules, message.text)][:300]
+    caught = [
+        message.text for message in examples if gives_crisis_reply(shipped_rules, message.text)
+    ][:300]
     tried = lost = 0
     for text in caught:
         bare = text.rstrip().rstrip(".!?")
@@ -115,7 +99,7 @@ def test_rule_crises_stay_heard_with_an_everyday_time_or_subject_added(rules) ->
         variants += [f"{lead} {text[0].lower()}{text[1:]}" for lead in LEADS]
         for variant in variants:
             tried += 1
-            lost += not _crisis(rules, variant)
+            lost += not gives_crisis_reply(shipped_rules, variant)
     assert lost / tried <= 0.05, (lost, tried)
 
 
