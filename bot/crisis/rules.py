@@ -211,12 +211,13 @@ def _blocked(
 def _aside(at: int, begin: int, end: int, openers: Sequence[int], text: Sentences) -> bool:
     """Whether the word at this place is in a clause apart from the match: after an opener
     (a time word or a change of subject) that comes after the match, up to the next comma, or
-    in an earlier part of the sentence (between commas) that an opener began."""
+    in an earlier part of the sentence (between commas) with an opener ("Quick question about
+    the meeting on Thursday: ...")."""
     clause = text.clause
     if not clause:
         return False
     if at >= end:
         return any(end <= opener <= at and clause[opener] == clause[at] for opener in openers)
     if at < begin and clause[at] != clause[begin]:
-        return any(opener <= at and clause[opener] == clause[at] for opener in openers)
+        return any(clause[opener] == clause[at] for opener in openers)
     return False

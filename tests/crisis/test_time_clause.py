@@ -40,6 +40,7 @@ LEADS = (
     "When the kids are in bed,",
     "Re the agenda for Thursday,",
     "About the travel expenses form -",
+    "Quick question about the meeting on Thursday:",
 )
 
 
@@ -56,6 +57,7 @@ LEADS = (
         "Re the agenda for Thursday, I won't be alive for the next meeting",
         "re the expenses form - he hit me again last night",
         "i've got the rope ready, thanks for the forum newsletter",
+        "Quick question about the meeting on Thursday: my exit plan is sorted",
     ],
 )
 def test_a_crisis_beside_an_everyday_time_or_subject_is_heard(shipped_rules, text: str) -> None:
