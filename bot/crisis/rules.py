@@ -164,7 +164,9 @@ def _blocked(
     stories: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether the match spans sentences when it must not, an "unless near" word sits just
-    before it or between its parts, or an "unless in sentence" word is in its sentences."""
+    before it or between its parts, an "unless in message" word is in the message (a story's
+    only from the match's sentence on), or an "unless in sentence" word is in its sentences
+    (for a crisis rule, outside a time or topic clause apart from it: _aside)."""
     begin = chosen[0][0]
     end = max(span[1] for span in chosen)
     sentence = text.sentence

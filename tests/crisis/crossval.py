@@ -112,11 +112,15 @@ def held_out(matcher: CrisisMatcher, by: str = "family") -> list[Held]:
             if other != group
         ]
         signal = LearnedSignal(training)
+        # The fold's own signal, also where the phrases and rules ask it (after a story).
+        fold = matcher.with_learned(
+            replace(matcher.learned, signal=signal) if matcher.learned else None
+        )
         for (message, _), other in zip(examples, groups, strict=True):
             if other != group:
                 continue
-            listed, room = matcher.listed_hits(message.text)
-            scores = signal.scores(matcher.heard_text(message.text)) if room is not None else None
+            listed, room = fold.listed_hits(message.text)
+            scores = signal.scores(fold.heard_text(message.text)) if room is not None else None
             held.append(Held(message, group, tuple(listed), room, scores))
     return held
 
