@@ -9,8 +9,11 @@ talk and everyday twins."""
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.crisis.kinds import CRISIS
 from bot.crisis.normalise import sentences
@@ -123,3 +126,17 @@ def test_sentences_number_the_clauses_between_commas() -> None:
     )
     assert read.clause == (0, 0, 1, 1, 1, 2, 2, 2, 3, 4)
     assert read.sentence == (0, 0, 0, 0, 0, 0, 0, 0, 1, 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab kI,:;.!?-\u2014\u2013'1 \n\U0001f602é"), max_size=80))
+def test_clause_numbers_follow_the_words_on_any_text(text: str) -> None:
+    """On any text: one clause number per word, never going back, and a new sentence is
+    always a new clause."""
+    read = sentences(text)
+    assert len(read.clause) == len(read.words) == len(read.sentence)
+    pairs = list(zip(read.sentence, read.clause, strict=True))
+    for (sentence, clause), (next_sentence, next_clause) in pairwise(pairs):
+        assert next_clause >= clause
+        if next_sentence != sentence:
+            assert next_clause > clause
