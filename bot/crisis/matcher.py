@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.crisis.families import Family, FamilyIndex, Span
 from bot.crisis.kinds import CRISIS_KINDS, DISTRESS, Verdict, tier_of, verdict_of
@@ -81,6 +82,14 @@ class Hit:
     kind: str
 
 
+class Listened(NamedTuple):
+    """What the phrases and rules found in a message, and what the learned signal may add."""
+
+    found: list[Hit]
+    room: str | None  # None, FAMILIES, SHORT or ANYWHERE (CrisisMatcher.listed_hits)
+    heard: str  # what the learned signal reads when it has room ("" when it has none)
+
+
 class CrisisMatcher:
     """Checked, precompiled phrases and rules; check() says whether a message shows risk."""
 
@@ -140,15 +149,16 @@ class CrisisMatcher:
 
     def hits(self, text: str) -> list[Hit]:
         """Every phrase section and rule that found risk in the text (for tests and reviews)."""
-        found, room = self.listed_hits(text)
+        found, room, heard = self.listed_hits(text)
         if room is not None and self._learned is not None:
-            scores = self._learned.signal.scores(self.heard_text(text))
+            scores = self._learned.signal.scores(heard)
             found.extend(learned_hits(self._learned, scores, found, room))
         return found
 
-    def listed_hits(self, text: str) -> tuple[list[Hit], str | None]:
-        """What the phrases and rules found, and what room the learned signal has to add to
-        it: None (a message too short, a told past, a crisis found already, or nothing left
+    def listed_hits(self, text: str) -> Listened:
+        """What the phrases and rules found, what the learned signal would read, and what
+        room it has to add to them: None (a message too short, a told past, a crisis found
+        already, or nothing left
         once the words of its everyday sayings are set aside: heard_text), FAMILIES (it has
         a word of a family the signal needs: any answer), SHORT (the same in two or three
         words, or distress found in at most DISTRESS_SHORT_WORDS: only a crisis it is very
@@ -156,7 +166,7 @@ class CrisisMatcher:
         ANYWHERE_MIN_WORDS: only a crisis of ANYWHERE_KINDS the signal is very sure of).
         tests.crisis.crossval scores the learned part on its own."""
         if not isinstance(text, str) or not text:
-            return [], None
+            return Listened([], None, "")
         found: list[Hit] = []
         read = sentences(text)
         families = self._families.find(read.words)
@@ -164,18 +174,20 @@ class CrisisMatcher:
         if guarded and (after := self._after_the_story(text, read, families)) is not None:
             # A story told first ("I was homeless back in the day.") does not silence what
             # is said after it ("I've just taken 40 paracetamol."): that is heard alone, by
-            # the learned signal too (heard_text), which must find it at least a little like
-            # a crisis (a story often ends "Now I do outreach with the team that found me",
-            # which some rules would take alone for a crisis).
-            found, room = self.listed_hits(after)
+            # the learned signal too, which must find it at least a little like a crisis (a
+            # story often ends "Now I do outreach with the team that found me", which some
+            # rules would take alone for a crisis).
+            listened = self.listed_hits(after)
             learned = self._learned
             if (
                 learned is not None
-                and any(hit.kind in CRISIS_KINDS for hit in found)
-                and learned.signal.scores(self.heard_text(after)).crisis < STORY_CONFIRM_FROM
+                and any(hit.kind in CRISIS_KINDS for hit in listened.found)
+                and learned.signal.scores(listened.heard or self.heard_text(after)).crisis
+                < STORY_CONFIRM_FROM
             ):
-                found = [hit for hit in found if hit.kind not in CRISIS_KINDS]
-            return found, room
+                found = [hit for hit in listened.found if hit.kind not in CRISIS_KINDS]
+                return listened._replace(found=found)
+            return listened
         if not guarded:
             words = tokens(text)
             alarms: list[Span] | None = None
@@ -197,19 +209,22 @@ class CrisisMatcher:
             if rule_match(rule, families, read, everyday, self._phrase_guards) is not None:
                 found.append(Hit("rule", rule.id, rule.kind))
         if guarded or any(hit.kind in CRISIS_KINDS for hit in found):
-            return found, None
+            return Listened(found, None, "")
+        heard: str | None = None
         if everyday:
             # The signal reads the message less the words of its everyday sayings ("won't
             # be around for a while, I've got the rope" is heard as "I've got the rope").
-            rest = self.heard_text(text)
-            if rest == text:
-                return found, None
-            read = sentences(rest)
+            heard = self.heard_text(text)
+            if heard == text:
+                return Listened(found, None, "")
+            read = sentences(heard)
             families = self._families.find(read.words)
         room = self._room(read, families)
+        if room is None:
+            return Listened(found, None, "")
         if room == FAMILIES and found and len(read.words) <= DISTRESS_SHORT_WORDS:
-            return found, SHORT
-        return found, room
+            room = SHORT
+        return Listened(found, room, heard if heard is not None else self.heard_text(text))
 
     def _after_the_story(
         self, text: str, read: Sentences, families: Mapping[str, list[Span]]
@@ -230,14 +245,10 @@ class CrisisMatcher:
         return after or None
 
     def heard_text(self, text: str) -> str:
-        """What the learned signal reads of a message: all of it (only what follows a story
-        told first: listed_hits), less the words of its everyday sayings. Only the saying's own
-        words go ("after the memorial walk" is everyday; "my kid drank the methadone" before
-        it in the same breath is not)."""
-        read = sentences(text)
-        after = self._after_the_story(text, read, self._families.find(read.words))
-        if after is not None:
-            return self.heard_text(after)
+        """What the learned signal reads of a message: all of it, less the words of its
+        everyday sayings (after a story told first, listed_hits gives it only what follows).
+        Only the saying's own words go ("after the memorial walk" is everyday; "my kid drank
+        the methadone" before it in the same breath is not)."""
         parts = sentence_texts(text)
         heard = []
         for part in parts:

@@ -119,8 +119,8 @@ def held_out(matcher: CrisisMatcher, by: str = "family") -> list[Held]:
         for (message, _), other in zip(examples, groups, strict=True):
             if other != group:
                 continue
-            listed, room = fold.listed_hits(message.text)
-            scores = signal.scores(fold.heard_text(message.text)) if room is not None else None
+            listed, room, heard = fold.listed_hits(message.text)
+            scores = signal.scores(heard) if room is not None else None
             held.append(Held(message, group, tuple(listed), room, scores))
     return held
 
