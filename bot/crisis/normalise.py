@@ -15,6 +15,7 @@ from bot.crisis.wordlists import (
     EMOJI_WORDS,
     FILLERS,
     IGNORED_RANGES,
+    KEPT_DOUBLES,
     LOOK_ALIKES,
     NOT_SLIPS,
     SHORT_FORMS,
@@ -37,8 +38,52 @@ _IGNORED = re.compile(_char_class(IGNORED_RANGES, DROPPED))
 _OD_D = re.compile(r"(?<![^\W_])od[" + re.escape(APOSTROPHES) + r"]d(?![^\W_])")
 # "I'll" with its apostrophe is "I will" ("ill" without one is also a word: "I'm ill").
 _I_WILL = re.compile(r"(?<![^\W_])i[" + re.escape(APOSTROPHES) + r"]ll(?![^\W_])")
-_LETTER_REPEATS = re.compile(r"([^\W\d_])\1+")
+# Upper case marks a kept double (_keep_doubles): folded text has none of its own.
+_LETTER_REPEATS = re.compile(r"([^\W\dA-Z_])\1+")
 _ASCII_REPEATS = re.compile(r"([a-z])\1+")
+_PLAIN_REPEATS = re.compile(r"([^\W\d_])\1+")
+
+
+def _kept_pattern(stem: str) -> str:
+    """A stem's letters, each run as many times as typed, its doubles at least twice."""
+    return "".join(
+        re.escape(run[0]) + ("{2,}" if len(run) > 1 else "+")
+        for run in (found.group(0) for found in re.finditer(r"(.)\1*", stem))
+    )
+
+
+# Any kept stem at the start of a word, however long its runs are typed.
+_KEPT_DOUBLES = re.compile(r"\b(?:" + "|".join(_kept_pattern(stem) for stem in KEPT_DOUBLES) + ")")
+# Each stem, by its letters with every run typed once ("son" for "soon"), in upper case.
+_KEPT_MARKED = {re.sub(r"(.)\1+", r"\1", stem): stem.upper() for stem in KEPT_DOUBLES}
+
+
+def _keep_doubles(text: str) -> str:
+    """The text with each kept double's stem in upper case ("sooon" gives "SOON"), which
+    squeezing leaves alone."""
+    return _KEPT_DOUBLES.sub(_marked, text)
+
+
+def plain(word: str) -> str:
+    """A word with every repeated letter squeezed, kept doubles too: how a kept stem reads
+    inside a word run together ("tieanoose" reads "tieanose")."""
+    return _PLAIN_REPEATS.sub(_first_letter, word)
+
+
+def kept_form(word: str) -> str:
+    """A squeezed word that begins with a kept stem, read with its double ("nose" typed
+    broken as "n oose" is "noose"); other words as they are."""
+    for squeezed, marked in _KEPT_MARKED.items():
+        if word.startswith(squeezed):
+            return marked.lower() + word[len(squeezed) :]
+    return word
+
+
+def _marked(found: re.Match[str]) -> str:
+    """The kept stem a match is, in upper case."""
+    return _KEPT_MARKED[re.sub(r"(.)\1+", r"\1", found.group(0))]
+
+
 # Any number of two or more digits, in messages and phrases alike, so "took 20 paracetamol"
 # also matches "took 32 paracetamol", but not "took 2 paracetamol".
 _NUMBER = re.compile(r"\d{2,}")
@@ -66,8 +111,11 @@ def _first_letter(found: re.Match[str]) -> str:
 
 
 def squeeze(word: str) -> str:
-    """Collapse repeated letters ("killl" and "kill" both become "kil", "dieeee" becomes "die")."""
-    return _LETTER_REPEATS.sub(_first_letter, word)
+    """Collapse repeated letters ("killl" and "kill" both become "kil", "dieeee" becomes "die"),
+    except the doubles of KEPT_DOUBLES ("feel" stays "feel", apart from "fell")."""
+    kept = _keep_doubles(word)
+    squeezed = _LETTER_REPEATS.sub(_first_letter, kept)
+    return squeezed if kept is word else squeezed.lower()
 
 
 SHORT: dict[str, tuple[str, ...]] = {
@@ -104,10 +152,14 @@ def _fold(text: str, *, any_number: bool) -> str:
 
 
 def _split(folded: str, ascii_only: bool) -> list[str]:
-    """Squeezed words of folded text."""
+    """Squeezed words of folded text (the doubles of KEPT_DOUBLES kept)."""
+    text = folded.translate(_ASCII_FOLD) if ascii_only else folded
+    kept = _keep_doubles(text)
     if ascii_only:
-        return _ASCII_REPEATS.sub(_first_letter, folded.translate(_ASCII_FOLD)).split()
-    return _WORD.findall(_LETTER_REPEATS.sub(_first_letter, folded))
+        words = _ASCII_REPEATS.sub(_first_letter, kept).split()
+    else:
+        words = _WORD.findall(_LETTER_REPEATS.sub(_first_letter, kept))
+    return words if kept is text else [word.lower() for word in words]
 
 
 def spellings(phrase: str) -> tuple[str, ...]:

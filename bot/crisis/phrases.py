@@ -12,6 +12,8 @@ from bot.crisis.normalise import (
     FUZZY_MIN_WORD,
     NEVER_SLIPS,
     SHORT,
+    kept_form,
+    plain,
     slips_of,
     tokens,
 )
@@ -115,7 +117,8 @@ class PhraseTree:
         if depth >= _MAX_JOINED_WORDS:
             return
         for word, child in node.children.items():
-            key = _join(joined, word)
+            # Inside a run-together word a kept double is squeezed too ("tieanose").
+            key = _join(joined, plain(word))
             if len(key) >= _MIN_JOINED_LENGTH:
                 start.joined.setdefault(key, []).append(child)
             self._add_joined(start, key, child, depth + 1)
@@ -139,7 +142,7 @@ class PhraseTree:
             else:
                 continue
             if following and word in prefixes:
-                child = children.get(_join(word, following))
+                child = _broken(children, _join(word, following))
                 if child is not None:
                     pending.append((child, start + 2, 0))
             while pending:
@@ -161,7 +164,7 @@ class PhraseTree:
                     pending.extend((child, position + 1, skipped) for child in runs)
                 if after and (word_here in node.prefixes or word_here in FILLER_PARTS):
                     both = _join(word_here, after)
-                    child = node.children.get(both)
+                    child = _broken(node.children, both)
                     if child is not None:
                         pending.append((child, position + 2, skipped))
                     elif both in FILLER_WORDS and skipped < _MAX_SKIPPED_FILLERS:
@@ -174,6 +177,13 @@ class PhraseTree:
                             pending.append((child, position + 1, skipped))
                 if word_here in FILLER_WORDS and skipped < _MAX_SKIPPED_FILLERS:
                     pending.append((node, position + 1, skipped + 1))
+
+
+def _broken(children: dict[str, _Node], joined: str) -> _Node | None:
+    """The next word a word broken in two makes, with a kept double read back in ("n oose"
+    squeezes to "n ose": "nose", the word "noose")."""
+    child = children.get(joined)
+    return child if child is not None else children.get(kept_form(joined))
 
 
 def exact_check(phrase: str) -> re.Pattern[str] | None:

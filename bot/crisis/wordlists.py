@@ -128,6 +128,12 @@ SHORT_FORMS: dict[str, str] = {
     **TEXT_SPEAK,
 }
 
+# Words whose doubled letter is all that tells them from another word the net listens for:
+# squeezed, "feel" would read as "fell" (a fall), "soon" as "son" (a child), "noose" as "nose",
+# "rapped" as "raped" and "smoother" as "smother". Each keeps its double, however long the
+# run is typed ("sooooon" reads "soon"), in any form that begins so ("feeling", "rapper").
+KEPT_DOUBLES: tuple[str, ...] = ("feel", "soon", "noose", "rapp", "smooth")
+
 # Everyday words one slip away from a phrase word in a way that would make ordinary sentences
 # look like crisis phrases ("kidding myself", "handing myself in", "looked me in the eye").
 # They are never read as typing slips; spelled exactly, they can still be phrase words.
