@@ -118,7 +118,9 @@ def test_typing_a_run_longer_never_changes_what_is_read(words: list[str], data) 
     assert tokens(longer) == tokens(text)
 
 
-@pytest.mark.parametrize("text", ["tie a n oose", "tie a no ose", "i fe el like a burden", "i f eel such a burden"])
+@pytest.mark.parametrize(
+    "text", ["tie a n oose", "tie a no ose", "i fe el like a burden", "i f eel such a burden"]
+)
 def test_a_kept_word_broken_in_two_is_still_found(shipped_rules, text: str) -> None:
     """A stray space inside a kept word squeezes its second half ("oose" reads "ose"); the
     listed phrase is found all the same."""
