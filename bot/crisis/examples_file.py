@@ -4,13 +4,17 @@ names (config/crisis_examples.yaml) strictly, and training the signal on those e
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Sequence
 from pathlib import Path
 
+from bot.crisis.families import Family
 from bot.crisis.file_checks import at, family_set, unknown
+from bot.crisis.framing import framing_check, framing_sentences, with_framings
 from bot.crisis.kinds import CONCERN, CRISIS, CRISIS_KINDS, DISTRESS, NONE
 from bot.crisis.learned import Example, LearnedCheck, trained_signal
 from bot.crisis.matcher import Learned
-from bot.crisis.rules_file import LEARNED
+from bot.crisis.rules_file import LEARNED, rules_in
 from config.errors import ConfigError
 from config.yamlfile import line_of, read_yaml
 
@@ -23,13 +27,23 @@ def digest(contents: bytes) -> str:
 def read_learned(rules_path: Path) -> Learned | None:
     """The learned signal the rules file's 'learned:' section asks for, trained on its
     examples file (next to the rules file), or None if there is no such section."""
-    trained = learned_in(rules_path, read_yaml(rules_path))
+    data = read_yaml(rules_path)
+    families, _, guards = rules_in(rules_path, data)
+    trained = learned_in(rules_path, data, families, guards)
     return None if trained is None else trained[0]
 
 
-def learned_in(rules_path: Path, data: object) -> tuple[Learned, Path, str] | None:
+def learned_in(
+    rules_path: Path,
+    data: object,
+    families: Sequence[Family] = (),
+    guards: frozenset[str] = frozenset(),
+) -> tuple[Learned, Path, str] | None:
     """The learned signal the rules file's contents ask for, with the examples file it was
-    trained on and a digest of that file's contents; None without a 'learned:' section."""
+    trained on and a digest of that file's contents; None without a 'learned:' section. The
+    families (read from the same contents) choose the framing sentences it is also trained
+    with (bot/crisis/framing.py): everyday ones with no word of those it needs, nor of the
+    guards (a story told)."""
     source = str(rules_path)
     section = data.get(LEARNED) if isinstance(data, dict) else None
     if section is None:
@@ -61,9 +75,25 @@ def learned_in(rules_path: Path, data: object) -> tuple[Learned, Path, str] | No
     examples_path = Path(rules_path).parent / str(section["examples"])
     contents = examples_path.read_bytes()
     contents_digest = digest(contents)
+    listened_for = needs | guards
+    # Which everyday examples frame the others depends on those families' words too.
+    framing_digest = digest(
+        json.dumps(
+            {name: (data.get("families") or {}).get(name) for name in sorted(listened_for)},
+            sort_keys=True,
+            default=str,
+        ).encode()
+    )
+
+    def framed_examples() -> list[Example]:
+        """The examples, read and checked whole, with their framed copies."""
+        examples = read_examples(examples_path)
+        says_nothing = framing_check(families, listened_for)
+        return with_framings(examples, framing_sentences(examples, says_nothing))
+
     # Read and checked whole only when the signal must be trained: the same contents were
     # checked when the signal kept for them was trained.
-    signal = trained_signal(contents_digest, lambda: read_examples(examples_path))
+    signal = trained_signal(f"{contents_digest}-{framing_digest}", framed_examples)
     learned = Learned(signal, thresholds[0], thresholds[1], needs, thresholds[2])
     return learned, examples_path, contents_digest
 

@@ -86,7 +86,7 @@ def _build_matcher(phrases_path: Path, rules_path: Path | None) -> _Built:
     if rules_path is not None:
         data = read_yaml(rules_path)
         families, rules, guards = rules_in(rules_path, data)
-        trained = learned_in(rules_path, data)
+        trained = learned_in(rules_path, data, families, guards)
         if trained is not None:
             learned, examples, examples_digest = trained
     matcher = CrisisMatcher(

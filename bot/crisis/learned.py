@@ -211,7 +211,8 @@ _lock = threading.Lock()
 
 def trained_signal(key: str, examples: Callable[[], Sequence[Example]]) -> LearnedSignal:
     """The signal trained on these examples, trained once per process for the same key (a
-    digest of the examples file's contents: every test bot and the sandbox share it), and kept
+    digest of the examples file's contents and of the families that choose its framing
+    sentences: every test bot and the sandbox share it), and kept
     between runs by bot/crisis/signal_cache.py, so a start with the same examples, code and
     library versions reads the fitted numbers instead of training again. ``examples`` reads
     and checks the file; it is only called when training is needed."""

@@ -4,7 +4,8 @@ Training on ten thousand examples takes several seconds of processor at every st
 every process test). The numbers it ends with (vocabularies, weights, intercept) are saved in
 the user's cache folder (``$FORUM_BOT_CACHE``, else ``$XDG_CACHE_HOME/forum-bot`` or
 ``~/.cache/forum-bot``) under a name made from everything that decides them: the examples
-file's contents, this code, and the versions of scikit-learn and NumPy. Anything else (a
+file's contents, the families that choose its framing sentences, the code of ``learned.py``
+and ``framing.py``, and the versions of scikit-learn and NumPy. Anything else (a
 changed example, an upgrade) is a new name, so a stale signal is never read. The file is NumPy's
 format read with ``allow_pickle=False`` (numbers and words only, never code), written
 owner-only and moved into place whole. Any problem reading or writing it means training as
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import sklearn
 
-from bot.crisis import learned
+from bot.crisis import framing, learned
 from bot.crisis.learned import LearnedSignal, Part
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ def path_for(key: str) -> Path:
         _FORMAT,
         key,
         Path(learned.__file__).read_bytes().hex(),
+        Path(framing.__file__).read_bytes().hex(),
         sklearn.__version__,
         np.__version__,
     ):

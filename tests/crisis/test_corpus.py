@@ -63,10 +63,15 @@ from config.yamlfile import read_yaml
 # with such a sentence before them, none now; cross-validated false alarms outside the pairs
 # 0.0251 -> 0.0268), read a third time: 0.893, 0.048 (one more false alarm: 18 of 373, the
 # last the issue's 0.05 allows).
-LOCKED_CRISIS_RECALL_AT_LEAST = 0.892
+# 2026-12-07 (session 12): "feel", "soon", "noose", "rapped" and "smoother" keep their doubled
+# letter (tests/crisis/test_kept_doubles.py), read once: 0.893, 0.048, 0.75, 0.862; then the
+# learned signal trained with framed copies of a third of the examples (bot/crisis/framing.py,
+# tests/crisis/test_framing.py; cross-validated false alarms outside the pairs 0.0271 ->
+# 0.0275), read once: 0.896, 0.048, 0.809, 0.865.
+LOCKED_CRISIS_RECALL_AT_LEAST = 0.895
 LOCKED_FALSE_ALARMS_AT_MOST = 0.049
-LOCKED_CONCERN_RECALL_AT_LEAST = 0.75
-LOCKED_KIND_ACCURACY_AT_LEAST = 0.858
+LOCKED_CONCERN_RECALL_AT_LEAST = 0.80
+LOCKED_KIND_ACCURACY_AT_LEAST = 0.864
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +163,7 @@ CONTRAST_PAIR_SOURCES = ("p_", "q_", "r_", "s_", "t_", "u_", "v_", "h_", "j_", "
 # when he said he'd forgotten the tickets"). Outside the pairs the rules alone now answer
 # 0.0153 of everyday talk (0.0121 before), most of it recovery stories told over several
 # sentences (test_story_first.py).
+# Session 12: 0.5706 and 0.0944 once "feel" no longer read as "fell" nor "soon" as "son".
 PAIRS_RULES_RECALL_AT_LEAST = 0.57
 PAIRS_RULES_FALSE_ALARMS_AT_MOST = 0.096
 
