@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import TypeVar
 
 from bot.crisis.wordlists import (
@@ -17,6 +18,9 @@ from bot.crisis.wordlists import (
     IGNORED_RANGES,
     KEPT_DOUBLES,
     LOOK_ALIKES,
+    MASK_LETTERS,
+    MASKED_WORDS,
+    MASKS,
     NOT_SLIPS,
     SHORT_FORMS,
 )
@@ -84,6 +88,56 @@ def _marked(found: re.Match[str]) -> str:
     return _KEPT_MARKED[re.sub(r"(.)\1+", r"\1", found.group(0))]
 
 
+def _masked_forms() -> dict[str, str]:
+    """Each word of MASKED_WORDS with one or two letters hidden ("k*ll", "s*ic*de"), at least
+    two shown, by the word it hides (the first listed where two could be meant)."""
+    forms: dict[str, str] = {}
+    for word in MASKED_WORDS:
+        for hidden in (1, 2):
+            if len(word) - hidden < 2:
+                continue
+            for places in combinations(range(len(word)), hidden):
+                key = "".join("*" if at in places else letter for at, letter in enumerate(word))
+                forms.setdefault(key, word)
+    return forms
+
+
+_MASKED_FORMS = _masked_forms()
+_MASKED_SET = frozenset(MASKED_WORDS)
+_MASK_OR_NUMBER = "0-9" + re.escape(MASKS)
+# A run of letters, numbers and masks with a letter in it, beginning and ending in a letter or
+# number (a mark after a word, "die!", is punctuation, and "**self harm**" is bold, not a hidden
+# letter; "@" and "$" may begin one: "@buse").
+_MASKED_TOKEN = re.compile(
+    rf"(?<![a-z{_MASK_OR_NUMBER}])(?=[a-z{_MASK_OR_NUMBER}]*[a-z])"
+    rf"[a-z0-9@$][a-z{_MASK_OR_NUMBER}]*[a-z0-9](?![a-z0-9])"
+)
+_MASK_OR_NUMBER_FOUND = re.compile(f"[{_MASK_OR_NUMBER}]")
+_MASK_LETTER_TABLE = str.maketrans(MASK_LETTERS)
+_MASK_STAR_TABLE = str.maketrans(dict.fromkeys(MASKS, "*"))
+
+
+def unmasked(text: str) -> str:
+    """Lower-case text with each masked word of MASKED_WORDS written out ("k*ll myself" reads
+    "kill myself", "su1c1de" reads "suicide"); anything else as it was ("today!!", "m62")."""
+    if _MASK_OR_NUMBER_FOUND.search(text) is None:
+        return text
+    return _MASKED_TOKEN.sub(_unmasked_word, text)
+
+
+def _unmasked_word(found: re.Match[str]) -> str:
+    """The word a masked token hides, or the token."""
+    token = found.group(0)
+    if len(token) < 3 or token.isalpha():
+        return token
+    read = token.translate(_MASK_LETTER_TABLE)
+    if read in _MASKED_SET:
+        return read
+    # "@" and "$" hide a letter as often as they stand for "a" and "s" ("d@e", "0verd*sed").
+    found_word = _MASKED_FORMS.get(read.translate(_MASK_STAR_TABLE))
+    return found_word or _MASKED_FORMS.get(token.translate(_MASK_STAR_TABLE), token)
+
+
 # Any number of two or more digits, in messages and phrases alike, so "took 20 paracetamol"
 # also matches "took 32 paracetamol", but not "took 2 paracetamol".
 _NUMBER = re.compile(r"\d{2,}")
@@ -143,9 +197,11 @@ def _fold(text: str, *, any_number: bool) -> str:
         # space and a mark, splitting "can´t" in two.
         folded = _OD_D.sub("oded", text.translate(_EMOJI_TABLE).casefold())
         folded = _I_WILL.sub("i will", folded)
+        folded = unmasked(folded)  # before "*" is dropped
         folded = folded.translate(_DROP_TABLE)
         folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", folded).casefold())
         folded = _IGNORED.sub("", folded).translate(_LOOK_ALIKE_TABLE)
+    folded = unmasked(folded)
     if any_number and _NUMBER.search(folded):
         folded = _NUMBER.sub(ANY_NUMBER, folded)
     return folded

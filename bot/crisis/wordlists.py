@@ -260,6 +260,71 @@ NOT_SLIPS: tuple[str, ...] = (
     "wasting",
 )
 
+# Words people hide a letter of, so a filter or a reader will not catch them ("k*ll myself",
+# "d!e", "su1c1de", "r@pe", "s3lf h4rm"): written with one or two letters masked by one of
+# MASKS, or with look-alike numbers and marks, they are read as the word.
+MASKED_WORDS: tuple[str, ...] = (
+    "die",
+    "died",
+    "dying",
+    "dead",
+    "death",
+    "kill",
+    "killed",
+    "killing",
+    "suicide",
+    "suicidal",
+    "unalive",
+    "harm",
+    "harming",
+    "self",
+    "myself",
+    "cutting",
+    "rape",
+    "raped",
+    "raping",
+    "abuse",
+    "abused",
+    "overdose",
+    "overdosed",
+    "hang",
+    "hanging",
+    "noose",
+    "slit",
+    "wrists",
+    "sex",
+    "sexual",
+    "assault",
+    "assaulted",
+    "nudes",
+    "groomed",
+    "grooming",
+    "drugs",
+    "pills",
+    "knife",
+    "stab",
+    "stabbed",
+    "bleed",
+    "bleeding",
+    "blood",
+    "murder",
+    "jump",
+    "drown",
+)
+MASKS = "*!#@$%"
+# Numbers and marks that stand for letters in such words.
+MASK_LETTERS: dict[str, str] = {
+    "0": "o",
+    "1": "i",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+    "@": "a",
+    "$": "s",
+    "!": "i",
+}
+
 # Words skipped when matching, in messages and phrases alike, so "I just really want to
 # fucking die" matches "want to die" and "jump off the bridge" matches "jump off a bridge".
 FILLERS: tuple[str, ...] = (
