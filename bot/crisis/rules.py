@@ -210,16 +210,26 @@ def _blocked(
     return False
 
 
+def _opens(opener: int, clause: Sequence[int]) -> int:
+    """The clause an opener opens: its own, or the next when it ends its clause ("Anyway,")."""
+    if opener + 1 < len(clause) and clause[opener + 1] != clause[opener]:
+        return clause[opener + 1]
+    return clause[opener]
+
+
 def _aside(at: int, begin: int, end: int, openers: Sequence[int], text: Sentences) -> bool:
     """Whether the word at this place is in a clause apart from the match: after an opener
-    (a time word or a change of subject) that comes after the match, up to the next comma, or
-    in an earlier part of the sentence (between commas) with an opener ("Quick question about
-    the meeting on Thursday: ...")."""
+    (a time word or a change of subject) that comes after the match, up to the next comma
+    (or in the clause after an opener said alone: "..., anyway, how was the meeting"), or in an
+    earlier part of the sentence (between commas) with an opener ("Quick question about the
+    meeting on Thursday: ...")."""
     clause = text.clause
     if not clause:
         return False
     if at >= end:
-        return any(end <= opener <= at and clause[opener] == clause[at] for opener in openers)
+        return any(
+            end <= opener <= at and _opens(opener, clause) == clause[at] for opener in openers
+        )
     if at < begin and clause[at] != clause[begin]:
         return any(clause[opener] == clause[at] for opener in openers)
     return False

@@ -61,6 +61,9 @@ LEADS = (
         "re the expenses form - he hit me again last night",
         "i've got the rope ready, thanks for the forum newsletter",
         "Quick question about the meeting on Thursday: my exit plan is sorted",
+        # an opener said alone opens the clause after it (run on with no full stop)
+        "he's kicking off, im locked in the loo Anyway, how was the meeting?",
+        "ill be gone by the morning btw, are we still on for the forum meeting",
     ],
 )
 def test_a_crisis_beside_an_everyday_time_or_subject_is_heard(shipped_rules, text: str) -> None:
@@ -80,6 +83,7 @@ def test_a_crisis_beside_an_everyday_time_or_subject_is_heard(shipped_rules, tex
         "Re the party, I tied the balloons to the banister",
         # an idiom for "it will take forever"
         "I'll be dead and buried before the council fixes that road",
+        "I could kill for a brew anyway, how was the meeting?",
     ],
 )
 def test_everyday_talk_with_such_a_clause_stays_quiet(shipped_net, text: str) -> None:
