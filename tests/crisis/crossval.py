@@ -12,7 +12,7 @@ and the whole net (phrases, rules and that signal) is scored on the held-out mes
                                                     W24 and W25 as T, W26 and W27 as
                                                     U, W28 and W29 as V, W30 and W31
                                                     as H, W32 and W33 as J, W34 and
-                                                    W35 as K)
+                                                    W35 as K, W36 and W37 as L)
     python -m tests.crisis.crossval --by writer     every writer held out on their own
     python -m tests.crisis.crossval --by source     hold out sources (10 folds) instead
     python -m tests.crisis.crossval --misses        also list what the net missed or wrongly
@@ -44,7 +44,8 @@ from config.yamlfile import read_yaml
 
 SOURCE_FOLDS = 10
 # The voices of one blind-writing helper, held out together: crisis_new's three, crisis_new2's
-# four, crisis_new3's four, crisis_new4's four; crisis_new5's to crisis_new14's two each
+# four, crisis_new3's four, crisis_new4's four; crisis_new5's to crisis_new14's two each, and
+# session 12's forum-business pairs two (W36, W37)
 # (contrast pairs: each crisis message has an everyday twin in the same voice with the same
 # striking words).
 WRITER_FAMILIES = {
@@ -62,6 +63,7 @@ WRITER_FAMILIES = {
     **{f"W{n}": "H" for n in (30, 31)},
     **{f"W{n}": "J" for n in (32, 33)},
     **{f"W{n}": "K" for n in (34, 35)},
+    **{f"W{n}": "L" for n in (36, 37)},
 }
 
 
