@@ -21,7 +21,7 @@ from bot.crisis.normalise import sentence_texts, sentences
 
 # About this share of the examples gets a copy with an everyday sentence before or after it
 # (cross-validated: a third kept the false alarms outside the contrast pairs where they were;
-# more added false alarms; see the closing notes of session 12).
+# more added false alarms: benchmarks/RESULTS.md, session 12).
 FRAMED_SHARE = 0.3
 _SEED = 12
 # An everyday example is used as a framing sentence when it has this many words.

@@ -169,7 +169,7 @@ def squeeze(word: str) -> str:
     except the doubles of KEPT_DOUBLES ("feel" stays "feel", apart from "fell")."""
     kept = _keep_doubles(word)
     squeezed = _LETTER_REPEATS.sub(_first_letter, kept)
-    return squeezed if kept is word else squeezed.lower()
+    return squeezed if kept == word else squeezed.lower()
 
 
 SHORT: dict[str, tuple[str, ...]] = {
@@ -215,7 +215,7 @@ def _split(folded: str, ascii_only: bool) -> list[str]:
         words = _ASCII_REPEATS.sub(_first_letter, kept).split()
     else:
         words = _WORD.findall(_LETTER_REPEATS.sub(_first_letter, kept))
-    return words if kept is text else [word.lower() for word in words]
+    return words if kept == text else [word.lower() for word in words]
 
 
 def spellings(phrase: str) -> tuple[str, ...]:
