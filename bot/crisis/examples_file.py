@@ -36,8 +36,8 @@ def read_learned(rules_path: Path) -> Learned | None:
 def learned_in(
     rules_path: Path,
     data: object,
-    families: Sequence[Family] = (),
-    guards: frozenset[str] = frozenset(),
+    families: Sequence[Family],
+    guards: frozenset[str],
 ) -> tuple[Learned, Path, str] | None:
     """The learned signal the rules file's contents ask for, with the examples file it was
     trained on and a digest of that file's contents; None without a 'learned:' section. The
@@ -76,10 +76,11 @@ def learned_in(
     contents = examples_path.read_bytes()
     contents_digest = digest(contents)
     listened_for = needs | guards
-    # Which everyday examples frame the others depends on those families' words too.
+    # Which everyday examples frame the others depends on every family too (the families read
+    # each other's word forms, and some cancel others), and on which of them are listened for.
     framing_digest = digest(
         json.dumps(
-            {name: (data.get("families") or {}).get(name) for name in sorted(listened_for)},
+            {"families": data.get("families"), "listened_for": sorted(listened_for)},
             sort_keys=True,
             default=str,
         ).encode()
