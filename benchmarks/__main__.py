@@ -359,7 +359,8 @@ def crisis_phase() -> dict:
     """Phase 7: crisis matching (pure CPU, no emulator)."""
     crisis = run_crisis()
     line(
-        f"crisis: a 4,096-character message checked in {crisis['crisis_match_ms']} ms; the "
+        f"crisis: a 4,096-character message checked in {crisis['crisis_match_ms']} ms, a short "
+        f"one the sentence model reads in {crisis['crisis_short_ms']} ms; the "
         f"slowest hostile text ({crisis['crisis_hostile_worst']}) takes "
         f"{crisis['crisis_hostile_ratio_max']} times as long"
     )

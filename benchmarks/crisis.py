@@ -17,6 +17,9 @@ from bot.crisis.evaluation import CORPUS_DIR, evaluate, load_corpus
 from config.settings import CONFIG_DIR
 
 ORDINARY = ("I went to the shops and then met my friend for a coffee. " * 80)[:4096]
+# A short message with words the learned signal listens for, so the sentence model reads it
+# (bot/crisis/encoder.py): the common case where the signal's time shows.
+SHORT = "not sure i can keep myself safe tonight"
 HOSTILE = {
     "near misses": ("i do not want to be here any " * 150)[:4096],
     "repeated verb": ("kill so " * 600)[:4096],
@@ -37,7 +40,7 @@ HOSTILE = {
 }
 
 
-def best_seconds(matcher: CrisisMatcher, text: str, rounds: int = 5, checks: int = 10) -> float:
+def best_seconds(matcher: CrisisMatcher, text: str, rounds: int = 3, checks: int = 5) -> float:
     """The best average time of several rounds of checks of one text."""
     matcher.check(text)
     best = float("inf")
@@ -58,9 +61,11 @@ def run_crisis() -> dict:
     baseline = best_seconds(matcher, ORDINARY)
     ratios = {name: best_seconds(matcher, text) / baseline for name, text in HOSTILE.items()}
     worst = max(ratios, key=ratios.get)
+    short = best_seconds(matcher, SHORT)
     locked = evaluate(matcher, load_corpus(CORPUS_DIR / "locked.yaml"))
     return {
         "crisis_match_ms": round(baseline * 1000, 3),
+        "crisis_short_ms": round(short * 1000, 3),
         "crisis_hostile_worst": worst,
         "crisis_hostile_ratio_max": round(ratios[worst], 2),
         "crisis_hostile_worst_ms": round(baseline * ratios[worst] * 1000, 3),

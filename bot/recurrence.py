@@ -53,7 +53,9 @@ def local_start(day: date, clock: time, zone: ZoneInfo) -> datetime:
     """``day`` at the local ``clock`` time, as UTC. When the clocks go back the time comes
     twice and the first (summer time) is taken; when they go forward a skipped time is read
     with the offset before the change (01:30 becomes 02:30 summer time), as calendars do."""
-    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
+    # fold=0 whatever the clock carries: a series anchored on the second 01:00 of the night
+    # the clocks go back keeps the rule above in spring too
+    return datetime.combine(day, clock.replace(fold=0), tzinfo=zone).astimezone(UTC)
 
 
 def week_of_month(day: date) -> int:

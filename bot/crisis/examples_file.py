@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.crisis.blended import BlendedSignal
+from bot.crisis.context import ContextHead
+from bot.crisis.encoder import shared_encoder
 from bot.crisis.families import Family
 from bot.crisis.file_checks import at, family_set, unknown
 from bot.crisis.framing import framing_check, framing_sentences, with_framings
@@ -17,6 +21,11 @@ from bot.crisis.matcher import Learned
 from bot.crisis.rules_file import LEARNED, rules_in
 from config.errors import ConfigError
 from config.yamlfile import line_of, read_yaml
+
+CONTEXT_HEAD = "context_head"
+CONTEXT_SHARE = "context_share"
+TRAIN_CONTEXT = "`python -m bot.crisis.train_context`"
+_log = logging.getLogger(__name__)
 
 
 def digest(contents: bytes) -> str:
@@ -50,17 +59,20 @@ def learned_in(
         return None
     where = at(data, LEARNED)
     fields = {"examples", "crisis_from", "concern_from"}
-    optional = {"needs_one_of", "crisis_anywhere_from"}
+    optional = {"needs_one_of", "crisis_anywhere_from", CONTEXT_HEAD, CONTEXT_SHARE}
     if not isinstance(section, dict) or not fields <= set(section) <= fields | optional:
         raise ConfigError(
             source,
             f"'{LEARNED}:' needs examples (a file name), crisis_from and concern_from (numbers "
-            "between 0 and 1), and may have needs_one_of (a list of families) and "
-            "crisis_anywhere_from (a number between 0 and 1)",
+            "between 0 and 1), and may have needs_one_of (a list of families), "
+            f"crisis_anywhere_from (a number between 0 and 1), and {CONTEXT_HEAD} (a file "
+            f"name) with {CONTEXT_SHARE} (a number between 0 and 1)",
             where,
         )
+    if (CONTEXT_HEAD in section) != (CONTEXT_SHARE in section):
+        raise ConfigError(source, f"'{CONTEXT_HEAD}:' and '{CONTEXT_SHARE}:' go together", where)
     thresholds = []
-    for field in ("crisis_from", "concern_from", "crisis_anywhere_from"):
+    for field in ("crisis_from", "concern_from", "crisis_anywhere_from", CONTEXT_SHARE):
         if field not in section:
             thresholds.append(1.0)
             continue
@@ -95,8 +107,27 @@ def learned_in(
     # Read and checked whole only when the signal must be trained: the same contents were
     # checked when the signal kept for them was trained.
     signal = trained_signal(f"{contents_digest}-{framing_digest}", framed_examples)
+    if CONTEXT_HEAD in section:
+        head_path = Path(rules_path).parent / str(section[CONTEXT_HEAD])
+        signal = BlendedSignal(
+            signal, shared_encoder(), context_head(head_path, contents_digest), thresholds[3]
+        )
     learned = Learned(signal, thresholds[0], thresholds[1], needs, thresholds[2])
     return learned, examples_path, contents_digest
+
+
+def context_head(path: Path, examples_digest: str) -> ContextHead:
+    """The kept context head; one trained on other examples still hears crisis, so it is used,
+    with a warning that names the command that trains it again."""
+    try:
+        head = ContextHead.load(path)
+    except (OSError, ValueError, KeyError) as error:
+        raise ConfigError(
+            str(path), f"cannot read the context head ({error}); run {TRAIN_CONTEXT}"
+        ) from None
+    if head.examples_digest != examples_digest:
+        _log.warning("the context head was trained on other examples; run %s", TRAIN_CONTEXT)
+    return head
 
 
 def read_examples(path: Path) -> list[Example]:

@@ -11,6 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -58,6 +59,17 @@ class Scores:
     also: tuple[str, ...] = ()
 
 
+class Signal(Protocol):
+    """What scores a message: the words signal, or it blended with the context head
+    (bot/crisis/blended.py)."""
+
+    def scores(self, text: str, at_least: float = 0.0) -> Scores:
+        """The probability of a crisis, of distress, and the likeliest crisis kinds. Where
+        neither a crisis nor crisis and distress together can reach ``at_least``, a signal may
+        give a bound below it instead (bot/crisis/blended.py): nothing acts on such scores."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Part:
     """One vectorizer's fitted numbers: its vocabulary (term to column), the terms' weights
@@ -87,7 +99,7 @@ class LearnedCheck:
     @staticmethod
     def enough(examples: Sequence[Example]) -> None:
         """ValueError naming the tiers or kinds that have no examples at all."""
-        missing = {NONE, DISTRESS, *CRISIS_KINDS} - {_label(example) for example in examples}
+        missing = {NONE, DISTRESS, *CRISIS_KINDS} - {label_of(example) for example in examples}
         if missing:
             raise ValueError(
                 "there are no examples of "
@@ -102,7 +114,7 @@ class LearnedSignal:
     def __init__(self, examples: Sequence[Example]) -> None:
         """Train on the examples (every crisis kind, distress and everyday talk)."""
         LearnedCheck.enough(examples)
-        labels = [_label(example) for example in examples]
+        labels = [label_of(example) for example in examples]
         self._model: Pipeline | None = Pipeline(
             [
                 ("features", make_union(*vectorizers())),
@@ -166,8 +178,17 @@ class LearnedSignal:
         rows = self._model.predict_proba(list(texts))
         return [_scores(row[self._crisis], float(row[self._distress])) for row in rows]
 
-    def scores(self, text: str) -> Scores:
-        """The probability of a crisis (any kind), of distress, and the likeliest crisis kinds."""
+    def scores(self, text: str, at_least: float = 0.0) -> Scores:
+        """The probability of a crisis (any kind), of distress, and the likeliest crisis kinds
+        (always exact: ``at_least`` is for signals that can save work below it)."""
+        return self.scores_of(self.probabilities(text))
+
+    def scores_of(self, row: np.ndarray) -> Scores:
+        """The scores from one probability per class (in self.classes order)."""
+        return _scores(row[self._crisis], float(row[self._distress]))
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """Each class's probability (in self.classes order)."""
         logits = self.intercept.copy()
         for analyzer, vocabulary, idf, weights in self._parts:
             counts = Counter(analyzer(text))  # type: ignore[operator]
@@ -181,8 +202,7 @@ class LearnedSignal:
             values /= np.sqrt(values @ values)
             logits += values @ weights[columns]
         row = np.exp(logits - logits.max())
-        row /= row.sum()
-        return _scores(row[self._crisis], float(row[self._distress]))
+        return row / row.sum()
 
 
 def _scores(crisis: np.ndarray, concern: float) -> Scores:
@@ -198,7 +218,7 @@ def _scores(crisis: np.ndarray, concern: float) -> Scores:
     )
 
 
-def _label(example: Example) -> str:
+def label_of(example: Example) -> str:
     """The class an example teaches: its crisis kind, distress, or none."""
     if example.tier == CRISIS:
         return example.kind

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from bot.crisis.families import Family, FamilyIndex, Span
 from bot.crisis.kinds import CRISIS_KINDS, DISTRESS, Verdict, tier_of, verdict_of
-from bot.crisis.learned import LearnedSignal, Scores
+from bot.crisis.learned import Scores, Signal
 from bot.crisis.normalise import (
     Sentences,
     sentence_texts,
@@ -65,7 +65,7 @@ SHORT = "short"
 class Learned:
     """The learned signal and the probabilities from which it answers."""
 
-    signal: LearnedSignal
+    signal: Signal
     crisis_from: float  # a crisis this likely gets the full reply
     concern_from: float  # distress or crisis this likely gets the gentle reply
     needs_one_of: frozenset[str] = frozenset()  # families one of which the message must have
@@ -151,8 +151,10 @@ class CrisisMatcher:
         """Every phrase section and rule that found risk in the text (for tests and reviews)."""
         found, room, heard = self.listed_hits(text)
         if room is not None and self._learned is not None:
-            scores = self._learned.signal.scores(heard)
-            found.extend(learned_hits(self._learned, scores, found, room))
+            learned = self._learned
+            lowest = min(learned.crisis_from, learned.concern_from, learned.crisis_anywhere_from)
+            scores = learned.signal.scores(heard, at_least=lowest)
+            found.extend(learned_hits(learned, scores, found, room))
         return found
 
     def listed_hits(self, text: str) -> Listened:

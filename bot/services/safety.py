@@ -9,11 +9,6 @@ from bot.clock import Clock
 from bot.crisis import CrisisMatcher, Verdict
 from storage.stats import StatsRepository
 
-# Messages up to this long are checked at once on the event loop (well under a millisecond);
-# longer ones (up to 4,096 characters, a few milliseconds) on a worker thread, so a long
-# message never holds up other people's replies.
-INLINE_CHECK_CHARACTERS = 600
-
 
 class SafetyNet:
     """Checks text for risk; keeps only an anonymous daily count of replies by tier and kind."""
@@ -27,13 +22,12 @@ class SafetyNet:
         self._zone = zone
 
     def check(self, text: str) -> Verdict | None:
-        """What risk the text shows, if any: the tier and kinds (pure, instant)."""
+        """What risk the text shows, if any: the tier and kinds (pure; milliseconds)."""
         return self._matcher.check(text)
 
     async def assess(self, text: str) -> Verdict | None:
-        """Like check, without holding up the event loop for a long message."""
-        if len(text) <= INLINE_CHECK_CHARACTERS:
-            return self.check(text)
+        """Like check, on a worker thread: reading a message's meaning takes milliseconds
+        (bot/crisis/encoder.py), and nobody else's reply should wait for it."""
         return await asyncio.to_thread(self.check, text)
 
     async def count_reply(self, verdict: Verdict) -> None:

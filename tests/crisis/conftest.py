@@ -3,9 +3,24 @@ signal."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.crisis import DEFAULT_PHRASES_PATH, DEFAULT_RULES_PATH, CrisisMatcher, load_crisis_matcher
+
+# Some tests here score thousands of messages with the whole net, and the sentence model reads
+# each in milliseconds (bot/crisis/encoder.py): on two busy workers one can pass the suite's
+# two minutes, so they get ten.
+CRISIS_TEST_TIMEOUT = 600
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give the tests of this folder the longer timeout."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.timeout(CRISIS_TEST_TIMEOUT))
 
 
 @pytest.fixture(scope="session")

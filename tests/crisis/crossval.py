@@ -32,12 +32,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from bot.crisis import DEFAULT_PHRASES_PATH, DEFAULT_RULES_PATH, load_crisis_matcher
+from bot.crisis.blended import BlendedSignal
+from bot.crisis.context import fit_head
+from bot.crisis.encoder import SentenceEncoder
 from bot.crisis.evaluation import EXAMPLES_PATH, Labelled, Scores, summary
 from bot.crisis.files import read_rules
 from bot.crisis.framing import framing_check, framing_sentences, with_framings
 from bot.crisis.kinds import CONCERN, CRISIS, NONE, verdict_of
-from bot.crisis.learned import Example, LearnedSignal
+from bot.crisis.learned import Example, LearnedSignal, label_of
 from bot.crisis.learned import Scores as LearnedScores
 from bot.crisis.matcher import CrisisMatcher, Hit, Learned, learned_hits
 from config.yamlfile import read_yaml
@@ -104,14 +109,37 @@ def groups_of(examples: Sequence[tuple[Labelled, str]], by: str) -> list[str]:
     return [fold[message.source] for message, _ in examples]
 
 
+class Remembered:
+    """The sentence model with the development messages' meanings read once, in batches (a
+    fold's context head learns from them, and scoring reads them again in every fold)."""
+
+    def __init__(self, encoder: SentenceEncoder, texts: Sequence[str]) -> None:
+        """Read every text of one window now."""
+        self._encoder = encoder
+        short = sorted({text for text in texts if len(encoder.pieces(text)) == 1})
+        self._known = dict(zip(short, encoder.first_windows(short), strict=True))
+
+    def windows(self, text: str) -> np.ndarray:
+        """The text's meanings, as SentenceEncoder.windows gives them."""
+        known = self._known.get(text)
+        return known[None, :] if known is not None else self._encoder.windows(text)
+
+
 def held_out(matcher: CrisisMatcher, by: str = "family") -> list[Held]:
     """Every development message scored by a net whose learned signal never saw its group
-    (trained as the shipped one is, with framed copies: bot/crisis/framing.py)."""
+    (trained as the shipped one is: with framed copies, bot/crisis/framing.py, and with a
+    context head of its own when the shipped signal has one, bot/crisis/blended.py)."""
     examples = load_examples()
     groups = groups_of(examples, by)
     families, _, guards = read_rules(DEFAULT_RULES_PATH)
     needs = matcher.learned.needs_one_of if matcher.learned else frozenset()
     says_nothing = framing_check(families, needs | guards)
+    shipped = matcher.learned.signal if matcher.learned else None
+    remembered = None
+    if isinstance(shipped, BlendedSignal):
+        texts = [message.text for message, _ in examples]
+        heard = [matcher.listed_hits(text).heard for text in texts]
+        remembered = Remembered(shipped.encoder, texts + [text for text in heard if text])
     held: list[Held] = []
     for group in sorted(set(groups)):
         training = [
@@ -119,7 +147,16 @@ def held_out(matcher: CrisisMatcher, by: str = "family") -> list[Held]:
             for (message, _), other in zip(examples, groups, strict=True)
             if other != group
         ]
-        signal = LearnedSignal(with_framings(training, framing_sentences(training, says_nothing)))
+        signal: LearnedSignal | BlendedSignal = LearnedSignal(
+            with_framings(training, framing_sentences(training, says_nothing))
+        )
+        if remembered is not None and isinstance(shipped, BlendedSignal):
+            head = fit_head(
+                np.array([remembered.windows(example.text)[0] for example in training]),
+                [label_of(example) for example in training],
+                examples_digest="",
+            )
+            signal = BlendedSignal(signal, remembered, head, shipped.share)  # type: ignore[arg-type]
         # The fold's own signal, also where the phrases and rules ask it (after a story).
         fold = matcher.with_learned(
             replace(matcher.learned, signal=signal) if matcher.learned else None

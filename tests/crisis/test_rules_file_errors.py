@@ -368,3 +368,32 @@ def test_a_crisis_anywhere_threshold_outside_0_and_1(tmp_path: Path, value: str)
     error = load_error(tmp_path, text)
     assert error.entry == "learned (line 2)"
     assert "'crisis_anywhere_from:' must be a number between 0 and 1" in error.problem
+
+
+@pytest.mark.parametrize(
+    "lines", ["  context_head: head.npz\n", "  context_share: 0.3\n"], ids=["head", "share"]
+)
+def test_a_context_head_and_its_share_go_together(tmp_path: Path, lines: str) -> None:
+    """context_head (a file) and context_share (how much of it is heard) come as a pair."""
+    text = VALID.replace(
+        "# A small rules file.\n",
+        "# A small rules file.\nlearned:\n  examples: crisis_examples.yaml\n"
+        f"  crisis_from: 0.8\n  concern_from: 0.9\n{lines}",
+    )
+    error = load_error(tmp_path, text)
+    assert error.entry == "learned (line 2)"
+    assert "'context_head:' and 'context_share:' go together" in error.problem
+
+
+@pytest.mark.parametrize("value", ["0", "1", "half"])
+def test_a_context_share_outside_0_and_1(tmp_path: Path, value: str) -> None:
+    """context_share is a share strictly between 0 and 1."""
+    text = VALID.replace(
+        "# A small rules file.\n",
+        "# A small rules file.\nlearned:\n  examples: crisis_examples.yaml\n"
+        f"  crisis_from: 0.8\n  concern_from: 0.9\n  context_head: h.npz\n"
+        f"  context_share: {value}\n",
+    )
+    error = load_error(tmp_path, text)
+    assert error.entry == "learned (line 2)"
+    assert "'context_share:' must be a number between 0 and 1" in error.problem

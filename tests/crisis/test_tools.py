@@ -1,14 +1,17 @@
 """The development tools for the crisis corpus: merging new example batches checks every entry
-and drops duplicates (tests/crisis/merge_examples.py), and the cross-validation holds out whole
-writers (tests/crisis/crossval.py), and the review scores new batches before they are merged
-(tests/crisis/review.py)."""
+and drops duplicates (tests/crisis/merge_examples.py), the cross-validation holds out whole
+writers and reads each message's meaning once (tests/crisis/crossval.py), and the review scores
+new batches before they are merged (tests/crisis/review.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
+from bot.crisis.encoder import shared_encoder
 from bot.crisis.evaluation import Labelled
-from tests.crisis.crossval import groups_of
+from tests.crisis.crossval import Remembered, groups_of
 from tests.crisis.merge_examples import entry_problem, folded
 from tests.crisis.review import load_batches
 
@@ -84,3 +87,15 @@ def test_new_batches_can_be_scored_before_they_are_merged(tmp_path: Path) -> Non
     messages = load_batches([batch])
     assert [(m.tier, m.kind) for m in messages] == [("none", "forum"), ("crisis", "overdose")]
     assert messages[1].text == "i have taken all my tablets"
+
+
+def test_the_cross_validation_reads_each_meaning_once_and_the_same() -> None:
+    """Remembered gives the meanings the sentence model gives, read in batches up front, and
+    reads a text it was not given (or one too long for one window) as the model does."""
+    encoder = shared_encoder()
+    known = ["I want to die tonight", "Are we still on for the hub on Tuesday?"]
+    remembered = Remembered(encoder, known)
+    for text in [*known, "a text it was not given", "word " * 600]:
+        got, want = remembered.windows(text), encoder.windows(text)
+        assert got.shape == want.shape
+        assert np.allclose(got, want, atol=1e-5)

@@ -74,6 +74,7 @@ def assert_clock_kept(start: datetime, clock: time) -> None:
 @example(date(2026, 11, 29), time(1, 30))  # a fifth Sunday at 01:30: in March that is skipped
 @example(date(2026, 10, 25), time(1, 30))  # 01:30 happens twice that night
 @example(date(2027, 3, 28), time(1, 30))  # typed on the night itself: read as 02:30
+@example(date(2024, 10, 27), time(1, 0, fold=1))  # the second 01:00: March's is still 02:00
 def test_a_monthly_series_never_drifts(day: date, clock: time) -> None:
     first = start_of(day, clock)
     anchor = first.astimezone(LONDON)
