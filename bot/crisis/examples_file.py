@@ -109,9 +109,11 @@ def learned_in(
     signal = trained_signal(f"{contents_digest}-{framing_digest}", framed_examples)
     if CONTEXT_HEAD in section:
         head_path = Path(rules_path).parent / str(section[CONTEXT_HEAD])
-        signal = BlendedSignal(
-            signal, shared_encoder(), context_head(head_path, contents_digest), thresholds[3]
-        )
+        head = context_head(head_path, contents_digest)
+        try:
+            signal = BlendedSignal(signal, shared_encoder(), head, thresholds[3])
+        except ValueError as error:
+            raise ConfigError(str(head_path), f"{error} ({TRAIN_CONTEXT})") from None
     learned = Learned(signal, thresholds[0], thresholds[1], needs, thresholds[2])
     return learned, examples_path, contents_digest
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import logging
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from bot.crisis import DEFAULT_RULES_PATH, CrisisMatcher
+from bot.crisis import DEFAULT_PHRASES_PATH, DEFAULT_RULES_PATH, CrisisMatcher, load_crisis_matcher
 from bot.crisis.blended import BlendedSignal
 from bot.crisis.context import ContextHead
 from bot.crisis.evaluation import load_corpus
@@ -85,3 +86,13 @@ def test_skipping_the_sentence_model_never_changes_a_verdict(shipped_net: Crisis
         )
         assert shipped_net.check(message.text) == want, message.text
     assert skipped > 0  # the shortcut is taken, so this test tries it
+
+
+def test_a_head_of_other_classes_is_refused_with_the_command(tmp_path: Path) -> None:
+    for name in ("crisis_rules.yaml", "crisis_examples.yaml"):
+        shutil.copy(CONFIG / name, tmp_path / name)
+    head = ContextHead.load(HEAD_PATH)
+    other = ContextHead(head.classes[::-1], head.weights, head.biases, head.examples_digest)
+    other.save(tmp_path / CONTEXT_HEAD_NAME)
+    with pytest.raises(ConfigError, match="train_context"):
+        load_crisis_matcher(DEFAULT_PHRASES_PATH, tmp_path / "crisis_rules.yaml")
