@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from bot.crisis.encoder import WINDOW, SentenceEncoder, model_folder, shared_encoder
 
-REFERENCE = Path(__file__).parent / "data" / "minilm_reference.npz"
+# (not a folder named data/: .gitignore keeps those out of the repository)
+REFERENCE = Path(__file__).parent / "reference" / "minilm_meanings.npz"
 
 
 @pytest.fixture(scope="module")
