@@ -8,8 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from bot.crisis.context import ContextHead
-from bot.crisis.encoder import SentenceEncoder
-from bot.crisis.kinds import CRISIS_KINDS
+from bot.crisis.encoder import READING, SentenceEncoder
 from bot.crisis.learned import LearnedSignal, Scores
 
 
@@ -22,17 +21,21 @@ class BlendedSignal:
         """Mix `share` of the context head's probabilities with the rest from the words."""
         if tuple(words.classes) != head.classes:
             raise ValueError("the context head was trained on other classes; train it again")
+        if head.weights[0].shape[0] != READING:
+            raise ValueError(
+                "the context head was trained on another reading of the sentence model; "
+                "train it again"
+            )
         self.words = words
         self.encoder = encoder
         self.share = share
         self._head = head
-        self._crisis = [head.classes.index(kind) for kind in CRISIS_KINDS]
 
     def context_probabilities(self, text: str) -> np.ndarray:
         """The context head's probabilities for the message: of its windows, the one that
         sounds most like a crisis."""
         rows = self._head.probabilities(self.encoder.windows(text))
-        return rows[int(np.argmax(rows[:, self._crisis].sum(axis=1)))]
+        return rows[int(np.argmax(rows[:, self.words.crisis_columns].sum(axis=1)))]
 
     def scores(self, text: str, at_least: float = 0.0) -> Scores:
         """The mixed probability of a crisis, of distress, and the likeliest crisis kinds.

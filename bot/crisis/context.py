@@ -1,4 +1,4 @@
-"""The context head: a small neural network over sentence meanings (bot/crisis/encoder.py) that
+"""The context head: a small neural network over sentence readings (bot/crisis/encoder.py) that
 gives each tier and crisis kind a probability. It is trained once by `python -m
 bot.crisis.train_context` and kept in config/ with the digest of the examples it learned."""
 
@@ -17,6 +17,7 @@ from bot.crisis.encoder import SentenceEncoder
 HIDDEN = 256
 PENALTY = 1e-3
 SEED = 0
+_STEADY = 1e-6  # added to each spread, so a number that never changes is not divided by 0
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,9 @@ class ContextHead:
     biases: tuple[np.ndarray, ...]
     examples_digest: str
 
-    def probabilities(self, meanings: np.ndarray) -> np.ndarray:
-        """Each class's probability for each row of meanings (rows: windows or messages)."""
-        x = meanings
+    def probabilities(self, readings: np.ndarray) -> np.ndarray:
+        """Each class's probability for each row of readings (rows: windows or messages)."""
+        x = readings
         for weight, bias in zip(self.weights[:-1], self.biases[:-1], strict=True):
             x = np.maximum(x @ weight + bias, 0.0)
         logits = x @ self.weights[-1] + self.biases[-1]
@@ -65,12 +66,14 @@ class ContextHead:
 def train_head(
     texts: Sequence[str], labels: Sequence[str], encoder: SentenceEncoder, examples_digest: str
 ) -> ContextHead:
-    """Fit the network on the examples' meanings (deterministic for the same examples)."""
+    """Fit the network on the examples' readings (deterministic for the same examples)."""
     return fit_head(encoder.first_windows(texts), labels, examples_digest)
 
 
-def fit_head(meanings: np.ndarray, labels: Sequence[str], examples_digest: str) -> ContextHead:
-    """Fit the network on meanings already read (one row per example)."""
+def fit_head(readings: np.ndarray, labels: Sequence[str], examples_digest: str) -> ContextHead:
+    """Fit the network on readings already made (one row per example). Each number is
+    standardised for the fit (the layers' outputs differ in scale); the standardisation is
+    then folded into the first layer, so the kept head reads readings as they come."""
     from sklearn.neural_network import MLPClassifier  # only training needs it
 
     network = MLPClassifier(
@@ -80,10 +83,17 @@ def fit_head(meanings: np.ndarray, labels: Sequence[str], examples_digest: str) 
         early_stopping=True,
         random_state=SEED,
     )
-    network.fit(meanings, list(labels))
+    readings = np.asarray(readings, dtype=np.float64)
+    centre = readings.mean(axis=0)
+    spread = readings.std(axis=0) + _STEADY
+    network.fit((readings - centre) / spread, list(labels))
+    weights = list(network.coefs_)
+    biases = list(network.intercepts_)
+    biases[0] = biases[0] - (centre / spread) @ weights[0]
+    weights[0] = weights[0] / spread[:, None]
     return ContextHead(
         classes=tuple(str(name) for name in network.classes_),
-        weights=tuple(np.asarray(weight, dtype=np.float32) for weight in network.coefs_),
-        biases=tuple(np.asarray(bias, dtype=np.float32) for bias in network.intercepts_),
+        weights=tuple(np.asarray(weight, dtype=np.float32) for weight in weights),
+        biases=tuple(np.asarray(bias, dtype=np.float32) for bias in biases),
         examples_digest=examples_digest,
     )

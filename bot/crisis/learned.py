@@ -163,7 +163,7 @@ class LearnedSignal:
         self.classes = classes
         self.intercept = intercept
         self.parts = parts
-        self._crisis = [classes.index(kind) for kind in CRISIS_KINDS]
+        self.crisis_columns = [classes.index(kind) for kind in CRISIS_KINDS]
         self._distress = classes.index(DISTRESS)
         self._parts = [
             (vectorizer.build_analyzer(), part.vocabulary, part.idf, part.weights)
@@ -176,7 +176,7 @@ class LearnedSignal:
         if self._model is None:
             raise ValueError("a restored signal has no pipeline; train one to compare")
         rows = self._model.predict_proba(list(texts))
-        return [_scores(row[self._crisis], float(row[self._distress])) for row in rows]
+        return [_scores(row[self.crisis_columns], float(row[self._distress])) for row in rows]
 
     def scores(self, text: str, at_least: float = 0.0) -> Scores:
         """The probability of a crisis (any kind), of distress, and the likeliest crisis kinds
@@ -185,7 +185,7 @@ class LearnedSignal:
 
     def scores_of(self, row: np.ndarray) -> Scores:
         """The scores from one probability per class (in self.classes order)."""
-        return _scores(row[self._crisis], float(row[self._distress]))
+        return _scores(row[self.crisis_columns], float(row[self._distress]))
 
     def probabilities(self, text: str) -> np.ndarray:
         """Each class's probability (in self.classes order)."""

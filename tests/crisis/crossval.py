@@ -12,7 +12,9 @@ and the whole net (phrases, rules and that signal) is scored on the held-out mes
                                                     W24 and W25 as T, W26 and W27 as
                                                     U, W28 and W29 as V, W30 and W31
                                                     as H, W32 and W33 as J, W34 and
-                                                    W35 as K, W36 and W37 as L)
+                                                    W35 as K, W36 and W37 as L, W38
+                                                    and W39 as N, W40 and W41 as O,
+                                                    W42 and W43 as I)
     python -m tests.crisis.crossval --by writer     every writer held out on their own
     python -m tests.crisis.crossval --by source     hold out sources (10 folds) instead
     python -m tests.crisis.crossval --misses        also list what the net missed or wrongly
@@ -40,7 +42,12 @@ from bot.crisis.context import fit_head
 from bot.crisis.encoder import SentenceEncoder
 from bot.crisis.evaluation import EXAMPLES_PATH, Labelled, Scores, summary
 from bot.crisis.files import read_rules
-from bot.crisis.framing import framing_check, framing_sentences, with_framings
+from bot.crisis.framing import (
+    framed_copies,
+    framing_check,
+    framing_sentences,
+    with_framings,
+)
 from bot.crisis.kinds import CONCERN, CRISIS, NONE, verdict_of
 from bot.crisis.learned import Example, LearnedSignal, label_of
 from bot.crisis.learned import Scores as LearnedScores
@@ -50,7 +57,8 @@ from config.yamlfile import read_yaml
 SOURCE_FOLDS = 10
 # The voices of one blind-writing helper, held out together: crisis_new's three, crisis_new2's
 # four, crisis_new3's four, crisis_new4's four; crisis_new5's to crisis_new14's two each, and
-# session 12's forum-business pairs two (W36, W37)
+# session 12's forum-business pairs two (W36, W37); session 14's three helpers two each (W38 to
+# W43: two voices each, with crises, distress and everyday talk, some of it twins)
 # (contrast pairs: each crisis message has an everyday twin in the same voice with the same
 # striking words).
 WRITER_FAMILIES = {
@@ -69,6 +77,9 @@ WRITER_FAMILIES = {
     **{f"W{n}": "J" for n in (32, 33)},
     **{f"W{n}": "K" for n in (34, 35)},
     **{f"W{n}": "L" for n in (36, 37)},
+    **{f"W{n}": "N" for n in (38, 39)},
+    **{f"W{n}": "O" for n in (40, 41)},
+    **{f"W{n}": "I" for n in (42, 43)},
 }
 
 
@@ -110,7 +121,7 @@ def groups_of(examples: Sequence[tuple[Labelled, str]], by: str) -> list[str]:
 
 
 class Remembered:
-    """The sentence model with the development messages' meanings read once, in batches (a
+    """The sentence model with the development messages' readings made once, in batches (a
     fold's context head learns from them, and scoring reads them again in every fold)."""
 
     def __init__(self, encoder: SentenceEncoder, texts: Sequence[str]) -> None:
@@ -120,7 +131,7 @@ class Remembered:
         self._known = dict(zip(short, encoder.first_windows(short), strict=True))
 
     def windows(self, text: str) -> np.ndarray:
-        """The text's meanings, as SentenceEncoder.windows gives them."""
+        """The text's readings, as SentenceEncoder.windows gives them."""
         known = self._known.get(text)
         return known[None, :] if known is not None else self._encoder.windows(text)
 
@@ -128,7 +139,12 @@ class Remembered:
 def held_out(matcher: CrisisMatcher, by: str = "family") -> list[Held]:
     """Every development message scored by a net whose learned signal never saw its group
     (trained as the shipped one is: with framed copies, bot/crisis/framing.py, and with a
-    context head of its own when the shipped signal has one, bot/crisis/blended.py)."""
+    context head of its own when the shipped signal has one, bot/crisis/blended.py).
+
+    The fold's head learns from framed copies too, as the shipped one does, but from those of
+    one shared pool (the copies the whole file would give) whose example and framing sentence
+    are both outside the held-out group: reading each fold's own copies would take the
+    sentence model half an hour more. The words signal gets each fold's own copies."""
     examples = load_examples()
     groups = groups_of(examples, by)
     families, _, guards = read_rules(DEFAULT_RULES_PATH)
@@ -136,10 +152,14 @@ def held_out(matcher: CrisisMatcher, by: str = "family") -> list[Held]:
     says_nothing = framing_check(families, needs | guards)
     shipped = matcher.learned.signal if matcher.learned else None
     remembered = None
+    everyone = [Example(message.text, message.tier, message.kind) for message, _ in examples]
+    pool = framed_copies(everyone, framing_sentences(everyone, says_nothing))
+    group_of = {message.text: group for (message, _), group in zip(examples, groups, strict=True)}
     if isinstance(shipped, BlendedSignal):
         texts = [message.text for message, _ in examples]
         heard = [matcher.listed_hits(text).heard for text in texts]
-        remembered = Remembered(shipped.encoder, texts + [text for text in heard if text])
+        framed = [copy.text for _, _, copy in pool]
+        remembered = Remembered(shipped.encoder, texts + framed + [text for text in heard if text])
     held: list[Held] = []
     for group in sorted(set(groups)):
         training = [
@@ -151,9 +171,14 @@ def held_out(matcher: CrisisMatcher, by: str = "family") -> list[Held]:
             with_framings(training, framing_sentences(training, says_nothing))
         )
         if remembered is not None and isinstance(shipped, BlendedSignal):
+            learns = training + [
+                copy
+                for index, framing, copy in pool
+                if groups[index] != group and group_of.get(framing) != group
+            ]
             head = fit_head(
-                np.array([remembered.windows(example.text)[0] for example in training]),
-                [label_of(example) for example in training],
+                np.array([remembered.windows(example.text)[0] for example in learns]),
+                [label_of(example) for example in learns],
                 examples_digest="",
             )
             signal = BlendedSignal(signal, remembered, head, shipped.share)  # type: ignore[arg-type]

@@ -81,9 +81,15 @@ from config.yamlfile import read_yaml
 # head's own noise is about that), one fewer than in session 12 (327 of 364, not 328); two
 # false alarms fewer (16 of 373; 0.046 allows 17) and three more distress messages answered
 # (57 of 68).
-LOCKED_CRISIS_RECALL_AT_LEAST = 0.895
+# 2026-12-08 (session 14): 1,843 more examples (six blind-written voices, W38 to W43, and 38
+# everyday ones of the lead's), the head reading three layers and learning from framed copies,
+# and a very sure crisis of any kind but domestic abuse answered outside the families; all
+# chosen on cross-validation and the framing test, read once at the end: 0.918 (334 of 364),
+# 0.040 (15 of 373), 0.868 (59 of 68), 0.871. The floors keep two crises, two false alarms
+# and one distress message of room for the head's own noise when it is trained again.
+LOCKED_CRISIS_RECALL_AT_LEAST = 0.912
 LOCKED_FALSE_ALARMS_AT_MOST = 0.046
-LOCKED_CONCERN_RECALL_AT_LEAST = 0.83
+LOCKED_CONCERN_RECALL_AT_LEAST = 0.85
 LOCKED_KIND_ACCURACY_AT_LEAST = 0.868
 
 
@@ -163,7 +169,12 @@ def test_locked_distress_and_kinds_stay_at_their_floors(locked_scores: Scores) -
 # everyday twin written to share its striking words ("took the lot an hour ago and my lips are
 # going numb" / "took the lot to the tip"). Their twins are built to fool word rules, so the
 # rules alone are held to forum talk on the rest, and to where they stand on the twins.
-CONTRAST_PAIR_SOURCES = ("p_", "q_", "r_", "s_", "t_", "u_", "v_", "h_", "j_", "k_", "l_")
+# Session 14's writers (W38 to W43: sources n_, o_ and i_) wrote twins of their own crises among
+# their everyday talk (about 40 in 120 for each voice), so they count with the pairs.
+CONTRAST_PAIR_SOURCES = (
+    *("p_", "q_", "r_", "s_", "t_", "u_", "v_", "h_", "j_", "k_", "l_"),
+    *("n_", "o_", "i_"),
+)
 # 2026-12-07 (session 10): 0.5703 and 0.0928 with W20 to W35 merged and the rules' last
 # round. Guarding word by word against each new set of twins ("quiz", "as chair", "on
 # facebook") silenced real crises in the same sentence ("stood on the chair with the belt
@@ -179,6 +190,8 @@ CONTRAST_PAIR_SOURCES = ("p_", "q_", "r_", "s_", "t_", "u_", "v_", "h_", "j_", "
 # Session 12: 0.5706 and 0.0944 once "feel" no longer read as "fell" nor "soon" as "son"; then
 # 0.5811 and 0.0967 with W36-W37 merged (forum business beside a crisis, and everyday twins
 # the rules alone answer 0.165 of: "I won't be around after tonight, I'm off to Whitby").
+# Session 14: 0.5929 and 0.0969 with W38-W43 merged (the rules alone answer 0.644 of their
+# crises and 0.099 of their everyday talk; outside all the pairs, still 0.687 and 0.0155).
 PAIRS_RULES_RECALL_AT_LEAST = 0.58
 PAIRS_RULES_FALSE_ALARMS_AT_MOST = 0.097
 

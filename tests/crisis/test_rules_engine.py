@@ -544,8 +544,8 @@ def test_a_match_over_a_long_message_of_family_words_stays_correct() -> None:
 
 def test_the_learned_signal_outside_its_families_answers_only_a_very_sure_crisis() -> None:
     """Where a message has a word of a family the learned signal needs, it answers a likely
-    crisis or distress; where it has none, only a crisis about the person's own life that it
-    is very sure of, never distress."""
+    crisis or distress; where it has none, only a crisis it is very sure of (of any kind but
+    domestic abuse: "someone keeps trying my door handle"), never distress."""
     from bot.crisis.learned import Scores
     from bot.crisis.matcher import ANYWHERE, FAMILIES, Learned, learned_hits
 
@@ -557,7 +557,8 @@ def test_the_learned_signal_outside_its_families_answers_only_a_very_sure_crisis
     )
     likely = Scores(crisis=0.8, concern=0.1, kind="suicide")
     very_sure = Scores(crisis=0.97, concern=0.0, kind="suicide", also=("unsafe",))
-    very_sure_of_others = Scores(crisis=0.99, concern=0.0, kind="domestic_abuse")
+    very_sure_of_others = Scores(crisis=0.99, concern=0.0, kind="danger_now")
+    very_sure_of_abuse = Scores(crisis=0.99, concern=0.0, kind="domestic_abuse")
     distress = Scores(crisis=0.2, concern=0.7, kind="suicide")
     assert learned_hits(learned, likely, [], FAMILIES) == [Hit("learned", "examples", "suicide")]
     assert learned_hits(learned, distress, [], FAMILIES) == [Hit("learned", "examples", DISTRESS)]
@@ -567,7 +568,10 @@ def test_the_learned_signal_outside_its_families_answers_only_a_very_sure_crisis
         Hit("learned", "examples", "suicide"),
         Hit("learned", "examples", "unsafe"),
     ]
-    assert learned_hits(learned, very_sure_of_others, [], ANYWHERE) == []
+    assert learned_hits(learned, very_sure_of_others, [], ANYWHERE) == [
+        Hit("learned", "examples", "danger_now")
+    ]
+    assert learned_hits(learned, very_sure_of_abuse, [], ANYWHERE) == []
 
 
 def test_the_learned_signal_hears_two_word_messages_only_when_very_sure() -> None:
