@@ -81,7 +81,7 @@ from config.yamlfile import read_yaml
 # head's own noise is about that), one fewer than in session 12 (327 of 364, not 328); two
 # false alarms fewer (16 of 373; 0.046 allows 17) and three more distress messages answered
 # (57 of 68).
-# 2026-12-08 (session 14): 1,843 more examples (six blind-written voices, W38 to W43, and 38
+# 2026-12-08 (session 14): 1,850 more examples (six blind-written voices, W38 to W43, and 38
 # everyday ones of the lead's), the head reading three layers and learning from framed copies,
 # and a very sure crisis of any kind but domestic abuse answered outside the families; all
 # chosen on cross-validation and the framing test, read once at the end: 0.918 (334 of 364),
