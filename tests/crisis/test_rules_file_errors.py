@@ -333,17 +333,41 @@ def test_a_file_without_families_and_rules(tmp_path: Path, text: str) -> None:
 # The learned signal's section (checked before any training)
 
 
-@pytest.mark.parametrize("value", ["0", "1", "1.5", "-0.2", "high", "true"])
-def test_a_learned_threshold_outside_0_and_1(tmp_path: Path, value: str) -> None:
-    """crisis_from and concern_from are probabilities, strictly between 0 and 1."""
+def learned_error(tmp_path: Path, lines: str) -> ConfigError:
+    """The error of a rules file whose learned: section has these lines after its examples."""
     text = VALID.replace(
         "# A small rules file.\n",
-        "# A small rules file.\nlearned:\n  examples: crisis_examples.yaml\n"
-        f"  crisis_from: {value}\n  concern_from: 0.9\n",
+        f"# A small rules file.\nlearned:\n  examples: crisis_examples.yaml\n{lines}",
     )
     error = load_error(tmp_path, text)
     assert error.entry == "learned (line 2)"
-    assert "'crisis_from:' must be a number between 0 and 1" in error.problem
+    return error
+
+
+@pytest.mark.parametrize(
+    ("field", "lines"),
+    [
+        ("crisis_from", "  crisis_from: {v}\n  concern_from: 0.9\n"),
+        ("concern_from", "  crisis_from: 0.8\n  concern_from: {v}\n"),
+        (
+            "crisis_anywhere_from",
+            "  crisis_from: 0.8\n  concern_from: 0.9\n  crisis_anywhere_from: {v}\n",
+        ),
+        (
+            "context_share",
+            "  crisis_from: 0.8\n  concern_from: 0.9\n  context_head: h.npz\n"
+            "  context_share: {v}\n",
+        ),
+    ],
+)
+@pytest.mark.parametrize("value", ["0", "1", "1.5", "-0.2", "high", "true"])
+def test_a_learned_number_outside_0_and_1(
+    tmp_path: Path, field: str, lines: str, value: str
+) -> None:
+    """crisis_from, concern_from, crisis_anywhere_from (optional) and context_share are
+    probabilities, strictly between 0 and 1."""
+    error = learned_error(tmp_path, lines.format(v=value))
+    assert f"'{field}:' must be a number between 0 and 1" in error.problem
 
 
 def test_a_learned_section_missing_a_line(tmp_path: Path) -> None:
@@ -357,43 +381,10 @@ def test_a_learned_section_missing_a_line(tmp_path: Path) -> None:
     assert "concern_from" in error.problem
 
 
-@pytest.mark.parametrize("value", ["0", "1", "1.5", "sure"])
-def test_a_crisis_anywhere_threshold_outside_0_and_1(tmp_path: Path, value: str) -> None:
-    """crisis_anywhere_from (optional) is a probability strictly between 0 and 1 too."""
-    text = VALID.replace(
-        "# A small rules file.\n",
-        "# A small rules file.\nlearned:\n  examples: crisis_examples.yaml\n"
-        f"  crisis_from: 0.8\n  concern_from: 0.9\n  crisis_anywhere_from: {value}\n",
-    )
-    error = load_error(tmp_path, text)
-    assert error.entry == "learned (line 2)"
-    assert "'crisis_anywhere_from:' must be a number between 0 and 1" in error.problem
-
-
 @pytest.mark.parametrize(
     "lines", ["  context_head: head.npz\n", "  context_share: 0.3\n"], ids=["head", "share"]
 )
 def test_a_context_head_and_its_share_go_together(tmp_path: Path, lines: str) -> None:
     """context_head (a file) and context_share (how much of it is heard) come as a pair."""
-    text = VALID.replace(
-        "# A small rules file.\n",
-        "# A small rules file.\nlearned:\n  examples: crisis_examples.yaml\n"
-        f"  crisis_from: 0.8\n  concern_from: 0.9\n{lines}",
-    )
-    error = load_error(tmp_path, text)
-    assert error.entry == "learned (line 2)"
+    error = learned_error(tmp_path, f"  crisis_from: 0.8\n  concern_from: 0.9\n{lines}")
     assert "'context_head:' and 'context_share:' go together" in error.problem
-
-
-@pytest.mark.parametrize("value", ["0", "1", "half"])
-def test_a_context_share_outside_0_and_1(tmp_path: Path, value: str) -> None:
-    """context_share is a share strictly between 0 and 1."""
-    text = VALID.replace(
-        "# A small rules file.\n",
-        "# A small rules file.\nlearned:\n  examples: crisis_examples.yaml\n"
-        f"  crisis_from: 0.8\n  concern_from: 0.9\n  context_head: h.npz\n"
-        f"  context_share: {value}\n",
-    )
-    error = load_error(tmp_path, text)
-    assert error.entry == "learned (line 2)"
-    assert "'context_share:' must be a number between 0 and 1" in error.problem
